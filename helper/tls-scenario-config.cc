@@ -1,0 +1,513 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "tls-scenario-config.h"
+
+#include "tcp-profile.h"
+
+#include "ns3/tls-credentials.h"
+
+#include <cmath>
+#include <cstdlib>
+#include <functional>
+#include <map>
+#include <sstream>
+
+namespace ns3
+{
+
+namespace
+{
+
+/// One parameter: how to set it from a string and read it back.
+struct Parameter
+{
+    std::string name;                                                       //!< flag name
+    std::string help;                                                       //!< one line
+    std::function<std::string(TlsScenarioConfig&, const std::string&)> set; //!< "" or error
+    std::function<std::string(const TlsScenarioConfig&)> get;               //!< canonical value
+};
+
+bool
+ParseUnsigned(const std::string& text, uint64_t max, uint64_t& value)
+{
+    if (text.empty() || text.size() > 19
+        || text.find_first_not_of("0123456789") != std::string::npos)
+    {
+        return false;
+    }
+    value = std::stoull(text);
+    return value <= max;
+}
+
+bool
+ParseDouble(const std::string& text, double& value)
+{
+    if (text.empty())
+    {
+        return false;
+    }
+    char* end = nullptr;
+    value = std::strtod(text.c_str(), &end);
+    return end && *end == '\0' && std::isfinite(value);
+}
+
+std::string
+Bad(const std::string& name, const std::string& value, const std::string& expected)
+{
+    return "invalid --" + name + "='" + value + "' (expected " + expected + ")";
+}
+
+std::string
+FormatDouble(double v)
+{
+    std::ostringstream os;
+    os << v;
+    return os.str();
+}
+
+Parameter
+Choice(const std::string& name,
+       const std::string& help,
+       std::vector<std::string> choices,
+       std::string TlsScenarioConfig::*member)
+{
+    std::string expected;
+    for (const auto& c : choices)
+    {
+        expected += (expected.empty() ? "" : "|") + c;
+    }
+    return {name,
+            help + " (" + expected + ")",
+            [=](TlsScenarioConfig& c, const std::string& v)
+            {
+                for (const auto& choice : choices)
+                {
+                    if (v == choice)
+                    {
+                        c.*member = v;
+                        return std::string();
+                    }
+                }
+                return Bad(name, v, expected);
+            },
+            [=](const TlsScenarioConfig& c) { return c.*member; }};
+}
+
+Parameter
+Text(const std::string& name, const std::string& help, std::string TlsScenarioConfig::*member)
+{
+    return {name,
+            help,
+            [=](TlsScenarioConfig& c, const std::string& v)
+            {
+                c.*member = v;
+                return std::string();
+            },
+            [=](const TlsScenarioConfig& c) { return c.*member; }};
+}
+
+Parameter
+Count(const std::string& name,
+      const std::string& help,
+      uint32_t TlsScenarioConfig::*member,
+      uint64_t min,
+      uint64_t max)
+{
+    std::string expected = "an integer " + std::to_string(min) + ".." + std::to_string(max);
+    return {name,
+            help,
+            [=](TlsScenarioConfig& c, const std::string& v)
+            {
+                uint64_t n = 0;
+                if (!ParseUnsigned(v, max, n) || n < min)
+                {
+                    return Bad(name, v, expected);
+                }
+                c.*member = static_cast<uint32_t>(n);
+                return std::string();
+            },
+            [=](const TlsScenarioConfig& c) { return std::to_string(c.*member); }};
+}
+
+Parameter
+Duration(const std::string& name,
+         const std::string& help,
+         Time TlsScenarioConfig::*member,
+         bool positive)
+{
+    return {name,
+            help,
+            [=](TlsScenarioConfig& c, const std::string& v)
+            {
+                Time t;
+                if (!TlsScenarioConfig::ParseTime(v, t) || (positive && !t.IsStrictlyPositive()))
+                {
+                    return Bad(name,
+                               v,
+                               std::string(positive ? "a positive" : "a")
+                                   + " time with a unit, e.g. 50ms, 0.2s, 800us");
+                }
+                c.*member = t;
+                return std::string();
+            },
+            [=](const TlsScenarioConfig& c) { return TlsScenarioConfig::FormatTime(c.*member); }};
+}
+
+Parameter
+Factor(const std::string& name, const std::string& help, double TlsScenarioConfig::*member)
+{
+    return {name,
+            help,
+            [=](TlsScenarioConfig& c, const std::string& v)
+            {
+                double d = 0;
+                if (!ParseDouble(v, d) || d <= 0)
+                {
+                    return Bad(name, v, "a positive number");
+                }
+                c.*member = d;
+                return std::string();
+            },
+            [=](const TlsScenarioConfig& c) { return FormatDouble(c.*member); }};
+}
+
+const std::vector<Parameter>&
+Parameters()
+{
+    using C = TlsScenarioConfig;
+    static const std::vector<Parameter> params = {
+        Choice("tls", "TLS version", {"1.2", "1.3"}, &C::tls),
+        Choice("kx", "TLS 1.2 key exchange", {"ecdhe", "rsa", "dhe"}, &C::kx),
+        Text("groups", "key exchange groups, OpenSSL syntax, e.g. X25519:P-256", &C::groups),
+        Text("server-groups",
+             "server's groups if they differ (e.g. to provoke a HelloRetryRequest)",
+             &C::serverGroups),
+        Text(
+            "ciphers", "TLS 1.2 cipher list or TLS 1.3 ciphersuites (OpenSSL syntax)", &C::ciphers),
+        Text("sigalgs", "signature algorithms, OpenSSL syntax", &C::sigalgs),
+        {"key",
+         "server key type (" + TlsCredentials::KnownKeyTypes() + ")",
+         [](C& c, const std::string& v)
+         {
+             if (!TlsCredentials::IsKnownKeyType(v))
+             {
+                 return Bad("key", v, TlsCredentials::KnownKeyTypes());
+             }
+             c.key = v;
+             return std::string();
+         },
+         [](const C& c) { return c.key; }},
+        Count("chain", "intermediate CAs between the leaf and the root", &C::chain, 0, 32),
+        Text("cert", "PEM certificate chain (leaf first) instead of a generated one", &C::certFile),
+        Text("private-key", "PEM private key for --cert", &C::keyFile),
+        Text("ca-file", "extra trusted CA certificates (PEM)", &C::caFile),
+        {"client-auth",
+         "mutual authentication: the server requires a client certificate",
+         [](C& c, const std::string& v)
+         {
+             if (v != "true" && v != "false" && v != "1" && v != "0")
+             {
+                 return Bad("client-auth", v, "true or false");
+             }
+             c.clientAuth = v == "true" || v == "1";
+             return std::string();
+         },
+         [](const C& c) { return std::string(c.clientAuth ? "true" : "false"); }},
+        Choice("resume",
+               "resume the previous connection's session",
+               {"none", "ticket", "session-id"},
+               &C::resume),
+        Count("early-data",
+              "bytes of 0-RTT data on resumed TLS 1.3 connections",
+              &C::earlyData,
+              0,
+              16384),
+        Count("request", "request bytes sent after the handshake", &C::request, 0, 1u << 30),
+        Count("response", "response bytes the server sends back", &C::response, 0, 1u << 30),
+        Duration("rtt", "round-trip propagation delay", &C::rtt, false),
+        {"bandwidth",
+         "link rate, e.g. 10Mbps",
+         [](C& c, const std::string& v)
+         {
+             uint64_t bps = 0;
+             if (!TlsScenarioConfig::ParseRate(v, bps) || bps == 0)
+             {
+                 return Bad("bandwidth", v, "a rate with a unit, e.g. 10Mbps, 1Gbps, 500kbps");
+             }
+             c.bandwidthBps = bps;
+             return std::string();
+         },
+         [](const C& c) { return TlsScenarioConfig::FormatRate(c.bandwidthBps); }},
+        {"loss",
+         "packet loss probability in each direction, 0 <= loss < 1",
+         [](C& c, const std::string& v)
+         {
+             double d = 0;
+             if (!ParseDouble(v, d) || d < 0 || d >= 1)
+             {
+                 return Bad("loss", v, "a probability 0 <= loss < 1, e.g. 0.01");
+             }
+             c.loss = d;
+             return std::string();
+         },
+         [](const C& c) { return FormatDouble(c.loss); }},
+        {"queue",
+         "device queue size, e.g. 100p (packets) or 64KB",
+         [](C& c, const std::string& v)
+         {
+             size_t digits = v.find_first_not_of("0123456789");
+             std::string unit = digits == std::string::npos ? "" : v.substr(digits);
+             if (digits == 0 || digits == std::string::npos
+                 || (unit != "p" && unit != "B" && unit != "KB" && unit != "MB")
+                 || std::stoull(v.substr(0, digits)) == 0)
+             {
+                 return Bad("queue", v, "a size like 100p, 1500B, 64KB");
+             }
+             c.queue = v;
+             return std::string();
+         },
+         [](const C& c) { return c.queue; }},
+        Choice("tcp", "TCP profile", {"linux", "ns3"}, &C::tcp),
+        Choice("cpu", "crypto cost model", {"none", "measured"}, &C::cpu),
+        Count("server-cores", "server CPU cores", &C::serverCores, 1, 1024),
+        Factor("client-speed", "client CPU cost multiplier (20 = 20x slower)", &C::clientSpeed),
+        Factor("server-speed", "server CPU cost multiplier", &C::serverSpeed),
+        Count("handshakes", "connections per client", &C::handshakes, 1, 10000000),
+        Duration("interval",
+                 "pause between one connection's end and the next's start",
+                 &C::interval,
+                 false),
+        Count(
+            "clients", "client nodes, each on its own link to the server", &C::clients, 1, 100000),
+        Duration("timeout", "per-connection limit (error 'timeout')", &C::timeout, true),
+        {"seed",
+         "ns-3 and OpenSSL random seed",
+         [](C& c, const std::string& v)
+         {
+             uint64_t n = 0;
+             if (!ParseUnsigned(v, UINT32_MAX, n) || n == 0)
+             {
+                 return Bad("seed", v, "an integer 1..4294967295");
+             }
+             c.seed = n;
+             return std::string();
+         },
+         [](const C& c) { return std::to_string(c.seed); }},
+        {"run",
+         "ns-3 run number (independent replications)",
+         [](C& c, const std::string& v)
+         {
+             uint64_t n = 0;
+             if (!ParseUnsigned(v, UINT64_MAX / 2, n))
+             {
+                 return Bad("run", v, "a non-negative integer");
+             }
+             c.run = n;
+             return std::string();
+         },
+         [](const C& c) { return std::to_string(c.run); }},
+        Choice("fault",
+               "provoke a failure on purpose",
+               {"none", "untrusted-ca", "expired", "version-mismatch", "no-common-cipher"},
+               &C::fault),
+        Text("csv", "write a row per handshake to this file", &C::csv),
+        Text("timeline", "write a row per TLS message to this file", &C::timeline),
+        Text("pcap", "write a pcap per link with this prefix", &C::pcap),
+        Text("keylog", "write the NSS key log (for Wireshark) to this file", &C::keylog),
+    };
+    return params;
+}
+
+const Parameter*
+Find(const std::string& name)
+{
+    for (const auto& p : Parameters())
+    {
+        if (p.name == name)
+        {
+            return &p;
+        }
+    }
+    return nullptr;
+}
+
+} // namespace
+
+TlsScenarioConfig::TlsScenarioConfig() = default;
+
+std::string
+TlsScenarioConfig::Set(const std::string& name, const std::string& value)
+{
+    const Parameter* p = Find(name);
+    if (p == nullptr)
+    {
+        return "unknown parameter '" + name + "'";
+    }
+    return p->set(*this, value);
+}
+
+std::string
+TlsScenarioConfig::Get(const std::string& name) const
+{
+    const Parameter* p = Find(name);
+    return p ? p->get(*this) : "";
+}
+
+std::vector<std::string>
+TlsScenarioConfig::GetNames()
+{
+    std::vector<std::string> names;
+    for (const auto& p : Parameters())
+    {
+        names.push_back(p.name);
+    }
+    return names;
+}
+
+std::string
+TlsScenarioConfig::GetHelp(const std::string& name)
+{
+    const Parameter* p = Find(name);
+    return p ? p->help : "";
+}
+
+std::string
+TlsScenarioConfig::Validate() const
+{
+    bool rsaKey = key.rfind("rsa", 0) == 0;
+    if (tls == "1.2" && (kx == "rsa" || kx == "dhe") && !rsaKey && certFile.empty())
+    {
+        return "--kx=" + kx + " needs an RSA key (--key=rsa2048|rsa3072|rsa4096), not --key=" + key;
+    }
+    if (earlyData > 0 && (tls != "1.3" || resume == "none"))
+    {
+        return "--early-data needs --tls=1.3 and --resume=ticket|session-id";
+    }
+    if (certFile.empty() != keyFile.empty())
+    {
+        return "--cert and --private-key go together";
+    }
+    if (fault == "no-common-cipher" && !ciphers.empty())
+    {
+        return "--fault=no-common-cipher chooses the ciphers itself: drop --ciphers";
+    }
+    if ((fault == "untrusted-ca" || fault == "expired") && !certFile.empty())
+    {
+        return "--fault=" + fault + " needs generated credentials: drop --cert";
+    }
+    return "";
+}
+
+std::vector<std::pair<std::string, std::string>>
+TlsScenarioConfig::GetParameterColumns() const
+{
+    return {{"tls", tls},
+            {"kx", tls == "1.3" ? "ecdhe" : kx},
+            {"key", certFile.empty() ? key : "pem"},
+            {"chain", std::to_string(chain)},
+            {"groups", groups},
+            {"resume", resume},
+            {"client_auth", clientAuth ? "1" : "0"},
+            {"early_data_bytes", std::to_string(earlyData)},
+            {"request", std::to_string(request)},
+            {"response", std::to_string(response)},
+            {"rtt", FormatTime(rtt)},
+            {"rtt_ms", FormatDouble(rtt.GetNanoSeconds() / 1e6)},
+            {"bandwidth", FormatRate(bandwidthBps)},
+            {"bandwidth_mbps", FormatDouble(bandwidthBps / 1e6)},
+            {"loss", FormatDouble(loss)},
+            {"queue", queue},
+            {"tcp", tcp},
+            {"cpu", cpu},
+            {"clients", std::to_string(clients)},
+            {"fault", fault},
+            {"seed", std::to_string(seed)},
+            {"run", std::to_string(run)}};
+}
+
+bool
+TlsScenarioConfig::ParseTime(const std::string& text, Time& t)
+{
+    static const std::vector<std::pair<std::string, double>> units
+        = {{"ns", 1}, {"us", 1e3}, {"ms", 1e6}, {"s", 1e9}};
+    for (const auto& u : units)
+    {
+        if (text.size() > u.first.size()
+            && text.compare(text.size() - u.first.size(), u.first.size(), u.first) == 0)
+        {
+            double v = 0;
+            std::string number = text.substr(0, text.size() - u.first.size());
+            if (!ParseDouble(number, v) || v < 0 || v * u.second > 1e18)
+            {
+                return false;
+            }
+            // "ms" also ends in "s": make sure the number part has no letters left.
+            if (number.find_first_of("munµ") != std::string::npos)
+            {
+                continue;
+            }
+            t = NanoSeconds(static_cast<int64_t>(std::llround(v * u.second)));
+            return true;
+        }
+    }
+    return false;
+}
+
+bool
+TlsScenarioConfig::ParseRate(const std::string& text, uint64_t& bps)
+{
+    static const std::vector<std::pair<std::string, double>> units
+        = {{"Gbps", 1e9}, {"Mbps", 1e6}, {"kbps", 1e3}, {"Kbps", 1e3}, {"bps", 1}};
+    for (const auto& u : units)
+    {
+        if (text.size() > u.first.size()
+            && text.compare(text.size() - u.first.size(), u.first.size(), u.first) == 0)
+        {
+            double v = 0;
+            if (!ParseDouble(text.substr(0, text.size() - u.first.size()), v) || v < 0
+                || v * u.second > 1e15)
+            {
+                return false;
+            }
+            bps = static_cast<uint64_t>(std::llround(v * u.second));
+            return true;
+        }
+    }
+    return false;
+}
+
+std::string
+TlsScenarioConfig::FormatTime(Time t)
+{
+    int64_t ns = t.GetNanoSeconds();
+    if (ns % 1000000 == 0)
+    {
+        return std::to_string(ns / 1000000) + "ms";
+    }
+    if (ns % 1000 == 0)
+    {
+        return std::to_string(ns / 1000) + "us";
+    }
+    return std::to_string(ns) + "ns";
+}
+
+std::string
+TlsScenarioConfig::FormatRate(uint64_t bps)
+{
+    if (bps % 1000000000 == 0)
+    {
+        return std::to_string(bps / 1000000000) + "Gbps";
+    }
+    if (bps % 1000000 == 0)
+    {
+        return std::to_string(bps / 1000000) + "Mbps";
+    }
+    if (bps % 1000 == 0)
+    {
+        return std::to_string(bps / 1000) + "kbps";
+    }
+    return std::to_string(bps) + "bps";
+}
+
+} // namespace ns3

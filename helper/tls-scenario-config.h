@@ -1,0 +1,113 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#ifndef TLS_SCENARIO_CONFIG_H
+#define TLS_SCENARIO_CONFIG_H
+
+#include "ns3/nstime.h"
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace ns3
+{
+
+/**
+ * @ingroup tls
+ * @brief The parameters of one canned scenario, settable by name from strings.
+ *
+ * The names and value formats are the example's command-line flags (design.md), shared with
+ * the Python API (where '-' becomes '_'), so both reject a bad value with the same one-line
+ * message naming it.
+ */
+class TlsScenarioConfig
+{
+  public:
+    TlsScenarioConfig();
+
+    /**
+     * @brief Sets a parameter from its string form.
+     * @param name flag name without dashes, e.g. "rtt" or "early-data"
+     * @param value e.g. "50ms"
+     * @return "" on success, else a one-line message naming the value
+     */
+    std::string Set(const std::string& name, const std::string& value);
+
+    /// @return the current value of a parameter, in its canonical string form
+    std::string Get(const std::string& name) const;
+
+    /// @return every parameter name, in a stable order
+    static std::vector<std::string> GetNames();
+
+    /// @return a one-line help text for a parameter
+    static std::string GetHelp(const std::string& name);
+
+    /// @return "" if the combination of parameters is valid, else a one-line message
+    std::string Validate() const;
+
+    /// @return (column, value) pairs that identify the scenario in every CSV row
+    std::vector<std::pair<std::string, std::string>> GetParameterColumns() const;
+
+    // Parsed values.
+    std::string tls{"1.3"};           //!< TLS version
+    std::string kx{"ecdhe"};          //!< TLS 1.2 key exchange
+    std::string groups;               //!< client (and server) groups
+    std::string serverGroups;         //!< server groups if different
+    std::string ciphers;              //!< cipher list / suites
+    std::string sigalgs;              //!< signature algorithms
+    std::string key{"rsa2048"};       //!< key type
+    uint32_t chain{0};                //!< intermediates
+    std::string certFile;             //!< PEM chain instead of a generated one
+    std::string keyFile;              //!< PEM key for certFile
+    std::string caFile;               //!< extra trust anchors
+    bool clientAuth{false};           //!< mutual authentication
+    std::string resume{"none"};       //!< none | ticket | session-id
+    uint32_t earlyData{0};            //!< 0-RTT bytes
+    uint32_t request{0};              //!< request bytes
+    uint32_t response{0};             //!< response bytes
+    Time rtt{MilliSeconds(50)};       //!< round-trip propagation delay
+    uint64_t bandwidthBps{10000000};  //!< link rate
+    double loss{0};                   //!< packet loss probability per direction
+    std::string queue{"100p"};        //!< device queue size
+    std::string tcp{"linux"};         //!< TCP profile
+    std::string cpu{"none"};          //!< cost model
+    uint32_t serverCores{1};          //!< server CPU cores
+    double clientSpeed{1};            //!< client CPU cost multiplier
+    double serverSpeed{1};            //!< server CPU cost multiplier
+    uint32_t handshakes{1};           //!< connections per client
+    Time interval{MilliSeconds(100)}; //!< pause between connections
+    uint32_t clients{1};              //!< client nodes
+    Time timeout{Seconds(30)};        //!< per-connection limit
+    uint64_t seed{1};                 //!< ns-3 seed
+    uint64_t run{1};                  //!< ns-3 run
+    std::string fault{"none"};        //!< provoked failure
+    std::string csv;                  //!< output CSV
+    std::string timeline;             //!< output timeline CSV
+    std::string pcap;                 //!< pcap prefix
+    std::string keylog;               //!< NSS key log file
+
+    /**
+     * @brief Parses "50ms", "0.2s", "800us".
+     * @param text the string
+     * @param t the result
+     * @return true on success
+     */
+    static bool ParseTime(const std::string& text, Time& t);
+    /**
+     * @brief Parses "10Mbps", "1Gbps", "500kbps".
+     * @param text the string
+     * @param bps the result
+     * @return true on success
+     */
+    static bool ParseRate(const std::string& text, uint64_t& bps);
+    /// @return a time as "50ms" (exact, shortest unit that keeps it integral)
+    static std::string FormatTime(Time t);
+    /// @return a rate as "10Mbps"
+    static std::string FormatRate(uint64_t bps);
+};
+
+} // namespace ns3
+
+#endif /* TLS_SCENARIO_CONFIG_H */

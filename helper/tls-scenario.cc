@@ -1,0 +1,342 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "tls-scenario.h"
+
+#include "tls-client-helper.h"
+#include "tls-server-helper.h"
+
+#include "ns3/core-module.h"
+#include "ns3/error-model.h"
+#include "ns3/internet-module.h"
+#include "ns3/point-to-point-module.h"
+#include "ns3/tls-client-application.h"
+#include "ns3/tls-context.h"
+#include "ns3/tls-cpu.h"
+#include "ns3/tls-measured-cost-model.h"
+#include "ns3/tls-random.h"
+#include "ns3/tls-server-application.h"
+#include "ns3/traffic-control-helper.h"
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("TlsScenario");
+
+namespace
+{
+
+const uint16_t PORT = 443;
+
+/// The endpoint configurations the scenario (and its --fault) implies.
+void
+MakeTlsConfigs(const TlsScenarioConfig& c, TlsConfig& client, TlsConfig& server)
+{
+    client.version = c.tls;
+    client.keyExchange = c.kx;
+    client.groups = c.groups;
+    client.ciphers = c.ciphers;
+    client.signatureAlgorithms = c.sigalgs;
+    client.caFile = c.caFile;
+    client.clientAuth = c.clientAuth;
+    client.resume = c.resume;
+    std::string creds = c.certFile.empty()
+                            ? c.key + (c.chain ? ",chain=" + std::to_string(c.chain) : "")
+                            : "cert=" + c.certFile + ",key=" + c.keyFile;
+    client.credentials = creds; // used for client authentication
+    server = client;
+    server.groups = c.serverGroups.empty() ? c.groups : c.serverGroups;
+    server.maxEarlyData = c.earlyData > 0 ? 16384 : 0;
+    if (c.fault == "untrusted-ca")
+    {
+        server.credentials += ",untrusted";
+    }
+    else if (c.fault == "expired")
+    {
+        server.credentials += ",expired";
+    }
+    else if (c.fault == "version-mismatch")
+    {
+        server.version = c.tls == "1.3" ? "1.2" : "1.3";
+    }
+    else if (c.fault == "no-common-cipher")
+    {
+        if (c.tls == "1.3")
+        {
+            client.ciphers = "TLS_AES_128_GCM_SHA256";
+            server.ciphers = "TLS_CHACHA20_POLY1305_SHA256";
+        }
+        else if (c.kx == "ecdhe")
+        {
+            client.ciphers = "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256";
+            server.ciphers = "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+        }
+        else if (c.kx == "rsa")
+        {
+            client.ciphers = "AES128-GCM-SHA256";
+            server.ciphers = "AES256-GCM-SHA384";
+        }
+        else
+        {
+            client.ciphers = "DHE-RSA-AES128-GCM-SHA256";
+            server.ciphers = "DHE-RSA-AES256-GCM-SHA384";
+        }
+    }
+}
+
+void
+SetTlsAttributes(ApplicationContainer apps, const TlsConfig& t)
+{
+    for (uint32_t i = 0; i < apps.GetN(); ++i)
+    {
+        Ptr<Application> a = apps.Get(i);
+        a->SetAttribute("Version", StringValue(t.version));
+        a->SetAttribute("KeyExchange", StringValue(t.keyExchange));
+        a->SetAttribute("Groups", StringValue(t.groups));
+        a->SetAttribute("Ciphers", StringValue(t.ciphers));
+        a->SetAttribute("SignatureAlgorithms", StringValue(t.signatureAlgorithms));
+        a->SetAttribute("Credentials", StringValue(t.credentials));
+        a->SetAttribute("CaFile", StringValue(t.caFile));
+        a->SetAttribute("ClientAuth", BooleanValue(t.clientAuth));
+        a->SetAttribute("Resumption", StringValue(t.resume));
+    }
+}
+
+Ptr<TlsCostModel>
+MakeCostModel(const std::string& name)
+{
+    if (name == "measured")
+    {
+        return CreateObject<TlsMeasuredCostModel>();
+    }
+    return nullptr;
+}
+
+std::string
+Join(const std::vector<std::string>& cells)
+{
+    std::string s;
+    for (size_t i = 0; i < cells.size(); ++i)
+    {
+        s += (i ? "," : "") + cells[i];
+    }
+    return s;
+}
+
+} // namespace
+
+std::string
+TlsScenario::Run(const TlsScenarioConfig& config, Result& result)
+{
+    std::string error = config.Validate();
+    if (!error.empty())
+    {
+        return error;
+    }
+    auto wallStart = std::chrono::steady_clock::now();
+    RngSeedManager::SetSeed(config.seed);
+    RngSeedManager::SetRun(config.run);
+    TlsRandom::Seed(config.seed, config.run);
+    TlsContext::ClearCache(); // fresh ticket keys and session caches for this run
+
+    // Build (and so validate against OpenSSL) both contexts before anything is written.
+    TlsConfig clientTls;
+    TlsConfig serverTls;
+    MakeTlsConfigs(config, clientTls, serverTls);
+    if (!TlsContext::Get(serverTls, TlsContext::SERVER, error)
+        || !TlsContext::Get(clientTls, TlsContext::CLIENT, error))
+    {
+        return error;
+    }
+    if (!config.keylog.empty() && !TlsContext::SetKeyLogFile(config.keylog))
+    {
+        return "cannot write key log file '" + config.keylog + "'";
+    }
+
+    NodeContainer server;
+    server.Create(1);
+    NodeContainer clients;
+    clients.Create(config.clients);
+    InternetStackHelper internet;
+    internet.Install(server);
+    internet.Install(clients);
+
+    PointToPointHelper p2p;
+    p2p.SetDeviceAttribute("DataRate", DataRateValue(DataRate(config.bandwidthBps)));
+    p2p.SetChannelAttribute("Delay", TimeValue(config.rtt / 2));
+    p2p.SetQueue("ns3::DropTailQueue<Packet>", "MaxSize", QueueSizeValue(QueueSize(config.queue)));
+    Ipv4AddressHelper addresses("10.0.0.0", "255.255.255.252");
+    std::vector<Ipv4Address> serverAddresses;
+    int64_t stream = 1000;
+    for (uint32_t i = 0; i < config.clients; ++i)
+    {
+        NetDeviceContainer link = p2p.Install(clients.Get(i), server.Get(0));
+        if (config.loss > 0)
+        {
+            for (uint32_t d = 0; d < 2; ++d)
+            {
+                Ptr<RateErrorModel> em = CreateObject<RateErrorModel>();
+                em->SetUnit(RateErrorModel::ERROR_UNIT_PACKET);
+                em->SetRate(config.loss);
+                em->AssignStreams(stream++);
+                link.Get(d)->SetAttribute("ReceiveErrorModel", PointerValue(em));
+            }
+        }
+        Ipv4InterfaceContainer ifaces = addresses.Assign(link);
+        addresses.NewNetwork();
+        serverAddresses.push_back(ifaces.GetAddress(1));
+        TrafficControlHelper().Uninstall(link); // no AQM on a handshake path
+    }
+    if (!config.pcap.empty())
+    {
+        p2p.EnablePcapAll(config.pcap, false);
+    }
+
+    Ptr<TlsCostModel> cost = MakeCostModel(config.cpu);
+    Ptr<TlsCpu> serverCpu = TlsCpu::GetOrCreate(server.Get(0));
+    serverCpu->SetAttribute("Cores", UintegerValue(config.serverCores));
+    serverCpu->SetAttribute("SpeedFactor", DoubleValue(config.serverSpeed));
+    TlsServerHelper serverHelper(PORT);
+    serverHelper.SetAttribute("TcpProfile", StringValue(config.tcp));
+    serverHelper.SetAttribute("CostModel", PointerValue(cost));
+    serverHelper.SetAttribute("MaxEarlyData", UintegerValue(serverTls.maxEarlyData));
+    ApplicationContainer serverApps = serverHelper.Install(server.Get(0));
+    SetTlsAttributes(serverApps, serverTls);
+    serverApps.Start(Seconds(0));
+
+    std::vector<Ptr<TlsClientApplication>> clientApps;
+    for (uint32_t i = 0; i < config.clients; ++i)
+    {
+        Ptr<TlsCpu> cpu = TlsCpu::GetOrCreate(clients.Get(i));
+        cpu->SetAttribute("SpeedFactor", DoubleValue(config.clientSpeed));
+        TlsClientHelper clientHelper(InetSocketAddress(serverAddresses[i], PORT));
+        clientHelper.SetAttribute("Handshakes", UintegerValue(config.handshakes));
+        clientHelper.SetAttribute("Interval", TimeValue(config.interval));
+        clientHelper.SetAttribute("Timeout", TimeValue(config.timeout));
+        clientHelper.SetAttribute("EarlyData", UintegerValue(config.earlyData));
+        clientHelper.SetAttribute("RequestSize", UintegerValue(config.request));
+        clientHelper.SetAttribute("ResponseSize", UintegerValue(config.response));
+        clientHelper.SetAttribute("ClientIndex", UintegerValue(i));
+        clientHelper.SetAttribute("TcpProfile", StringValue(config.tcp));
+        clientHelper.SetAttribute("CostModel", PointerValue(cost));
+        ApplicationContainer app = clientHelper.Install(clients.Get(i));
+        SetTlsAttributes(app, clientTls);
+        // The first connection starts at 1 s: routing and ARP-free p2p need no warm-up, but a
+        // round start time keeps timelines readable.
+        app.Start(Seconds(1));
+        clientApps.push_back(DynamicCast<TlsClientApplication>(app.Get(0)));
+    }
+
+    Simulator::Run();
+
+    Ptr<TlsServerApplication> serverApp = DynamicCast<TlsServerApplication>(serverApps.Get(0));
+    result = Result();
+    for (auto& app : clientApps)
+    {
+        for (auto& r : app->GetRecords())
+        {
+            result.records.push_back(r);
+        }
+    }
+    result.serverAccepted = serverApp->GetAccepted();
+    result.serverCompleted = serverApp->GetCompleted();
+    result.simulatedSeconds = Simulator::Now().GetSeconds();
+    Simulator::Destroy();
+    TlsContext::SetKeyLogFile("");
+    TlsContext::ClearCache();
+    result.wallSeconds
+        = std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count();
+
+    if (!config.csv.empty())
+    {
+        error = WriteFile(config.csv, CsvHeader(config) + "\n" + CsvRows(config, result));
+        if (!error.empty())
+        {
+            return error;
+        }
+    }
+    if (!config.timeline.empty())
+    {
+        error = WriteFile(config.timeline, TimelineCsv(config, result));
+    }
+    return error;
+}
+
+std::string
+TlsScenario::CsvHeader(const TlsScenarioConfig& config)
+{
+    std::vector<std::string> names = TlsHandshakeRecord::GetColumnNames();
+    for (const auto& p : config.GetParameterColumns())
+    {
+        names.push_back(p.first);
+    }
+    return Join(names);
+}
+
+std::string
+TlsScenario::CsvRows(const TlsScenarioConfig& config, const Result& result)
+{
+    std::string params;
+    for (const auto& p : config.GetParameterColumns())
+    {
+        params += "," + TlsHandshakeRecord::Escape(p.second);
+    }
+    std::string out;
+    for (const auto& r : result.records)
+    {
+        out += Join(r->GetCells()) + params + "\n";
+    }
+    return out;
+}
+
+std::string
+TlsScenario::TimelineCsv(const TlsScenarioConfig& config, const Result& result)
+{
+    std::string out = Join(TlsHandshakeRecord::GetTimelineColumnNames());
+    std::string params;
+    for (const auto& p : config.GetParameterColumns())
+    {
+        out += "," + p.first;
+        params += "," + TlsHandshakeRecord::Escape(p.second);
+    }
+    out += "\n";
+    for (const auto& r : result.records)
+    {
+        for (const auto& row : r->GetTimelineRows())
+        {
+            out += Join(row) + params + "\n";
+        }
+    }
+    return out;
+}
+
+std::string
+TlsScenario::WriteFile(const std::string& path, const std::string& content)
+{
+    std::string tmp = path + ".tmp";
+    {
+        std::ofstream f(tmp, std::ios::out | std::ios::trunc);
+        if (!f)
+        {
+            return "cannot write '" + path + "'";
+        }
+        f << content;
+        if (!f.good())
+        {
+            return "cannot write '" + path + "'";
+        }
+    }
+    if (std::rename(tmp.c_str(), path.c_str()) != 0)
+    {
+        std::remove(tmp.c_str());
+        return "cannot write '" + path + "'";
+    }
+    return "";
+}
+
+} // namespace ns3

@@ -1,0 +1,106 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#ifndef TLS_CREDENTIALS_H
+#define TLS_CREDENTIALS_H
+
+#include <memory>
+#include <string>
+#include <vector>
+
+typedef struct evp_pkey_st EVP_PKEY;
+typedef struct x509_st X509;
+typedef struct x509_store_st X509_STORE;
+
+namespace ns3
+{
+
+/**
+ * @ingroup tls
+ * @brief A certificate chain and its private key, generated in memory or read from PEM files.
+ *
+ * The specification string is a comma-separated list of items:
+ *  - a key type: rsa2048 | rsa3072 | rsa4096 | p256 | p384 | ed25519 (default rsa2048);
+ *  - `chain=N`: N intermediate CAs between the leaf and the root (default 0);
+ *  - `expired`: the leaf's validity ended in 2021;
+ *  - `untrusted`: the chain ends in a root that no simulated peer trusts;
+ *  - `cert=FILE` and `key=FILE`: a PEM chain (leaf first) and its key instead of generated ones.
+ *
+ * Generated roots (not `untrusted` ones) are added to a process-wide trust store that peers
+ * verify against by default. Generation is deterministic (a named TlsRandom stream) and cached
+ * per process: a sweep must not spend its time making keys. To keep long chains cheap, all
+ * intermediates of one key type share one key pair; the certificates and signatures are real.
+ */
+class TlsCredentials
+{
+  public:
+    /// Parsed form of a specification string.
+    struct Spec
+    {
+        std::string keyType{"rsa2048"}; //!< key algorithm and size
+        unsigned chainLength{0};        //!< number of intermediates
+        bool expired{false};            //!< leaf validity in the past
+        bool untrusted{false};          //!< root not in the shared trust store
+        std::string certFile;           //!< PEM chain (leaf first) or empty
+        std::string keyFile;            //!< PEM private key or empty
+
+        /// @return the canonical string form (the cache key)
+        std::string ToString() const;
+    };
+
+    /**
+     * @brief Parses a specification string.
+     * @param text the specification, e.g. "p256,chain=2"
+     * @param spec the result
+     * @return an empty string on success, else a one-line error naming the bad item
+     */
+    static std::string Parse(const std::string& text, Spec& spec);
+
+    /// @return true if keyType names a key type this build can generate
+    static bool IsKnownKeyType(const std::string& keyType);
+
+    /// @return the list of key types, for messages
+    static std::string KnownKeyTypes();
+
+    /**
+     * @brief Returns (generating or loading once per process) the credentials for a spec.
+     * @param spec the credentials wanted
+     * @param error set to a one-line message on failure (e.g. unreadable PEM file)
+     * @return the credentials, or nullptr on failure
+     */
+    static std::shared_ptr<const TlsCredentials> Get(const Spec& spec, std::string& error);
+
+    /// @return the process-wide store of trusted generated roots (not owned by the caller)
+    static X509_STORE* GetTrustStore();
+
+    /// @return the fixed time (seconds since the epoch) at which certificates are verified
+    static long GetVerificationTime();
+
+    ~TlsCredentials();
+    TlsCredentials(const TlsCredentials&) = delete;
+    TlsCredentials& operator=(const TlsCredentials&) = delete;
+
+    /// @return the leaf certificate
+    X509* GetLeaf() const;
+    /// @return the leaf's private key
+    EVP_PKEY* GetKey() const;
+    /// @return the intermediates, leaf's issuer first (the root is not sent, as in practice)
+    const std::vector<X509*>& GetChain() const;
+    /// @return the root CA certificate
+    X509* GetRoot() const;
+    /// @return the key type
+    const std::string& GetKeyType() const;
+
+  private:
+    TlsCredentials() = default;
+
+    X509* m_leaf{nullptr};      //!< end-entity certificate
+    EVP_PKEY* m_key{nullptr};   //!< its private key
+    std::vector<X509*> m_chain; //!< intermediates
+    X509* m_root{nullptr};      //!< trust anchor
+    std::string m_keyType;      //!< e.g. rsa2048
+};
+
+} // namespace ns3
+
+#endif /* TLS_CREDENTIALS_H */

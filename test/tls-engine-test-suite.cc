@@ -1,0 +1,508 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * TlsEngine without ns-3 networking: a client and a server engine pumped into each other
+ * complete every handshake kind, with the message sequences of RFC 5246 / RFC 8446.
+ */
+#include "ns3/abort.h"
+#include "ns3/test.h"
+#include "ns3/tls-engine.h"
+#include "ns3/tls-random.h"
+
+#include <openssl/ssl.h>
+#include <sstream>
+
+using namespace ns3;
+
+namespace
+{
+
+/// The outcome of pumping two engines into each other until neither has anything to say.
+struct PumpResult
+{
+    std::vector<std::string> sequence; //!< "C:ClientHello", "S:ServerHello", ... in wire order
+    TlsEngine::State clientState;      //!< final client state
+    TlsEngine::State serverState;      //!< final server state
+    std::string clientError;           //!< client failure reason
+    std::string serverError;           //!< server failure reason
+    bool resumed{false};               //!< client view
+    TlsEngine::EarlyDataStatus early{TlsEngine::EARLY_NOT_SENT}; //!< client view
+    std::vector<uint8_t> serverAppData;                          //!< what the server received
+    bool helloRetry{false};                                      //!< HRR seen by the client
+    uint64_t serverBytes{0};                                     //!< server bytes written
+    std::string group;                                           //!< negotiated group
+};
+
+std::string
+Join(const std::vector<std::string>& v)
+{
+    std::ostringstream os;
+    for (size_t i = 0; i < v.size(); ++i)
+    {
+        os << (i ? " " : "") << v[i];
+    }
+    return os.str();
+}
+
+/**
+ * Runs one connection. If session is given the client offers it; on return it holds the
+ * client's newest session (caller frees).
+ */
+PumpResult
+Pump(const TlsConfig& clientConfig,
+     const TlsConfig& serverConfig,
+     SSL_SESSION** session = nullptr,
+     std::vector<uint8_t> earlyData = {})
+{
+    std::string error;
+    auto cctx = TlsContext::Get(clientConfig, TlsContext::CLIENT, error);
+    NS_ABORT_MSG_IF(!cctx, error);
+    auto sctx = TlsContext::Get(serverConfig, TlsContext::SERVER, error);
+    NS_ABORT_MSG_IF(!sctx, error);
+    TlsEngine client(cctx);
+    TlsEngine server(sctx);
+    if (session && *session)
+    {
+        client.SetSession(*session);
+    }
+    client.SetEarlyData(earlyData);
+    PumpResult r;
+    std::vector<uint8_t> buf;
+    auto drain = [&](TlsEngine& e, const char* who)
+    {
+        for (const auto& m : e.TakeMessages())
+        {
+            if (m.sent)
+            {
+                r.sequence.push_back(std::string(who) + ":" + m.name);
+            }
+        }
+    };
+    client.Advance();
+    for (int round = 0; round < 20; ++round)
+    {
+        drain(client, "C");
+        buf.clear();
+        client.TakeOutput(buf);
+        bool moved = !buf.empty();
+        server.Receive(buf.data(), buf.size());
+        server.Advance();
+        drain(server, "S");
+        buf.clear();
+        server.TakeOutput(buf);
+        moved = moved || !buf.empty();
+        client.Receive(buf.data(), buf.size());
+        client.Advance();
+        if (!moved)
+        {
+            break;
+        }
+    }
+    r.clientState = client.GetState();
+    r.serverState = server.GetState();
+    r.clientError = client.GetError();
+    r.serverError = server.GetError();
+    r.resumed = client.IsResumed();
+    r.early = client.GetEarlyDataStatus();
+    server.TakeApplicationData(r.serverAppData);
+    r.helloRetry = client.HadHelloRetryRequest();
+    r.serverBytes = server.GetBytesWritten();
+    r.group = client.GetGroup();
+    if (session)
+    {
+        SSL_SESSION_free(*session);
+        *session = client.GetSession();
+        if (*session)
+        {
+            SSL_SESSION_up_ref(*session);
+        }
+    }
+    return r;
+}
+
+TlsConfig
+Config(const std::string& version, const std::string& kx, const std::string& creds)
+{
+    TlsConfig c;
+    c.version = version;
+    c.keyExchange = kx;
+    c.credentials = creds;
+    return c;
+}
+
+/// A full handshake completes on both sides with the expected message sequence.
+class TlsEngineSequenceTestCase : public TestCase
+{
+  public:
+    TlsEngineSequenceTestCase(std::string name,
+                              TlsConfig client,
+                              TlsConfig server,
+                              std::string expected)
+        : TestCase("sequence: " + name)
+        , m_client(client)
+        , m_server(server)
+        , m_expected(expected)
+    {
+    }
+
+  private:
+    void
+    DoRun() override
+    {
+        PumpResult r = Pump(m_client, m_server);
+        NS_TEST_ASSERT_MSG_EQ(r.clientState, TlsEngine::ESTABLISHED, r.clientError);
+        NS_TEST_ASSERT_MSG_EQ(r.serverState, TlsEngine::ESTABLISHED, r.serverError);
+        NS_TEST_ASSERT_MSG_EQ(Join(r.sequence), m_expected, "message sequence");
+    }
+
+    TlsConfig m_client;
+    TlsConfig m_server;
+    std::string m_expected;
+};
+
+/// TLS 1.3 HelloRetryRequest when the client's key share is not among the server's groups.
+class TlsEngineHelloRetryTestCase : public TestCase
+{
+  public:
+    TlsEngineHelloRetryTestCase()
+        : TestCase("TLS 1.3 HelloRetryRequest")
+    {
+    }
+
+  private:
+    void
+    DoRun() override
+    {
+        TlsConfig c = Config("1.3", "ecdhe", "rsa2048");
+        c.groups = "X25519:P-256";
+        TlsConfig s = c;
+        s.groups = "P-256";
+        PumpResult r = Pump(c, s);
+        NS_TEST_ASSERT_MSG_EQ(r.clientState, TlsEngine::ESTABLISHED, r.clientError);
+        NS_TEST_ASSERT_MSG_EQ(r.helloRetry, true, "HRR");
+        NS_TEST_ASSERT_MSG_EQ(r.group, "secp256r1", "group after HRR");
+        NS_TEST_ASSERT_MSG_EQ(Join(r.sequence),
+                              "C:ClientHello S:HelloRetryRequest S:ChangeCipherSpec "
+                              "C:ChangeCipherSpec C:ClientHello S:ServerHello "
+                              "S:EncryptedExtensions S:Certificate S:CertificateVerify S:Finished "
+                              "C:Finished S:NewSessionTicket S:NewSessionTicket",
+                              "HRR sequence");
+    }
+};
+
+/// Resumption (session id, TLS 1.2 ticket, TLS 1.3 PSK) and 0-RTT.
+class TlsEngineResumptionTestCase : public TestCase
+{
+  public:
+    TlsEngineResumptionTestCase(std::string version,
+                                std::string mode,
+                                uint32_t earlyData,
+                                std::string expected)
+        : TestCase("resumption " + version + " " + mode
+                   + (earlyData ? " early-data=" + std::to_string(earlyData) : ""))
+        , m_version(version)
+        , m_mode(mode)
+        , m_earlyData(earlyData)
+        , m_expected(expected)
+    {
+    }
+
+  private:
+    void
+    DoRun() override
+    {
+        TlsConfig c = Config(m_version, "ecdhe", "p256");
+        c.resume = m_mode;
+        TlsConfig s = c;
+        s.maxEarlyData = m_earlyData ? 16384 : 0;
+        SSL_SESSION* session = nullptr;
+        PumpResult full = Pump(c, s, &session);
+        NS_TEST_ASSERT_MSG_EQ(full.clientState, TlsEngine::ESTABLISHED, full.clientError);
+        NS_TEST_ASSERT_MSG_EQ(full.resumed, false, "first handshake is full");
+        NS_TEST_ASSERT_MSG_NE(session, nullptr, "client got a session");
+        std::vector<uint8_t> early(m_earlyData, 'e');
+        PumpResult resumed = Pump(c, s, &session, early);
+        NS_TEST_ASSERT_MSG_EQ(resumed.clientState, TlsEngine::ESTABLISHED, resumed.clientError);
+        NS_TEST_ASSERT_MSG_EQ(resumed.resumed, true, "second handshake resumes");
+        NS_TEST_ASSERT_MSG_LT(resumed.serverBytes, full.serverBytes, "no certificate sent");
+        NS_TEST_ASSERT_MSG_EQ(Join(resumed.sequence), m_expected, "resumed sequence");
+        if (m_earlyData)
+        {
+            NS_TEST_ASSERT_MSG_EQ(resumed.early, TlsEngine::EARLY_ACCEPTED, "0-RTT accepted");
+            NS_TEST_ASSERT_MSG_EQ(resumed.serverAppData.size(), m_earlyData, "0-RTT bytes");
+        }
+        SSL_SESSION_free(session);
+    }
+
+    std::string m_version;
+    std::string m_mode;
+    uint32_t m_earlyData;
+    std::string m_expected;
+};
+
+/// Client authentication: CertificateRequest, client Certificate and CertificateVerify.
+class TlsEngineClientAuthTestCase : public TestCase
+{
+  public:
+    TlsEngineClientAuthTestCase(std::string version, std::string expected)
+        : TestCase("client authentication TLS " + version)
+        , m_version(version)
+        , m_expected(expected)
+    {
+    }
+
+  private:
+    void
+    DoRun() override
+    {
+        TlsConfig c = Config(m_version, "ecdhe", "p256");
+        c.clientAuth = true;
+        PumpResult r = Pump(c, c);
+        NS_TEST_ASSERT_MSG_EQ(r.clientState, TlsEngine::ESTABLISHED, r.clientError);
+        NS_TEST_ASSERT_MSG_EQ(r.serverState, TlsEngine::ESTABLISHED, r.serverError);
+        NS_TEST_ASSERT_MSG_EQ(Join(r.sequence), m_expected, "client-auth sequence");
+    }
+
+    std::string m_version;
+    std::string m_expected;
+};
+
+/// Failures end both engines in FAILED with a readable reason.
+class TlsEngineFailureTestCase : public TestCase
+{
+  public:
+    TlsEngineFailureTestCase(std::string name,
+                             TlsConfig client,
+                             TlsConfig server,
+                             std::string clientError,
+                             std::string serverError)
+        : TestCase("failure: " + name)
+        , m_client(client)
+        , m_server(server)
+        , m_clientError(clientError)
+        , m_serverError(serverError)
+    {
+    }
+
+  private:
+    void
+    DoRun() override
+    {
+        PumpResult r = Pump(m_client, m_server);
+        NS_TEST_ASSERT_MSG_EQ(r.clientState, TlsEngine::FAILED, "client fails");
+        NS_TEST_ASSERT_MSG_EQ(r.serverState, TlsEngine::FAILED, "server fails");
+        NS_TEST_ASSERT_MSG_EQ(r.clientError, m_clientError, "client reason");
+        NS_TEST_ASSERT_MSG_EQ(r.serverError, m_serverError, "server reason");
+    }
+
+    TlsConfig m_client;
+    TlsConfig m_server;
+    std::string m_clientError;
+    std::string m_serverError;
+};
+
+/// Same seed, same bytes; another run, other bytes.
+class TlsEngineDeterminismTestCase : public TestCase
+{
+  public:
+    TlsEngineDeterminismTestCase()
+        : TestCase("deterministic bytes from (seed, run)")
+    {
+    }
+
+  private:
+    static std::vector<uint8_t>
+    Transcript(uint64_t run)
+    {
+        TlsRandom::Seed(1, run);
+        TlsConfig c = Config("1.3", "ecdhe", "p256");
+        std::string error;
+        TlsEngine client(TlsContext::Get(c, TlsContext::CLIENT, error));
+        TlsEngine server(TlsContext::Get(c, TlsContext::SERVER, error));
+        std::vector<uint8_t> all;
+        std::vector<uint8_t> buf;
+        client.Advance();
+        for (int i = 0; i < 5; ++i)
+        {
+            buf.clear();
+            client.TakeOutput(buf);
+            all.insert(all.end(), buf.begin(), buf.end());
+            server.Receive(buf.data(), buf.size());
+            server.Advance();
+            buf.clear();
+            server.TakeOutput(buf);
+            all.insert(all.end(), buf.begin(), buf.end());
+            client.Receive(buf.data(), buf.size());
+            client.Advance();
+        }
+        return all;
+    }
+
+    void
+    DoRun() override
+    {
+        auto a = Transcript(1);
+        auto b = Transcript(1);
+        auto c = Transcript(2);
+        NS_TEST_ASSERT_MSG_GT(a.size(), 1000, "a transcript was produced");
+        NS_TEST_ASSERT_MSG_EQ((a == b), true, "same seed and run give the same bytes");
+        NS_TEST_ASSERT_MSG_EQ((a == c), false, "another run gives other bytes");
+    }
+};
+
+/// Credential specifications: parsing errors name the bad item.
+class TlsCredentialsParseTestCase : public TestCase
+{
+  public:
+    TlsCredentialsParseTestCase()
+        : TestCase("credentials specification parsing")
+    {
+    }
+
+  private:
+    void
+    DoRun() override
+    {
+        TlsCredentials::Spec spec;
+        NS_TEST_ASSERT_MSG_EQ(TlsCredentials::Parse("p384,chain=3,expired", spec), "", "valid");
+        NS_TEST_ASSERT_MSG_EQ(spec.keyType, "p384", "key type");
+        NS_TEST_ASSERT_MSG_EQ(spec.chainLength, 3, "chain");
+        NS_TEST_ASSERT_MSG_EQ(spec.expired, true, "expired");
+        std::string e = TlsCredentials::Parse("rsa1", spec);
+        NS_TEST_ASSERT_MSG_NE(e.find("'rsa1'"), std::string::npos, e);
+        e = TlsCredentials::Parse("rsa2048,chain=x", spec);
+        NS_TEST_ASSERT_MSG_NE(e.find("'x'"), std::string::npos, e);
+        std::string error;
+        TlsCredentials::Parse("cert=/nonexistent.pem,key=/nonexistent.key", spec);
+        NS_TEST_ASSERT_MSG_EQ((TlsCredentials::Get(spec, error) == nullptr), true, "missing file");
+        NS_TEST_ASSERT_MSG_NE(error.find("/nonexistent.pem"), std::string::npos, error);
+    }
+};
+
+} // namespace
+
+/// The suite.
+class TlsEngineTestSuite : public TestSuite
+{
+  public:
+    TlsEngineTestSuite()
+        : TestSuite("tls-engine", UNIT)
+    {
+        const std::string tls12Tail = "C:ChangeCipherSpec C:Finished S:NewSessionTicket "
+                                      "S:ChangeCipherSpec S:Finished";
+        AddTestCase(new TlsEngineSequenceTestCase(
+                        "TLS 1.2 RSA key exchange",
+                        Config("1.2", "rsa", "rsa2048"),
+                        Config("1.2", "rsa", "rsa2048"),
+                        "C:ClientHello S:ServerHello S:Certificate S:ServerHelloDone "
+                        "C:ClientKeyExchange "
+                            + tls12Tail),
+                    QUICK);
+        AddTestCase(new TlsEngineSequenceTestCase(
+                        "TLS 1.2 ECDHE-RSA",
+                        Config("1.2", "ecdhe", "rsa2048"),
+                        Config("1.2", "ecdhe", "rsa2048"),
+                        "C:ClientHello S:ServerHello S:Certificate S:ServerKeyExchange "
+                        "S:ServerHelloDone C:ClientKeyExchange "
+                            + tls12Tail),
+                    QUICK);
+        AddTestCase(new TlsEngineSequenceTestCase(
+                        "TLS 1.2 DHE-RSA",
+                        Config("1.2", "dhe", "rsa2048"),
+                        Config("1.2", "dhe", "rsa2048"),
+                        "C:ClientHello S:ServerHello S:Certificate S:ServerKeyExchange "
+                        "S:ServerHelloDone C:ClientKeyExchange "
+                            + tls12Tail),
+                    QUICK);
+        const std::string tls13 = "C:ClientHello S:ServerHello S:ChangeCipherSpec "
+                                  "S:EncryptedExtensions S:Certificate S:CertificateVerify "
+                                  "S:Finished C:ChangeCipherSpec C:Finished "
+                                  "S:NewSessionTicket S:NewSessionTicket";
+        for (const char* key : {"rsa2048", "p256", "p384", "ed25519"})
+        {
+            AddTestCase(new TlsEngineSequenceTestCase(std::string("TLS 1.3 ") + key,
+                                                      Config("1.3", "ecdhe", key),
+                                                      Config("1.3", "ecdhe", key),
+                                                      tls13),
+                        QUICK);
+        }
+        AddTestCase(new TlsEngineHelloRetryTestCase(), QUICK);
+        AddTestCase(new TlsEngineResumptionTestCase(
+                        "1.2",
+                        "session-id",
+                        0,
+                        "C:ClientHello S:ServerHello S:ChangeCipherSpec S:Finished "
+                        "C:ChangeCipherSpec C:Finished"),
+                    QUICK);
+        AddTestCase(new TlsEngineResumptionTestCase(
+                        "1.2",
+                        "ticket",
+                        0,
+                        // OpenSSL re-issues a TLS 1.2 ticket only when its key needs renewal.
+                        "C:ClientHello S:ServerHello S:ChangeCipherSpec S:Finished "
+                        "C:ChangeCipherSpec C:Finished"),
+                    QUICK);
+        const std::string tls13Resumed = "C:ClientHello S:ServerHello S:ChangeCipherSpec "
+                                         "S:EncryptedExtensions S:Finished C:ChangeCipherSpec "
+                                         "C:Finished S:NewSessionTicket";
+        AddTestCase(new TlsEngineResumptionTestCase("1.3", "ticket", 0, tls13Resumed), QUICK);
+        AddTestCase(new TlsEngineResumptionTestCase("1.3", "session-id", 0, tls13Resumed), QUICK);
+        AddTestCase(new TlsEngineResumptionTestCase(
+                        "1.3",
+                        "ticket",
+                        100,
+                        "C:ClientHello C:ChangeCipherSpec S:ServerHello S:ChangeCipherSpec "
+                        "S:EncryptedExtensions S:Finished C:EndOfEarlyData C:Finished "
+                        "S:NewSessionTicket"),
+                    QUICK);
+        AddTestCase(new TlsEngineClientAuthTestCase(
+                        "1.2",
+                        "C:ClientHello S:ServerHello S:Certificate S:ServerKeyExchange "
+                        "S:CertificateRequest S:ServerHelloDone C:Certificate "
+                        "C:ClientKeyExchange C:CertificateVerify "
+                            + tls12Tail),
+                    QUICK);
+        AddTestCase(new TlsEngineClientAuthTestCase(
+                        "1.3",
+                        "C:ClientHello S:ServerHello S:ChangeCipherSpec S:EncryptedExtensions "
+                        "S:CertificateRequest S:Certificate S:CertificateVerify S:Finished "
+                        "C:ChangeCipherSpec C:Certificate C:CertificateVerify C:Finished "
+                        "S:NewSessionTicket S:NewSessionTicket"),
+                    QUICK);
+
+        TlsConfig ok = Config("1.3", "ecdhe", "rsa2048");
+        TlsConfig untrusted = Config("1.3", "ecdhe", "rsa2048,untrusted");
+        AddTestCase(new TlsEngineFailureTestCase("untrusted CA",
+                                                 ok,
+                                                 untrusted,
+                                                 "verify: unable to get local issuer certificate",
+                                                 "alert: unknown CA"),
+                    QUICK);
+        TlsConfig expired = Config("1.3", "ecdhe", "rsa2048,expired");
+        AddTestCase(new TlsEngineFailureTestCase("expired certificate",
+                                                 ok,
+                                                 expired,
+                                                 "verify: certificate has expired",
+                                                 "alert: certificate expired"),
+                    QUICK);
+        AddTestCase(new TlsEngineFailureTestCase("version mismatch",
+                                                 Config("1.3", "ecdhe", "rsa2048"),
+                                                 Config("1.2", "ecdhe", "rsa2048"),
+                                                 "alert: protocol version",
+                                                 "tls: unsupported protocol"),
+                    QUICK);
+        TlsConfig c12 = Config("1.2", "ecdhe", "rsa2048");
+        c12.ciphers = "ECDHE-RSA-AES128-GCM-SHA256";
+        TlsConfig s12 = c12;
+        s12.ciphers = "ECDHE-RSA-CHACHA20-POLY1305";
+        AddTestCase(
+            new TlsEngineFailureTestCase(
+                "no common cipher", c12, s12, "alert: handshake failure", "tls: no shared cipher"),
+            QUICK);
+        AddTestCase(new TlsEngineDeterminismTestCase(), QUICK);
+        AddTestCase(new TlsCredentialsParseTestCase(), QUICK);
+    }
+};
+
+/// Static instance.
+static TlsEngineTestSuite g_tlsEngineTestSuite;
