@@ -153,6 +153,15 @@ TlsScenario::Run(const TlsScenarioConfig& config, Result& result)
     {
         return error;
     }
+    for (const std::string* path : {&config.csv, &config.timeline})
+    {
+        // Fail before simulating, not after: can the output be written at all?
+        if (!path->empty() && !std::ofstream(*path + ".tmp").good())
+        {
+            return "cannot write '" + *path + "'";
+        }
+        std::remove((*path + ".tmp").c_str());
+    }
     if (!config.keylog.empty() && !TlsContext::SetKeyLogFile(config.keylog))
     {
         return "cannot write key log file '" + config.keylog + "'";
