@@ -4,11 +4,9 @@
 #ifndef TLS_SERVER_HELPER_H
 #define TLS_SERVER_HELPER_H
 
-#include "ns3/application-container.h"
-#include "ns3/node-container.h"
-#include "ns3/object-factory.h"
+#include "tls-application-helper.h"
 
-#include <string>
+#include "ns3/address.h"
 
 namespace ns3
 {
@@ -17,35 +15,11 @@ namespace ns3
  * @ingroup tls
  * @brief Installs TlsServerApplication instances on nodes.
  */
-class TlsServerHelper
+class TlsServerHelper : public TlsApplicationHelper
 {
   public:
     /// @param port the TCP port to listen on
     explicit TlsServerHelper(uint16_t port = 443);
-
-    /**
-     * @brief Sets an attribute of the applications to be installed.
-     * @param name the attribute name (e.g. "Version", "Credentials", "CostModel")
-     * @param value its value
-     */
-    void SetAttribute(const std::string& name, const AttributeValue& value);
-
-    /**
-     * @brief Installs one application on each node.
-     * @param nodes the nodes
-     * @return the applications
-     */
-    ApplicationContainer Install(NodeContainer nodes) const;
-
-    /**
-     * @brief Installs one application on a node.
-     * @param node the node
-     * @return the application
-     */
-    ApplicationContainer Install(Ptr<Node> node) const;
-
-  private:
-    ObjectFactory m_factory; //!< application factory
 };
 
 } // namespace ns3
