@@ -5,12 +5,14 @@
 
 #include "tcp-profile.h"
 
+#include "ns3/tcp-segment-drop-model.h"
 #include "ns3/tls-credentials.h"
 
 #include <cmath>
 #include <cstdlib>
 #include <functional>
 #include <map>
+#include <set>
 #include <sstream>
 
 namespace ns3
@@ -172,6 +174,54 @@ Factor(const std::string& name, const std::string& help, double TlsScenarioConfi
             [=](const TlsScenarioConfig& c) { return FormatDouble(c.*member); }};
 }
 
+/// A probability; when optional, "" means unset (stored as -1).
+Parameter
+Probability(const std::string& name,
+            const std::string& help,
+            double TlsScenarioConfig::*member,
+            bool optional = false)
+{
+    return {name,
+            help,
+            [=](TlsScenarioConfig& c, const std::string& v)
+            {
+                if (optional && v.empty())
+                {
+                    c.*member = -1;
+                    return std::string();
+                }
+                double d = 0;
+                if (!ParseDouble(v, d) || d < 0 || d >= 1)
+                {
+                    return Bad(name, v, "a probability 0 <= p < 1, e.g. 0.01");
+                }
+                c.*member = d;
+                return std::string();
+            },
+            [=](const TlsScenarioConfig& c)
+            { return c.*member < 0 ? std::string() : FormatDouble(c.*member); }};
+}
+
+Parameter
+DropList(const std::string& name, const std::string& help, std::string TlsScenarioConfig::*member)
+{
+    return {name,
+            help,
+            [=](TlsScenarioConfig& c, const std::string& v)
+            {
+                std::set<uint32_t> indices;
+                bool syn = false;
+                std::string e = TcpSegmentDropModel::Parse(v, indices, syn);
+                if (!e.empty())
+                {
+                    return Bad(name, v, "syn and/or segment numbers, e.g. 1 or syn,2");
+                }
+                c.*member = v;
+                return std::string();
+            },
+            [=](const TlsScenarioConfig& c) { return c.*member; }};
+}
+
 const std::vector<Parameter>&
 Parameters()
 {
@@ -239,19 +289,36 @@ Parameters()
              return std::string();
          },
          [](const C& c) { return TlsScenarioConfig::FormatRate(c.bandwidthBps); }},
-        {"loss",
-         "packet loss probability in each direction, 0 <= loss < 1",
+        Probability("loss", "packet loss probability in each direction, 0 <= loss < 1", &C::loss),
+        Probability(
+            "loss-c2s", "client-to-server loss probability (default: --loss)", &C::lossC2s, true),
+        Probability(
+            "loss-s2c", "server-to-client loss probability (default: --loss)", &C::lossS2c, true),
+        Choice("loss-model",
+               "random loss: independent per packet, or Gilbert-Elliott bursts of mean --burst",
+               {"bernoulli", "gilbert"},
+               &C::lossModel),
+        {"burst",
+         "mean loss burst length in packets (--loss-model=gilbert)",
          [](C& c, const std::string& v)
          {
              double d = 0;
-             if (!ParseDouble(v, d) || d < 0 || d >= 1)
+             if (!ParseDouble(v, d) || d < 1)
              {
-                 return Bad("loss", v, "a probability 0 <= loss < 1, e.g. 0.01");
+                 return Bad("burst", v, "a number >= 1");
              }
-             c.loss = d;
+             c.burst = d;
              return std::string();
          },
-         [](const C& c) { return FormatDouble(c.loss); }},
+         [](const C& c) { return FormatDouble(c.burst); }},
+        DropList("drop-c2s",
+                 "drop these client-to-server segments of every connection: syn and/or the k-th "
+                 "data-carrying transmission, e.g. 1 or syn,2",
+                 &C::dropC2s),
+        DropList("drop-s2c",
+                 "drop these server-to-client segments of every connection (syn = the SYN-ACK; "
+                 "1 = the first server data segment, i.e. the start of ServerHello's flight)",
+                 &C::dropS2c),
         {"queue",
          "device queue size, e.g. 100p (packets) or 64KB",
          [](C& c, const std::string& v)
@@ -417,6 +484,12 @@ TlsScenarioConfig::GetParameterColumns() const
             {"bandwidth", FormatRate(bandwidthBps)},
             {"bandwidth_mbps", FormatDouble(bandwidthBps / 1e6)},
             {"loss", FormatDouble(loss)},
+            {"loss_c2s", FormatDouble(GetLoss(true))},
+            {"loss_s2c", FormatDouble(GetLoss(false))},
+            {"loss_model", lossModel},
+            {"burst", lossModel == "gilbert" ? FormatDouble(burst) : ""},
+            {"drop_c2s", dropC2s},
+            {"drop_s2c", dropS2c},
             {"queue", queue},
             {"tcp", tcp},
             {"cpu", cpu},
@@ -424,6 +497,13 @@ TlsScenarioConfig::GetParameterColumns() const
             {"fault", fault},
             {"seed", std::to_string(seed)},
             {"run", std::to_string(run)}};
+}
+
+double
+TlsScenarioConfig::GetLoss(bool clientToServer) const
+{
+    double d = clientToServer ? lossC2s : lossS2c;
+    return d < 0 ? loss : d;
 }
 
 bool

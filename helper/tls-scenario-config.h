@@ -47,46 +47,55 @@ class TlsScenarioConfig
     /// @return "" if the combination of parameters is valid, else a one-line message
     std::string Validate() const;
 
+    /// @return the loss probability of one direction
+    double GetLoss(bool clientToServer) const;
+
     /// @return (column, value) pairs that identify the scenario in every CSV row
     std::vector<std::pair<std::string, std::string>> GetParameterColumns() const;
 
     // Parsed values.
-    std::string tls{"1.3"};           //!< TLS version
-    std::string kx{"ecdhe"};          //!< TLS 1.2 key exchange
-    std::string groups;               //!< client (and server) groups
-    std::string serverGroups;         //!< server groups if different
-    std::string ciphers;              //!< cipher list / suites
-    std::string sigalgs;              //!< signature algorithms
-    std::string key{"rsa2048"};       //!< key type
-    uint32_t chain{0};                //!< intermediates
-    std::string certFile;             //!< PEM chain instead of a generated one
-    std::string keyFile;              //!< PEM key for certFile
-    std::string caFile;               //!< extra trust anchors
-    bool clientAuth{false};           //!< mutual authentication
-    std::string resume{"none"};       //!< none | ticket | session-id
-    uint32_t earlyData{0};            //!< 0-RTT bytes
-    uint32_t request{0};              //!< request bytes
-    uint32_t response{0};             //!< response bytes
-    Time rtt{MilliSeconds(50)};       //!< round-trip propagation delay
-    uint64_t bandwidthBps{10000000};  //!< link rate
-    double loss{0};                   //!< packet loss probability per direction
-    std::string queue{"100p"};        //!< device queue size
-    std::string tcp{"linux"};         //!< TCP profile
-    std::string cpu{"none"};          //!< cost model
-    uint32_t serverCores{1};          //!< server CPU cores
-    double clientSpeed{1};            //!< client CPU cost multiplier
-    double serverSpeed{1};            //!< server CPU cost multiplier
-    uint32_t handshakes{1};           //!< connections per client
-    Time interval{MilliSeconds(100)}; //!< pause between connections
-    uint32_t clients{1};              //!< client nodes
-    Time timeout{Seconds(30)};        //!< per-connection limit
-    uint64_t seed{1};                 //!< ns-3 seed
-    uint64_t run{1};                  //!< ns-3 run
-    std::string fault{"none"};        //!< provoked failure
-    std::string csv;                  //!< output CSV
-    std::string timeline;             //!< output timeline CSV
-    std::string pcap;                 //!< pcap prefix
-    std::string keylog;               //!< NSS key log file
+    std::string tls{"1.3"};             //!< TLS version
+    std::string kx{"ecdhe"};            //!< TLS 1.2 key exchange
+    std::string groups;                 //!< client (and server) groups
+    std::string serverGroups;           //!< server groups if different
+    std::string ciphers;                //!< cipher list / suites
+    std::string sigalgs;                //!< signature algorithms
+    std::string key{"rsa2048"};         //!< key type
+    uint32_t chain{0};                  //!< intermediates
+    std::string certFile;               //!< PEM chain instead of a generated one
+    std::string keyFile;                //!< PEM key for certFile
+    std::string caFile;                 //!< extra trust anchors
+    bool clientAuth{false};             //!< mutual authentication
+    std::string resume{"none"};         //!< none | ticket | session-id
+    uint32_t earlyData{0};              //!< 0-RTT bytes
+    uint32_t request{0};                //!< request bytes
+    uint32_t response{0};               //!< response bytes
+    Time rtt{MilliSeconds(50)};         //!< round-trip propagation delay
+    uint64_t bandwidthBps{10000000};    //!< link rate
+    double loss{0};                     //!< packet loss probability per direction
+    double lossC2s{-1};                 //!< client-to-server loss (negative: = loss)
+    double lossS2c{-1};                 //!< server-to-client loss (negative: = loss)
+    std::string lossModel{"bernoulli"}; //!< bernoulli | gilbert
+    double burst{2};                    //!< gilbert: mean loss burst length (packets)
+    std::string dropC2s;                //!< chosen client-to-server segments to drop
+    std::string dropS2c;                //!< chosen server-to-client segments to drop
+    std::string queue{"100p"};          //!< device queue size
+    std::string tcp{"linux"};           //!< TCP profile
+    std::string cpu{"none"};            //!< cost model
+    uint32_t serverCores{1};            //!< server CPU cores
+    double clientSpeed{1};              //!< client CPU cost multiplier
+    double serverSpeed{1};              //!< server CPU cost multiplier
+    uint32_t handshakes{1};             //!< connections per client
+    Time interval{MilliSeconds(100)};   //!< pause between connections
+    uint32_t clients{1};                //!< client nodes
+    Time timeout{Seconds(30)};          //!< per-connection limit
+    uint64_t seed{1};                   //!< ns-3 seed
+    uint64_t run{1};                    //!< ns-3 run
+    std::string fault{"none"};          //!< provoked failure
+    std::string csv;                    //!< output CSV
+    std::string timeline;               //!< output timeline CSV
+    std::string pcap;                   //!< pcap prefix
+    std::string keylog;                 //!< NSS key log file
 
     /**
      * @brief Parses "50ms", "0.2s", "800us".

@@ -8,8 +8,10 @@
 
 #include "ns3/core-module.h"
 #include "ns3/error-model.h"
+#include "ns3/gilbert-elliott-error-model.h"
 #include "ns3/internet-module.h"
 #include "ns3/point-to-point-module.h"
+#include "ns3/tcp-segment-drop-model.h"
 #include "ns3/tls-client-application.h"
 #include "ns3/tls-context.h"
 #include "ns3/tls-cpu.h"
@@ -107,6 +109,41 @@ SetTlsAttributes(ApplicationContainer apps, const TlsConfig& t)
     }
 }
 
+/// The receive error model of one direction: chosen drops, then random loss.
+Ptr<ErrorModel>
+MakeErrorModel(const TlsScenarioConfig& c, bool clientToServer, int64_t& stream)
+{
+    Ptr<ErrorModel> random;
+    double loss = c.GetLoss(clientToServer);
+    if (loss > 0 && c.lossModel == "gilbert")
+    {
+        Ptr<GilbertElliottErrorModel> ge = CreateObject<GilbertElliottErrorModel>();
+        ge->ForLossAndBurst(loss, c.burst);
+        ge->AssignStreams(stream++);
+        random = ge;
+    }
+    else if (loss > 0)
+    {
+        Ptr<RateErrorModel> em = CreateObject<RateErrorModel>();
+        em->SetUnit(RateErrorModel::ERROR_UNIT_PACKET);
+        em->SetRate(loss);
+        em->AssignStreams(stream++);
+        random = em;
+    }
+    const std::string& drops = clientToServer ? c.dropC2s : c.dropS2c;
+    if (drops.empty())
+    {
+        return random;
+    }
+    Ptr<TcpSegmentDropModel> chosen = CreateObject<TcpSegmentDropModel>();
+    chosen->SetDrops(drops);
+    if (random)
+    {
+        chosen->SetAttribute("Chain", PointerValue(random));
+    }
+    return chosen;
+}
+
 Ptr<TlsCostModel>
 MakeCostModel(const std::string& name)
 {
@@ -185,14 +222,12 @@ TlsScenario::Run(const TlsScenarioConfig& config, Result& result)
     for (uint32_t i = 0; i < config.clients; ++i)
     {
         NetDeviceContainer link = p2p.Install(clients.Get(i), server.Get(0));
-        if (config.loss > 0)
+        // Device 0 (client) receives server-to-client traffic, device 1 the other direction.
+        for (uint32_t d = 0; d < 2; ++d)
         {
-            for (uint32_t d = 0; d < 2; ++d)
+            Ptr<ErrorModel> em = MakeErrorModel(config, d == 1, stream);
+            if (em)
             {
-                Ptr<RateErrorModel> em = CreateObject<RateErrorModel>();
-                em->SetUnit(RateErrorModel::ERROR_UNIT_PACKET);
-                em->SetRate(config.loss);
-                em->AssignStreams(stream++);
                 link.Get(d)->SetAttribute("ReceiveErrorModel", PointerValue(em));
             }
         }

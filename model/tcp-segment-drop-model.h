@@ -1,0 +1,68 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#ifndef TCP_SEGMENT_DROP_MODEL_H
+#define TCP_SEGMENT_DROP_MODEL_H
+
+#include "ns3/error-model.h"
+
+#include <map>
+#include <set>
+#include <string>
+
+namespace ns3
+{
+
+/**
+ * @ingroup tls
+ * @brief Drops chosen TCP segments of every connection crossing a point-to-point receiver:
+ * "the 1st data segment", "the SYN", "the 2nd and 3rd data segments".
+ *
+ * Install as the ReceiveErrorModel of the device that receives the direction to perturb.
+ * Counting is per connection (by port pair) over data-carrying transmissions, retransmissions
+ * included: Indices "1,2" drops the first data segment and, if nothing else was sent in
+ * between, its retransmission. DropSyn drops the first SYN (or SYN-ACK) of each connection.
+ * Use it to ask what losing, say, the server's Certificate flight costs. Packets it does not
+ * drop are passed to the Chain error model, if any (e.g. random loss on the same link).
+ */
+class TcpSegmentDropModel : public ErrorModel
+{
+  public:
+    /// @return the TypeId
+    static TypeId GetTypeId();
+
+    /**
+     * @brief Parses an index list such as "syn,1,3".
+     * @param text the list
+     * @param indices set to the data segment indices (1-based)
+     * @param syn set to true if "syn" appears
+     * @return "" or a one-line error naming the bad item
+     */
+    static std::string Parse(const std::string& text, std::set<uint32_t>& indices, bool& syn);
+
+    /**
+     * @brief Sets what to drop.
+     * @param text a list as Parse() accepts (aborts if invalid: validate with Parse() first)
+     */
+    void SetDrops(const std::string& text);
+
+    /// @return the number of packets dropped so far
+    uint32_t GetDropped() const;
+
+  private:
+    bool DoCorrupt(Ptr<Packet> p) override;
+    /// @return true if p is one of the chosen segments
+    bool DropsChosen(Ptr<Packet> p);
+    void DoReset() override;
+
+    Ptr<ErrorModel> m_chain;                  //!< consulted for packets not dropped here
+    std::set<uint32_t> m_indices;             //!< data transmissions to drop
+    bool m_dropSyn{false};                    //!< drop the first SYN / SYN-ACK
+    std::map<uint32_t, uint32_t> m_dataCount; //!< per connection (port pair)
+    std::map<uint32_t, bool> m_synSeen;       //!< per connection
+    uint32_t m_dropped{0};                    //!< counter
+};
+
+} // namespace ns3
+
+#endif /* TCP_SEGMENT_DROP_MODEL_H */

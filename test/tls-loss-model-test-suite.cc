@@ -1,0 +1,129 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * Loss models and the TCP timers they exercise:
+ *  - Gilbert-Elliott loss has the configured rate and mean burst length;
+ *  - dropping chosen segments costs what Linux's timers say: a lost SYN costs the 1 s SYN RTO,
+ *    a lost first server segment costs the RTO m + max(2m, 200 ms) after the RTT sample m.
+ */
+#include "ns3/core-module.h"
+#include "ns3/gilbert-elliott-error-model.h"
+#include "ns3/network-module.h"
+#include "ns3/test.h"
+#include "ns3/tls-scenario.h"
+
+using namespace ns3;
+
+namespace
+{
+
+/// Long-run statistics of the Gilbert-Elliott model.
+class GilbertElliottStatisticsTestCase : public TestCase
+{
+  public:
+    GilbertElliottStatisticsTestCase(double loss, double burst)
+        : TestCase("Gilbert-Elliott loss " + std::to_string(loss) + ", mean burst "
+                   + std::to_string(burst))
+        , m_loss(loss)
+        , m_burst(burst)
+    {
+    }
+
+  private:
+    void
+    DoRun() override
+    {
+        Ptr<GilbertElliottErrorModel> em = CreateObject<GilbertElliottErrorModel>();
+        em->ForLossAndBurst(m_loss, m_burst);
+        em->AssignStreams(7);
+        const int n = 400000;
+        int lost = 0;
+        int bursts = 0;
+        bool previous = false;
+        Ptr<Packet> p = Create<Packet>(100);
+        for (int i = 0; i < n; ++i)
+        {
+            bool l = em->IsCorrupt(p);
+            lost += l;
+            bursts += l && !previous;
+            previous = l;
+        }
+        double rate = double(lost) / n;
+        double meanBurst = double(lost) / bursts;
+        // Standard errors are ~1e-3 for the rate and a few % for the burst at this n.
+        NS_TEST_ASSERT_MSG_EQ_TOL(rate, m_loss, 0.1 * m_loss, "long-run loss rate");
+        NS_TEST_ASSERT_MSG_EQ_TOL(meanBurst, m_burst, 0.1 * m_burst, "mean burst length");
+    }
+
+    double m_loss;
+    double m_burst;
+};
+
+/// Dropping chosen segments costs exactly the timer that repairs them.
+class SegmentDropTestCase : public TestCase
+{
+  public:
+    SegmentDropTestCase(std::string flag, std::string value, int rttMs, double expectedMs)
+        : TestCase("--" + flag + "=" + value + " at RTT " + std::to_string(rttMs) + " ms: total ~ "
+                   + std::to_string(int(expectedMs)) + " ms")
+        , m_flag(flag)
+        , m_value(value)
+        , m_rttMs(rttMs)
+        , m_expectedMs(expectedMs)
+    {
+    }
+
+  private:
+    void
+    DoRun() override
+    {
+        TlsScenarioConfig c;
+        c.Set(m_flag, m_value);
+        c.Set("rtt", std::to_string(m_rttMs) + "ms");
+        c.Set("bandwidth", "1Gbps"); // serialisation negligible
+        c.Set("handshakes", "2");
+        TlsScenario::Result result;
+        NS_TEST_ASSERT_MSG_EQ(TlsScenario::Run(c, result), "", "runs");
+        for (const auto& r : result.records)
+        {
+            NS_TEST_ASSERT_MSG_EQ(r->ok, true, r->error);
+            NS_TEST_ASSERT_MSG_EQ(r->clientRetransmissions + r->serverRetransmissions,
+                                  1,
+                                  "exactly one retransmission");
+            NS_TEST_ASSERT_MSG_EQ_TOL(r->GetTotalMs(), m_expectedMs, 1.0, "total_ms");
+        }
+    }
+
+    std::string m_flag;
+    std::string m_value;
+    int m_rttMs;
+    double m_expectedMs;
+};
+
+} // namespace
+
+/// The suite.
+class TlsLossModelTestSuite : public TestSuite
+{
+  public:
+    TlsLossModelTestSuite()
+        : TestSuite("tls-loss-model", UNIT)
+    {
+        AddTestCase(new GilbertElliottStatisticsTestCase(0.05, 3), QUICK);
+        AddTestCase(new GilbertElliottStatisticsTestCase(0.2, 1.5), QUICK);
+        // TLS 1.3 = 2 RTT; a lost SYN adds the 1 s SYN RTO; a lost SYN-ACK likewise (the client
+        // retransmits its SYN after 1 s and the server answers it).
+        AddTestCase(new SegmentDropTestCase("drop-c2s", "syn", 50, 1000 + 100), QUICK);
+        AddTestCase(new SegmentDropTestCase("drop-s2c", "syn", 50, 1000 + 100), QUICK);
+        // The first server data segment (ServerHello...) is lost. Its only duplicate ACK does
+        // not trigger fast retransmit; the server's RTO after its SYN-ACK RTT sample m is
+        // m + max(2m, 200 ms) (Linux's formula): it resends at 1.5 RTT + RTO.
+        AddTestCase(new SegmentDropTestCase("drop-s2c", "1", 50, 100 + 50 + 200), QUICK);
+        AddTestCase(new SegmentDropTestCase("drop-s2c", "1", 200, 400 + 200 + 400), QUICK);
+        // The ClientHello is lost: the client's RTO after its SYN RTT sample.
+        AddTestCase(new SegmentDropTestCase("drop-c2s", "1", 50, 100 + 50 + 200), QUICK);
+    }
+};
+
+/// Static instance.
+static TlsLossModelTestSuite g_tlsLossModelTestSuite;
