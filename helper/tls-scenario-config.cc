@@ -7,6 +7,7 @@
 
 #include "ns3/tcp-segment-drop-model.h"
 #include "ns3/tls-credentials.h"
+#include "ns3/tls-operation-cost-model.h"
 
 #include <cmath>
 #include <cstdlib>
@@ -336,7 +337,28 @@ Parameters()
          },
          [](const C& c) { return c.queue; }},
         Choice("tcp", "TCP profile", {"linux", "ns3"}, &C::tcp),
-        Choice("cpu", "crypto cost model", {"none", "measured"}, &C::cpu),
+        Choice("cpu",
+               "crypto cost in simulated time: per-operation table (deterministic), thread CPU "
+               "time actually spent, or nothing",
+               {"model", "measured", "none"},
+               &C::cpu),
+        {"cost-table",
+         "JSON operation cost table for --cpu=model (from ./ns3tls calibrate)",
+         [](C& c, const std::string& v)
+         {
+             if (!v.empty())
+             {
+                 TlsOperationCostModel model;
+                 std::string e = model.LoadTable(v);
+                 if (!e.empty())
+                 {
+                     return "invalid --cost-table='" + v + "': " + e;
+                 }
+             }
+             c.costTable = v;
+             return std::string();
+         },
+         [](const C& c) { return c.costTable; }},
         Count("server-cores", "server CPU cores", &C::serverCores, 1, 1024),
         Factor("client-speed", "client CPU cost multiplier (20 = 20x slower)", &C::clientSpeed),
         Factor("server-speed", "server CPU cost multiplier", &C::serverSpeed),

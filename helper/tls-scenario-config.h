@@ -81,21 +81,22 @@ class TlsScenarioConfig
     std::string dropS2c;                //!< chosen server-to-client segments to drop
     std::string queue{"100p"};          //!< device queue size
     std::string tcp{"linux"};           //!< TCP profile
-    std::string cpu{"none"};            //!< cost model
-    uint32_t serverCores{1};            //!< server CPU cores
-    double clientSpeed{1};              //!< client CPU cost multiplier
-    double serverSpeed{1};              //!< server CPU cost multiplier
-    uint32_t handshakes{1};             //!< connections per client
-    Time interval{MilliSeconds(100)};   //!< pause between connections
-    uint32_t clients{1};                //!< client nodes
-    Time timeout{Seconds(30)};          //!< per-connection limit
-    uint64_t seed{1};                   //!< ns-3 seed
-    uint64_t run{1};                    //!< ns-3 run
-    std::string fault{"none"};          //!< provoked failure
-    std::string csv;                    //!< output CSV
-    std::string timeline;               //!< output timeline CSV
-    std::string pcap;                   //!< pcap prefix
-    std::string keylog;                 //!< NSS key log file
+    std::string cpu{"model"};           //!< cost model: none | model | measured
+    std::string costTable;            //!< JSON cost table for cpu=model            //!< cost model
+    uint32_t serverCores{1};          //!< server CPU cores
+    double clientSpeed{1};            //!< client CPU cost multiplier
+    double serverSpeed{1};            //!< server CPU cost multiplier
+    uint32_t handshakes{1};           //!< connections per client
+    Time interval{MilliSeconds(100)}; //!< pause between connections
+    uint32_t clients{1};              //!< client nodes
+    Time timeout{Seconds(30)};        //!< per-connection limit
+    uint64_t seed{1};                 //!< ns-3 seed
+    uint64_t run{1};                  //!< ns-3 run
+    std::string fault{"none"};        //!< provoked failure
+    std::string csv;                  //!< output CSV
+    std::string timeline;             //!< output timeline CSV
+    std::string pcap;                 //!< pcap prefix
+    std::string keylog;               //!< NSS key log file
 
     /**
      * @brief Parses "50ms", "0.2s", "800us".

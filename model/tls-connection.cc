@@ -113,7 +113,8 @@ TlsConnection::Pump()
         // One connection's steps never overlap: run when the current one is done.
         if (!m_pumpEvent.IsRunning())
         {
-            m_pumpEvent = Simulator::Schedule(m_busyUntil - now, &TlsConnection::Pump, this);
+            m_pumpEvent = Simulator::Schedule(
+                m_busyUntil - now, &TlsConnection::Pump, Ptr<TlsConnection>(this));
         }
         return;
     }
@@ -151,6 +152,7 @@ TlsConnection::Pump()
     step.messages = result->messages;
     step.cpuNanoseconds = m_engine->TakeCpuNanoseconds();
     step.bytesOut = out;
+    step.established = result->established;
     Time cost = m_costModel ? m_costModel->GetCost(step) : Time(0);
     Time finish = m_cpu ? m_cpu->Run(now, cost) : now + cost;
     m_cpuTime += finish > now ? cost : Time(0);
@@ -161,7 +163,8 @@ TlsConnection::Pump()
     }
     else
     {
-        Simulator::Schedule(finish - now, &TlsConnection::Apply, this, result);
+        // The event holds a reference: an owner may release the connection meanwhile.
+        Simulator::Schedule(finish - now, &TlsConnection::Apply, Ptr<TlsConnection>(this), result);
     }
 }
 
@@ -275,6 +278,17 @@ void
 TlsConnection::OnNormalClose(Ptr<Socket> /* socket */)
 {
     NS_LOG_FUNCTION(this);
+    Time now = Simulator::Now();
+    if (now < m_busyUntil || m_pumpEvent.IsRunning())
+    {
+        // Bytes that arrived before the FIN (e.g. an alert) are still being processed: report
+        // the close after them, as a real reader sees data before end-of-file.
+        Simulator::Schedule(std::max(m_busyUntil - now, Time(1)),
+                            &TlsConnection::OnNormalClose,
+                            Ptr<TlsConnection>(this),
+                            m_socket);
+        return;
+    }
     if (!m_listener.peerClosed.IsNull())
     {
         m_listener.peerClosed();
@@ -302,6 +316,9 @@ TlsConnection::OnTcpTx(Ptr<const Packet> packet,
 {
     uint32_t length = packet->GetSize();
     uint8_t flags = header.GetFlags();
+    NS_LOG_DEBUG(this << " tx " << TcpHeader::FlagsToString(flags) << " seq "
+                      << header.GetSequenceNumber() << " ack " << header.GetAckNumber() << " len "
+                      << length);
     if (flags & (TcpHeader::SYN | TcpHeader::FIN))
     {
         length += 1;

@@ -114,6 +114,9 @@ TlsContext::Get(const TlsConfig& config, Role role, std::string& error)
     SSL_CTX_set_min_proto_version(ctx, version);
     SSL_CTX_set_max_proto_version(ctx, version);
     SSL_CTX_set_keylog_callback(ctx, KeyLogCallback);
+    // Send exactly the configured chain (leaf + intermediates). Without this OpenSSL completes
+    // the chain from the trust store and also sends the root, which real servers do not.
+    SSL_CTX_set_mode(ctx, SSL_MODE_NO_AUTO_CHAIN);
     SSL_CTX_set_msg_callback(ctx, TlsEngine::MessageCallback);
     // Certificates are checked at a fixed date so that runs do not depend on the wall clock.
     X509_VERIFY_PARAM* param = SSL_CTX_get0_param(ctx);

@@ -24,6 +24,7 @@ struct TlsCostStep
     std::vector<TlsMessage> messages; //!< messages written and read in this step
     uint64_t cpuNanoseconds{0};       //!< thread CPU time OpenSSL spent in this step
     uint64_t bytesOut{0};             //!< bytes written in this step
+    bool established{false};          //!< the handshake completed in this step
 };
 
 /**

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <ctime>
 #include <openssl/err.h>
+#include <openssl/evp.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
@@ -479,6 +480,12 @@ TlsEngine::GetRole() const
     return m_role;
 }
 
+const std::string&
+TlsEngine::GetContextVersion() const
+{
+    return m_context->GetConfig().version;
+}
+
 std::string
 TlsEngine::GetVersion() const
 {
@@ -495,6 +502,10 @@ TlsEngine::GetCipher() const
 std::string
 TlsEngine::GetGroup() const
 {
+    if (SSL_get_session(m_ssl) == nullptr)
+    {
+        return ""; // OpenSSL 3.0 dereferences the session here
+    }
     int nid = SSL_get_negotiated_group(m_ssl);
     if (nid == 0)
     {
@@ -552,6 +563,74 @@ SSL_SESSION*
 TlsEngine::GetSession() const
 {
     return m_session;
+}
+
+} // namespace ns3
+
+namespace ns3
+{
+
+std::string
+TlsEngine::KeyTypeName(const EVP_PKEY* key)
+{
+    if (key == nullptr)
+    {
+        return "";
+    }
+    switch (EVP_PKEY_get_base_id(key))
+    {
+        case EVP_PKEY_RSA:
+            return "rsa" + std::to_string(EVP_PKEY_get_bits(key));
+        case EVP_PKEY_EC:
+            return EVP_PKEY_get_bits(key) <= 256   ? "p256"
+                   : EVP_PKEY_get_bits(key) <= 384 ? "p384"
+                                                   : "p521";
+        case EVP_PKEY_ED25519:
+            return "ed25519";
+        case EVP_PKEY_ED448:
+            return "ed448";
+        default:
+            return "unknown";
+    }
+}
+
+std::string
+TlsEngine::GetPeerKeyType() const
+{
+    X509* peer = SSL_get0_peer_certificate(m_ssl);
+    return peer ? KeyTypeName(X509_get0_pubkey(peer)) : "";
+}
+
+std::string
+TlsEngine::GetOwnKeyType() const
+{
+    X509* own = SSL_get_certificate(m_ssl);
+    return own ? KeyTypeName(X509_get0_pubkey(own)) : "";
+}
+
+int
+TlsEngine::GetPeerChainLength() const
+{
+    STACK_OF(X509)* chain = SSL_get_peer_cert_chain(m_ssl);
+    int n = chain ? sk_X509_num(chain) : 0;
+    // A server's chain from SSL_get_peer_cert_chain excludes its own leaf on the server side.
+    return m_role == TlsContext::SERVER && SSL_get0_peer_certificate(m_ssl) ? n + 1 : n;
+}
+
+std::string
+TlsEngine::GetFirstGroup() const
+{
+    std::string groups = m_context->GetConfig().groups;
+    std::string first = groups.substr(0, groups.find(':'));
+    if (first.empty())
+    {
+        return "x25519"; // OpenSSL 3.0's first default key share
+    }
+    for (auto& c : first)
+    {
+        c = std::tolower(static_cast<unsigned char>(c));
+    }
+    return first;
 }
 
 } // namespace ns3

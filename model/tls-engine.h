@@ -14,6 +14,7 @@
 typedef struct ssl_st SSL;
 typedef struct ssl_session_st SSL_SESSION;
 typedef struct bio_st BIO;
+typedef struct evp_pkey_st EVP_PKEY;
 
 namespace ns3
 {
@@ -131,6 +132,8 @@ class TlsEngine
     const std::string& GetError() const;
     /// @return the role
     TlsContext::Role GetRole() const;
+    /// @return the configured version ("1.2" or "1.3"), known before negotiation
+    const std::string& GetContextVersion() const;
     /// @return the negotiated version, e.g. "TLSv1.3"
     std::string GetVersion() const;
     /// @return the negotiated cipher suite (OpenSSL name)
@@ -151,6 +154,18 @@ class TlsEngine
     uint32_t GetSessionsReceived() const;
     /// @return the newest resumable session (client), or nullptr; the engine keeps ownership
     SSL_SESSION* GetSession() const;
+    /// @return the key type of the peer's certificate ("rsa2048", "p256", "ed25519", ...), or ""
+    std::string GetPeerKeyType() const;
+    /// @return the key type of this end's certificate, or ""
+    std::string GetOwnKeyType() const;
+    /// @return the number of certificates the peer sent (leaf + intermediates)
+    int GetPeerChainLength() const;
+    /// @return the configured groups' first entry in lower case (the first key share), e.g.
+    /// "x25519"
+    std::string GetFirstGroup() const;
+
+    /// @return a key's type as named in TlsCredentials ("rsa2048", "p256", ...)
+    static std::string KeyTypeName(const EVP_PKEY* key);
 
     /// OpenSSL message callback (installed on every TlsContext).
     static void MessageCallback(

@@ -81,6 +81,7 @@ class SegmentDropTestCase : public TestCase
         c.Set(m_flag, m_value);
         c.Set("rtt", std::to_string(m_rttMs) + "ms");
         c.Set("bandwidth", "1Gbps"); // serialisation negligible
+        c.Set("cpu", "none");        // exact timer arithmetic
         c.Set("handshakes", "2");
         TlsScenario::Result result;
         NS_TEST_ASSERT_MSG_EQ(TlsScenario::Run(c, result), "", "runs");
