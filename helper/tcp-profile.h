@@ -19,7 +19,8 @@ namespace ns3
  *  - `linux`: what a Linux 6.x host does on the handshake path: MSS 1448 (1500-byte MTU with
  *    timestamps), initial window 10, SYN RTO 1 s doubling with 6 retries, RTO =
  *    srtt + max(4 rttvar, 200 ms) (so the first RTO after a sample m is m + max(2m, 200 ms), as
- *    Linux's), delayed ACK 40 ms, SACK, timestamps and window scaling on, TIME_WAIT 60 s.
+ *    Linux's), delayed ACK 40 ms, SACK, timestamps and window scaling on, TIME_WAIT 2 s (Linux: 60
+ * s; see TcpProfile::Apply).
  */
 class TcpProfile
 {

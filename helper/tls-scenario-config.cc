@@ -367,8 +367,35 @@ Parameters()
                  "pause between one connection's end and the next's start",
                  &C::interval,
                  false),
-        Count(
-            "clients", "client nodes, each on its own link to the server", &C::clients, 1, 100000),
+        Count("clients",
+              "client nodes; more than one: a dumbbell (access links, router, bottleneck link "
+              "with --bandwidth, --rtt, --queue and the losses)",
+              &C::clients,
+              1,
+              100000),
+        Choice("arrival",
+               "when clients start: all at once, evenly over --arrival-window, or Poisson with "
+               "clients/window arrivals per second",
+               {"once", "uniform", "poisson"},
+               &C::arrival),
+        Duration("arrival-window", "spread of the client arrivals", &C::arrivalWindow, true),
+        {"access-bandwidth",
+         "dumbbell access link rate",
+         [](C& c, const std::string& v)
+         {
+             uint64_t bps = 0;
+             if (!TlsScenarioConfig::ParseRate(v, bps) || bps == 0)
+             {
+                 return Bad("access-bandwidth", v, "a rate with a unit, e.g. 1Gbps");
+             }
+             c.accessBandwidthBps = bps;
+             return std::string();
+         },
+         [](const C& c) { return TlsScenarioConfig::FormatRate(c.accessBandwidthBps); }},
+        Duration("access-delay",
+                 "dumbbell access link one-way delay (taken from --rtt's budget)",
+                 &C::accessDelay,
+                 false),
         Duration("timeout", "per-connection limit (error 'timeout')", &C::timeout, true),
         {"seed",
          "ns-3 and OpenSSL random seed",
@@ -473,6 +500,11 @@ TlsScenarioConfig::Validate() const
     {
         return "--early-data needs --tls=1.3 and --resume=ticket|session-id";
     }
+    if (accessDelay * 2 > rtt)
+    {
+        return "--access-delay=" + FormatTime(accessDelay)
+               + " exceeds half of --rtt=" + FormatTime(rtt);
+    }
     if (certFile.empty() != keyFile.empty())
     {
         return "--cert and --private-key go together";
@@ -516,6 +548,7 @@ TlsScenarioConfig::GetParameterColumns() const
             {"tcp", tcp},
             {"cpu", cpu},
             {"clients", std::to_string(clients)},
+            {"arrival", arrival},
             {"fault", fault},
             {"seed", std::to_string(seed)},
             {"run", std::to_string(run)}};

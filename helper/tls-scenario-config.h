@@ -89,14 +89,18 @@ class TlsScenarioConfig
     uint32_t handshakes{1};           //!< connections per client
     Time interval{MilliSeconds(100)}; //!< pause between connections
     uint32_t clients{1};              //!< client nodes
-    Time timeout{Seconds(30)};        //!< per-connection limit
-    uint64_t seed{1};                 //!< ns-3 seed
-    uint64_t run{1};                  //!< ns-3 run
-    std::string fault{"none"};        //!< provoked failure
-    std::string csv;                  //!< output CSV
-    std::string timeline;             //!< output timeline CSV
-    std::string pcap;                 //!< pcap prefix
-    std::string keylog;               //!< NSS key log file
+    std::string arrival{"once"};      //!< once | uniform | poisson
+    Time arrivalWindow{Seconds(1)};   //!< uniform/poisson: spread of the client arrivals
+    uint64_t accessBandwidthBps{1000000000}; //!< dumbbell access link rate
+    Time accessDelay{Time(0)};               //!< dumbbell access link one-way delay (part of rtt/2)
+    Time timeout{Seconds(30)};               //!< per-connection limit
+    uint64_t seed{1};                        //!< ns-3 seed
+    uint64_t run{1};                         //!< ns-3 run
+    std::string fault{"none"};               //!< provoked failure
+    std::string csv;                         //!< output CSV
+    std::string timeline;                    //!< output timeline CSV
+    std::string pcap;                        //!< pcap prefix
+    std::string keylog;                      //!< NSS key log file
 
     /**
      * @brief Parses "50ms", "0.2s", "800us".

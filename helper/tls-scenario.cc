@@ -3,6 +3,7 @@
  */
 #include "tls-scenario.h"
 
+#include "ipv4-host-routing-helper.h"
 #include "tls-client-helper.h"
 #include "tls-server-helper.h"
 
@@ -211,25 +212,42 @@ TlsScenario::Run(const TlsScenarioConfig& config, Result& result)
         return "cannot write key log file '" + config.keylog + "'";
     }
 
+    // Topology. One client: client -- link -- server. More: a dumbbell, each client on its
+    // own access link to a router, one bottleneck link (the configured rate, delay, queue and
+    // loss) from the router to the server. Host routes keep forwarding O(1) per packet.
     NodeContainer server;
     server.Create(1);
     NodeContainer clients;
     clients.Create(config.clients);
+    NodeContainer router;
+    bool dumbbell = config.clients > 1;
+    if (dumbbell)
+    {
+        router.Create(1);
+    }
     InternetStackHelper internet;
+    Ipv4HostRoutingHelper routing;
+    internet.SetRoutingHelper(routing);
+    internet.SetIpv6StackInstall(false);
     internet.Install(server);
     internet.Install(clients);
+    internet.Install(router);
 
-    PointToPointHelper p2p;
-    p2p.SetDeviceAttribute("DataRate", DataRateValue(DataRate(config.bandwidthBps)));
-    p2p.SetChannelAttribute("Delay", TimeValue(config.rtt / 2));
-    p2p.SetQueue("ns3::DropTailQueue<Packet>", "MaxSize", QueueSizeValue(QueueSize(config.queue)));
+    PointToPointHelper bottleneck;
+    bottleneck.SetDeviceAttribute("DataRate", DataRateValue(DataRate(config.bandwidthBps)));
+    bottleneck.SetChannelAttribute("Delay", TimeValue(config.rtt / 2 - config.accessDelay));
+    bottleneck.SetQueue(
+        "ns3::DropTailQueue<Packet>", "MaxSize", QueueSizeValue(QueueSize(config.queue)));
+    PointToPointHelper access;
+    access.SetDeviceAttribute("DataRate", DataRateValue(DataRate(config.accessBandwidthBps)));
+    access.SetChannelAttribute("Delay", TimeValue(config.accessDelay));
+    access.SetQueue(
+        "ns3::DropTailQueue<Packet>", "MaxSize", QueueSizeValue(QueueSize(config.queue)));
     Ipv4AddressHelper addresses("10.0.0.0", "255.255.255.252");
-    std::vector<Ipv4Address> serverAddresses;
     int64_t stream = 1000;
-    for (uint32_t i = 0; i < config.clients; ++i)
+    // Device 0 receives server-to-client traffic, device 1 the other direction.
+    auto addLossModels = [&](NetDeviceContainer link)
     {
-        NetDeviceContainer link = p2p.Install(clients.Get(i), server.Get(0));
-        // Device 0 (client) receives server-to-client traffic, device 1 the other direction.
         for (uint32_t d = 0; d < 2; ++d)
         {
             Ptr<ErrorModel> em = MakeErrorModel(config, d == 1, stream);
@@ -238,14 +256,42 @@ TlsScenario::Run(const TlsScenarioConfig& config, Result& result)
                 link.Get(d)->SetAttribute("ReceiveErrorModel", PointerValue(em));
             }
         }
+    };
+    auto connect = [&](PointToPointHelper& helper, Ptr<Node> a, Ptr<Node> b)
+    {
+        NetDeviceContainer link = helper.Install(a, b);
         Ipv4InterfaceContainer ifaces = addresses.Assign(link);
         addresses.NewNetwork();
-        serverAddresses.push_back(ifaces.GetAddress(1));
         TrafficControlHelper().Uninstall(link); // no AQM on a handshake path
+        return std::make_pair(link, ifaces);
+    };
+    Ipv4Address serverAddress;
+    if (!dumbbell)
+    {
+        auto [link, ifaces] = connect(bottleneck, clients.Get(0), server.Get(0));
+        addLossModels(link);
+        serverAddress = ifaces.GetAddress(1);
+        Ipv4HostRoutingHelper::Get(clients.Get(0))->SetDefaultRoute(1);
+        Ipv4HostRoutingHelper::Get(server.Get(0))->SetDefaultRoute(1);
+    }
+    else
+    {
+        auto [link, ifaces] = connect(bottleneck, router.Get(0), server.Get(0));
+        addLossModels(link);
+        serverAddress = ifaces.GetAddress(1);
+        Ptr<Ipv4HostRouting> routerRouting = Ipv4HostRoutingHelper::Get(router.Get(0));
+        routerRouting->AddHostRoute(serverAddress, 1);
+        Ipv4HostRoutingHelper::Get(server.Get(0))->SetDefaultRoute(1);
+        for (uint32_t i = 0; i < config.clients; ++i)
+        {
+            auto [accessLink, accessIfaces] = connect(access, clients.Get(i), router.Get(0));
+            Ipv4HostRoutingHelper::Get(clients.Get(i))->SetDefaultRoute(1);
+            routerRouting->AddHostRoute(accessIfaces.GetAddress(0), i + 2);
+        }
     }
     if (!config.pcap.empty())
     {
-        p2p.EnablePcapAll(config.pcap, false);
+        bottleneck.EnablePcapAll(config.pcap, false);
     }
 
     Ptr<TlsCostModel> cost = MakeCostModel(config);
@@ -260,12 +306,32 @@ TlsScenario::Run(const TlsScenarioConfig& config, Result& result)
     SetTlsAttributes(serverApps, serverTls);
     serverApps.Start(Seconds(0));
 
+    // Arrival offsets: all at once, evenly spread over the window, or a Poisson process with
+    // K arrivals per window on average.
+    std::vector<Time> arrivals(config.clients, Time(0));
+    Ptr<ExponentialRandomVariable> gap = CreateObject<ExponentialRandomVariable>();
+    gap->SetStream(999);
+    gap->SetAttribute("Mean", DoubleValue(config.arrivalWindow.GetSeconds() / config.clients));
+    Time t(0);
+    for (uint32_t i = 0; i < config.clients; ++i)
+    {
+        if (config.arrival == "uniform")
+        {
+            arrivals[i] = config.arrivalWindow * (double(i) / config.clients);
+        }
+        else if (config.arrival == "poisson")
+        {
+            arrivals[i] = t;
+            t += Seconds(gap->GetValue());
+        }
+    }
+
     std::vector<Ptr<TlsClientApplication>> clientApps;
     for (uint32_t i = 0; i < config.clients; ++i)
     {
         Ptr<TlsCpu> cpu = TlsCpu::GetOrCreate(clients.Get(i));
         cpu->SetAttribute("SpeedFactor", DoubleValue(config.clientSpeed));
-        TlsClientHelper clientHelper(InetSocketAddress(serverAddresses[i], PORT));
+        TlsClientHelper clientHelper(InetSocketAddress(serverAddress, PORT));
         clientHelper.SetAttribute("Handshakes", UintegerValue(config.handshakes));
         clientHelper.SetAttribute("Interval", TimeValue(config.interval));
         clientHelper.SetAttribute("Timeout", TimeValue(config.timeout));
@@ -277,9 +343,8 @@ TlsScenario::Run(const TlsScenarioConfig& config, Result& result)
         clientHelper.SetAttribute("CostModel", PointerValue(cost));
         ApplicationContainer app = clientHelper.Install(clients.Get(i));
         SetTlsAttributes(app, clientTls);
-        // The first connection starts at 1 s: routing and ARP-free p2p need no warm-up, but a
-        // round start time keeps timelines readable.
-        app.Start(Seconds(1));
+        // The first arrival is at 1 s (a round start time keeps timelines readable).
+        app.Start(Seconds(1) + arrivals[i]);
         clientApps.push_back(DynamicCast<TlsClientApplication>(app.Get(0)));
     }
 

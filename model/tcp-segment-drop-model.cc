@@ -108,7 +108,9 @@ TcpSegmentDropModel::DropsChosen(Ptr<Packet> p)
     {
         return false; // not TCP over IPv4
     }
-    uint32_t conn = (uint32_t(tcp.GetSourcePort()) << 16) ^ tcp.GetDestinationPort();
+    auto conn = std::make_tuple(ip.GetSource().Get(),
+                                ip.GetDestination().Get(),
+                                (uint32_t(tcp.GetSourcePort()) << 16) | tcp.GetDestinationPort());
     if (tcp.GetFlags() & TcpHeader::SYN)
     {
         bool first = !m_synSeen[conn];
@@ -116,7 +118,7 @@ TcpSegmentDropModel::DropsChosen(Ptr<Packet> p)
         if (first && m_dropSyn)
         {
             ++m_dropped;
-            NS_LOG_INFO("dropping SYN of connection " << conn);
+            NS_LOG_INFO("dropping SYN from " << ip.GetSource());
             return true;
         }
         return false;
@@ -129,7 +131,7 @@ TcpSegmentDropModel::DropsChosen(Ptr<Packet> p)
     if (m_indices.count(index))
     {
         ++m_dropped;
-        NS_LOG_INFO("dropping data segment " << index << " of connection " << conn);
+        NS_LOG_INFO("dropping data segment " << index << " from " << ip.GetSource());
         return true;
     }
     return false;

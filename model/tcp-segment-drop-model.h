@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <tuple>
 
 namespace ns3
 {
@@ -19,9 +20,9 @@ namespace ns3
  * "the 1st data segment", "the SYN", "the 2nd and 3rd data segments".
  *
  * Install as the ReceiveErrorModel of the device that receives the direction to perturb.
- * Counting is per connection (by port pair) over data-carrying transmissions, retransmissions
- * included: Indices "1,2" drops the first data segment and, if nothing else was sent in
- * between, its retransmission. DropSyn drops the first SYN (or SYN-ACK) of each connection.
+ * Counting is per connection (by addresses and ports) over data-carrying transmissions,
+ * retransmissions included: Indices "1,2" drops the first data segment and, if nothing else was
+ * sent in between, its retransmission. DropSyn drops the first SYN (or SYN-ACK) of each connection.
  * Use it to ask what losing, say, the server's Certificate flight costs. Packets it does not
  * drop are passed to the Chain error model, if any (e.g. random loss on the same link).
  */
@@ -55,12 +56,13 @@ class TcpSegmentDropModel : public ErrorModel
     bool DropsChosen(Ptr<Packet> p);
     void DoReset() override;
 
-    Ptr<ErrorModel> m_chain;                  //!< consulted for packets not dropped here
-    std::set<uint32_t> m_indices;             //!< data transmissions to drop
-    bool m_dropSyn{false};                    //!< drop the first SYN / SYN-ACK
-    std::map<uint32_t, uint32_t> m_dataCount; //!< per connection (port pair)
-    std::map<uint32_t, bool> m_synSeen;       //!< per connection
-    uint32_t m_dropped{0};                    //!< counter
+    Ptr<ErrorModel> m_chain;      //!< consulted for packets not dropped here
+    std::set<uint32_t> m_indices; //!< data transmissions to drop
+    bool m_dropSyn{false};        //!< drop the first SYN / SYN-ACK
+    using ConnectionKey = std::tuple<uint32_t, uint32_t, uint32_t>; //!< addresses, ports
+    std::map<ConnectionKey, uint32_t> m_dataCount; //!< data transmissions per connection
+    std::map<ConnectionKey, bool> m_synSeen;       //!< first SYN seen per connection
+    uint32_t m_dropped{0};                         //!< counter
 };
 
 } // namespace ns3

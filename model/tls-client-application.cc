@@ -226,6 +226,7 @@ TlsClientApplication::StartConnection()
     listener.peerClosed = MakeCallback(&TlsClientApplication::OnPeerClosed, this);
     listener.message = MakeCallback(&TlsClientApplication::OnMessage, this);
     m_connection->SetListener(listener);
+    m_connection->SetRecord(m_record);
     socket->SetConnectCallback(MakeCallback(&TlsClientApplication::OnConnected, this),
                                MakeCallback(&TlsClientApplication::OnConnectFailed, this));
     SwitchToState(CONNECTING);

@@ -51,12 +51,19 @@ TlsConnection::Detach()
         m_socket->TraceDisconnectWithoutContext("Tx", MakeCallback(&TlsConnection::OnTcpTx, this));
     }
     m_listener = Listener();
+    m_record = nullptr;
 }
 
 void
 TlsConnection::SetListener(const Listener& listener)
 {
     m_listener = listener;
+}
+
+void
+TlsConnection::SetRecord(Ptr<TlsHandshakeRecord> record)
+{
+    m_record = record;
 }
 
 void
@@ -233,6 +240,12 @@ TlsConnection::SendPending()
             return;
         }
         m_txOffset += sent;
+        if (m_record)
+        {
+            (m_context->GetRole() == TlsContext::CLIENT ? m_record->clientSent
+                                                        : m_record->serverSent)
+                += sent;
+        }
     }
     if (m_txOffset == m_txQueue.size())
     {
@@ -264,6 +277,12 @@ TlsConnection::OnRecv(Ptr<Socket> socket)
         m_rxBuffer.resize(size);
         p->CopyData(m_rxBuffer.data(), size);
         m_engine->Receive(m_rxBuffer.data(), size);
+        if (m_record)
+        {
+            (m_context->GetRole() == TlsContext::CLIENT ? m_record->clientReceived
+                                                        : m_record->serverReceived)
+                += size;
+        }
     }
     Pump();
 }

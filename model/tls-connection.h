@@ -7,6 +7,7 @@
 #include "tls-cost-model.h"
 #include "tls-cpu.h"
 #include "tls-engine.h"
+#include "tls-handshake-record.h"
 
 #include "ns3/callback.h"
 #include "ns3/event-id.h"
@@ -60,6 +61,12 @@ class TlsConnection : public SimpleRefCount<TlsConnection>
 
     /// @param listener the callbacks
     void SetListener(const Listener& listener);
+
+    /**
+     * @brief Counts the bytes this end hands to and reads from TCP into a record.
+     * @param record the connection's record
+     */
+    void SetRecord(Ptr<TlsHandshakeRecord> record);
 
     /**
      * @brief Starts TLS once TCP is established: the client sends its ClientHello.
@@ -143,6 +150,7 @@ class TlsConnection : public SimpleRefCount<TlsConnection>
     SequenceNumber32 m_highestTx{0};       //!< highest sequence end sent
     bool m_sentAny{false};                 //!< m_highestTx is valid
     std::string m_tcpError;                //!< TCP failure
+    Ptr<TlsHandshakeRecord> m_record;      //!< byte counters (may be null)
 };
 
 } // namespace ns3

@@ -68,6 +68,10 @@ class TlsHandshakeRecord : public SimpleRefCount<TlsHandshakeRecord>
     uint64_t serverHandshakeBytes{0};  //!< server bytes until its handshake completed
     uint32_t clientRetransmissions{0}; //!< TCP segments the client sent again
     uint32_t serverRetransmissions{0}; //!< TCP segments the server sent again
+    uint64_t clientSent{0};            //!< TLS bytes the client handed to TCP
+    uint64_t clientReceived{0};        //!< TLS bytes the client read from TCP
+    uint64_t serverSent{0};            //!< TLS bytes the server handed to TCP
+    uint64_t serverReceived{0};        //!< TLS bytes the server read from TCP
     Time clientCpu{0};                 //!< simulated CPU time charged to the client
     Time serverCpu{0};                 //!< simulated CPU time charged to the server
     std::vector<TlsMessageTiming> messages; //!< per-message timeline, in send order per side

@@ -160,6 +160,7 @@ TlsServerApplication::OnAccept(Ptr<Socket> socket, const Address& from)
     listener.peerClosed = MakeCallback(&TlsServerApplication::OnPeerClosed, this, socket);
     listener.message = MakeCallback(&TlsServerApplication::OnMessage, this, socket);
     session.connection->SetListener(listener);
+    session.connection->SetRecord(session.record);
     session.connection->Start();
 }
 

@@ -124,7 +124,7 @@ class TlsModelTimeTestCase : public TestCase
     {
         TlsScenarioConfig c;
         c.Set("cpu", cpu);
-        c.Set("key", "p256"); // the server flight fits one segment: no overlap with transfer
+        c.Set("key", "p256");        // the server flight fits one segment: no overlap with transfer
         c.Set("bandwidth", "1Gbps"); // serialisation (which CPU time can overlap) < 1 us
         TlsScenario::Result result;
         TlsScenario::Run(c, result);
