@@ -1,0 +1,37 @@
+"""One simulation in a fresh process: ``python -m ns3tls._worker`` (used by run() and sweep()).
+
+ns-3 keeps process-wide state (the simulator, TypeId and attribute defaults, random streams), so
+every simulation of a sweep gets its own process. The request is a JSON object on stdin:
+``{"params": {flag: string}, "timeline": bool}``; the reply is one JSON object on the original
+stdout: ``{"ok": true, "csv": ..., "timeline": ..., "info": {...}}`` or
+``{"ok": false, "kind": "invalid"|"error", "error": message}``. Anything the simulation itself
+prints goes to stderr, so it cannot corrupt the reply.
+"""
+
+import json
+import os
+import sys
+
+
+def main():
+    reply_fd = os.dup(1)
+    sys.stdout.flush()
+    os.dup2(2, 1)  # C++ and Python prints now go to stderr
+    try:
+        request = json.load(sys.stdin)
+        from . import _core
+
+        csv, timeline, info = _core.run_csv(request["params"])
+        reply = {"ok": True, "csv": csv, "info": info,
+                 "timeline": timeline if request.get("timeline") else None}
+    except ValueError as e:
+        reply = {"ok": False, "kind": "invalid", "error": str(e)}
+    except Exception as e:  # noqa: BLE001 - reported to the parent, which records it
+        reply = {"ok": False, "kind": "error", "error": f"{type(e).__name__}: {e}"}
+    with os.fdopen(reply_fd, "w") as out:
+        json.dump(reply, out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,333 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * ns3tls._core: pybind11 bindings of the canned TLS scenario (helper/tls-scenario.h).
+ *
+ * The Python package (python/ns3tls) is the public API; this module is its engine:
+ *   - Config: TlsScenarioConfig, set by flag name from strings (the C++ example's parsing);
+ *   - run_csv(params): one simulation -> (csv text, timeline text, info), exactly the text the
+ *     example writes with --csv / --timeline;
+ *   - run(params): one simulation -> Result with the TlsHandshakeRecord objects themselves.
+ * The simulation runs without the GIL. ns-3 keeps process-wide state, so the package runs each
+ * simulation in a fresh worker process (ns3tls._worker); calling run()/run_csv() here directly
+ * is fine for one-off use.
+ */
+#include "ns3/inet-socket-address.h"
+#include "ns3/tls-handshake-record.h"
+#include "ns3/tls-scenario-config.h"
+#include "ns3/tls-scenario.h"
+
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <cmath>
+#include <map>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#ifndef NS3TLS_VERSION
+#define NS3TLS_VERSION "0.0.0"
+#endif
+
+namespace py = pybind11;
+using namespace ns3;
+
+// ns3::Ptr is an intrusive reference-counting pointer: usable as a pybind11 holder.
+PYBIND11_DECLARE_HOLDER_TYPE(T, ns3::Ptr<T>, true);
+
+namespace pybind11
+{
+namespace detail
+{
+template <typename T>
+struct holder_helper<ns3::Ptr<T>>
+{
+    static const T* get(const ns3::Ptr<T>& p)
+    {
+        return ns3::PeekPointer(p);
+    }
+};
+} // namespace detail
+} // namespace pybind11
+
+namespace
+{
+
+/// Python names use '_' where flags use '-' ("early_data" -> "early-data").
+std::string
+FlagName(std::string name)
+{
+    for (auto& c : name)
+    {
+        if (c == '_')
+        {
+            c = '-';
+        }
+    }
+    return name;
+}
+
+/// A time in ms, NaN when negative (the record's "never happened").
+double
+Ms(Time t)
+{
+    return t.IsNegative() ? NAN : t.GetNanoSeconds() / 1e6;
+}
+
+/// Builds and validates a configuration; throws ValueError with the C++ message.
+TlsScenarioConfig
+MakeConfig(const std::map<std::string, std::string>& params)
+{
+    TlsScenarioConfig config;
+    for (const auto& [name, value] : params)
+    {
+        std::string error = config.Set(FlagName(name), value);
+        if (!error.empty())
+        {
+            throw py::value_error(error);
+        }
+    }
+    std::string error = config.Validate();
+    if (!error.empty())
+    {
+        throw py::value_error(error);
+    }
+    return config;
+}
+
+/// Every parameter's canonical value.
+std::map<std::string, std::string>
+Canonical(const TlsScenarioConfig& config)
+{
+    std::map<std::string, std::string> out;
+    for (const auto& n : TlsScenarioConfig::GetNames())
+    {
+        out[n] = config.Get(n);
+    }
+    return out;
+}
+
+py::dict
+Info(const TlsScenario::Result& result)
+{
+    py::dict info;
+    info["records"] = result.records.size();
+    info["server_accepted"] = result.serverAccepted;
+    info["server_completed"] = result.serverCompleted;
+    info["simulated_seconds"] = result.simulatedSeconds;
+    info["wall_seconds"] = result.wallSeconds;
+    return info;
+}
+
+/// Runs a scenario without the GIL; throws ValueError on a configuration error.
+TlsScenario::Result
+RunScenario(const TlsScenarioConfig& config)
+{
+    TlsScenario::Result result;
+    std::string error;
+    {
+        py::gil_scoped_release release;
+        error = TlsScenario::Run(config, result);
+    }
+    if (!error.empty())
+    {
+        throw py::value_error(error);
+    }
+    return result;
+}
+
+std::string
+AddressString(const Address& a)
+{
+    if (InetSocketAddress::IsMatchingType(a))
+    {
+        InetSocketAddress inet = InetSocketAddress::ConvertFrom(a);
+        std::ostringstream os;
+        inet.GetIpv4().Print(os);
+        os << ":" << inet.GetPort();
+        return os.str();
+    }
+    return "";
+}
+
+} // namespace
+
+PYBIND11_MODULE(_core, m)
+{
+    m.doc() = "ns3tls compiled core: the canned TLS-over-ns-3 scenario (see the ns3tls package)";
+    m.attr("__version__") = NS3TLS_VERSION;
+
+    py::class_<TlsScenarioConfig>(m, "Config", "Scenario parameters, set by flag name from strings")
+        .def(py::init<>())
+        .def(
+            "set",
+            [](TlsScenarioConfig& c, const std::string& name, const std::string& value) {
+                std::string error = c.Set(FlagName(name), value);
+                if (!error.empty())
+                {
+                    throw py::value_error(error);
+                }
+            },
+            py::arg("name"),
+            py::arg("value"),
+            "Sets a parameter from its flag string (raises ValueError with the C++ message)")
+        .def(
+            "get",
+            [](const TlsScenarioConfig& c, const std::string& name) {
+                return c.Get(FlagName(name));
+            },
+            py::arg("name"),
+            "The canonical string value of a parameter")
+        .def(
+            "validate",
+            [](const TlsScenarioConfig& c) {
+                std::string error = c.Validate();
+                if (!error.empty())
+                {
+                    throw py::value_error(error);
+                }
+            },
+            "Raises ValueError if the combination of parameters is invalid")
+        .def("canonical", &Canonical, "Every parameter's canonical value, by flag name")
+        .def("parameter_columns",
+             &TlsScenarioConfig::GetParameterColumns,
+             "(column, value) pairs carried by every CSV row")
+        .def("csv_header", [](const TlsScenarioConfig& c) { return TlsScenario::CsvHeader(c); })
+        .def_static("names", &TlsScenarioConfig::GetNames, "Every flag name, in a stable order")
+        .def_static("help", &TlsScenarioConfig::GetHelp, py::arg("name"));
+
+    py::class_<TlsMessageTiming>(m, "Message", "One TLS message on the wire")
+        .def_readonly("conn", &TlsMessageTiming::conn)
+        .def_readonly("from_client", &TlsMessageTiming::fromClient)
+        .def_property_readonly("sender",
+                               [](const TlsMessageTiming& t) {
+                                   return std::string(t.fromClient ? "client" : "server");
+                               })
+        .def_readonly("name", &TlsMessageTiming::name)
+        .def_readonly("bytes", &TlsMessageTiming::bytes)
+        .def_property_readonly("sent_ms", [](const TlsMessageTiming& t) { return Ms(t.sent); })
+        .def_property_readonly("received_ms",
+                               [](const TlsMessageTiming& t) { return Ms(t.received); })
+        .def("__repr__", [](const TlsMessageTiming& t) {
+            std::ostringstream os;
+            os << "<Message " << (t.fromClient ? "client" : "server") << " " << t.name << " "
+               << t.bytes << "B sent=" << Ms(t.sent) << "ms>";
+            return os.str();
+        });
+
+    py::class_<TlsHandshakeRecord, Ptr<TlsHandshakeRecord>>(
+        m,
+        "Record",
+        "Everything measured about one client connection (a row of the results CSV)")
+        .def_readonly("conn", &TlsHandshakeRecord::conn)
+        .def_readonly("client", &TlsHandshakeRecord::client)
+        .def_property_readonly(
+            "client_address",
+            [](const TlsHandshakeRecord& r) { return AddressString(r.clientAddress); })
+        .def_property_readonly("connect_ms",
+                               [](const TlsHandshakeRecord& r) { return Ms(r.connectTime); })
+        .def_property_readonly("tcp_ms", &TlsHandshakeRecord::GetTcpMs)
+        .def_property_readonly("tls_ms", &TlsHandshakeRecord::GetTlsMs)
+        .def_property_readonly("total_ms", &TlsHandshakeRecord::GetTotalMs)
+        .def_property_readonly("server_done_ms", &TlsHandshakeRecord::GetServerDoneMs)
+        .def_property_readonly("ttfb_ms", &TlsHandshakeRecord::GetTtfbMs)
+        .def_property_readonly("end_ms", [](const TlsHandshakeRecord& r) { return Ms(r.endTime); })
+        .def_readonly("ok", &TlsHandshakeRecord::ok)
+        .def_readonly("error", &TlsHandshakeRecord::error)
+        .def_readonly("resumed", &TlsHandshakeRecord::resumed)
+        .def_readonly("early_data_sent", &TlsHandshakeRecord::earlyDataSent)
+        .def_readonly("early_data_accepted", &TlsHandshakeRecord::earlyDataAccepted)
+        .def_readonly("hello_retry", &TlsHandshakeRecord::helloRetry)
+        .def_readonly("version", &TlsHandshakeRecord::version)
+        .def_readonly("cipher", &TlsHandshakeRecord::cipher)
+        .def_readonly("group", &TlsHandshakeRecord::group)
+        .def_readonly("client_bytes", &TlsHandshakeRecord::clientBytes)
+        .def_readonly("server_bytes", &TlsHandshakeRecord::serverBytes)
+        .def_readonly("client_hs_bytes", &TlsHandshakeRecord::clientHandshakeBytes)
+        .def_readonly("server_hs_bytes", &TlsHandshakeRecord::serverHandshakeBytes)
+        .def_readonly("client_retransmissions", &TlsHandshakeRecord::clientRetransmissions)
+        .def_readonly("server_retransmissions", &TlsHandshakeRecord::serverRetransmissions)
+        .def_property_readonly(
+            "client_cpu_ms",
+            [](const TlsHandshakeRecord& r) { return r.clientCpu.GetNanoSeconds() / 1e6; })
+        .def_property_readonly(
+            "server_cpu_ms",
+            [](const TlsHandshakeRecord& r) { return r.serverCpu.GetNanoSeconds() / 1e6; })
+        .def_readonly("messages", &TlsHandshakeRecord::messages)
+        .def(
+            "cells",
+            [](const TlsHandshakeRecord& r) {
+                py::dict d;
+                auto names = TlsHandshakeRecord::GetColumnNames();
+                auto cells = r.GetCells();
+                for (size_t i = 0; i < names.size() && i < cells.size(); ++i)
+                {
+                    d[py::str(names[i])] = cells[i];
+                }
+                return d;
+            },
+            "The record's CSV cells by column name (strings, as written)")
+        .def_static("column_names", &TlsHandshakeRecord::GetColumnNames)
+        .def("__repr__", [](const TlsHandshakeRecord& r) {
+            std::ostringstream os;
+            os << "<Record conn=" << r.conn << " client=" << r.client << " ok=" << r.ok
+               << " total_ms=" << r.GetTotalMs();
+            if (!r.error.empty())
+            {
+                os << " error='" << r.error << "'";
+            }
+            os << ">";
+            return os.str();
+        });
+
+    py::class_<TlsScenario::Result>(m, "Result", "What one simulation produced")
+        .def_readonly("records", &TlsScenario::Result::records)
+        .def_readonly("server_accepted", &TlsScenario::Result::serverAccepted)
+        .def_readonly("server_completed", &TlsScenario::Result::serverCompleted)
+        .def_readonly("simulated_seconds", &TlsScenario::Result::simulatedSeconds)
+        .def_readonly("wall_seconds", &TlsScenario::Result::wallSeconds)
+        .def_property_readonly("info", &Info);
+
+    m.def("names", &TlsScenarioConfig::GetNames, "Every parameter (flag) name, in a stable order");
+    m.def("help", &TlsScenarioConfig::GetHelp, py::arg("name"), "One-line help of a parameter");
+    m.def("make_config",
+          &MakeConfig,
+          py::arg("params"),
+          "Config from {name: string value}; raises ValueError naming a bad parameter");
+    m.def(
+        "canonical",
+        [](const std::map<std::string, std::string>& params) {
+            return Canonical(MakeConfig(params));
+        },
+        py::arg("params"),
+        "Validates params and returns every parameter's canonical value");
+    m.def(
+        "parameter_columns",
+        [](const std::map<std::string, std::string>& params) {
+            return MakeConfig(params).GetParameterColumns();
+        },
+        py::arg("params"),
+        "The scenario columns every CSV row of these params carries");
+    m.def(
+        "run_csv",
+        [](const std::map<std::string, std::string>& params) {
+            TlsScenarioConfig config = MakeConfig(params);
+            TlsScenario::Result result = RunScenario(config);
+            std::string csv =
+                TlsScenario::CsvHeader(config) + "\n" + TlsScenario::CsvRows(config, result);
+            std::string timeline = TlsScenario::TimelineCsv(config, result);
+            return py::make_tuple(py::str(csv), py::str(timeline), Info(result));
+        },
+        py::arg("params"),
+        "Runs one simulation in this process: (csv_text, timeline_text, info). The texts equal "
+        "what the example writes with --csv and --timeline.");
+    m.def(
+        "run",
+        [](const std::map<std::string, std::string>& params) {
+            return RunScenario(MakeConfig(params));
+        },
+        py::arg("params"),
+        "Runs one simulation in this process and returns the Result (records)");
+}

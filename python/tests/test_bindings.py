@@ -1,0 +1,125 @@
+"""The bindings give the same numbers as the C++ example, and reject what it rejects."""
+
+import math
+import subprocess
+import threading
+import time
+
+import pandas as pd
+import pytest
+
+import ns3tls
+
+CASES = [
+    {"tls": "1.3", "rtt": "50ms", "loss": 0.01, "handshakes": 20, "seed": 1},
+    {"tls": "1.2", "rtt": "20ms", "loss": 0.05, "handshakes": 12, "seed": 7, "run": 3,
+     "key": "p256"},
+    {"tls": "1.3", "rtt": "80ms", "resume": "ticket", "early_data": 500, "handshakes": 5,
+     "request": 300, "response": 5000, "key": "ed25519", "client_auth": True},
+]
+
+
+def _flags(params):
+    out = []
+    for k, v in params.items():
+        v = {True: "true", False: "false"}.get(v, v) if isinstance(v, bool) else v
+        out.append(f"--{k.replace('_', '-')}={v}")
+    return out
+
+
+@pytest.mark.parametrize("params", CASES, ids=["tls13-loss", "tls12-seed7-run3", "resume-0rtt"])
+def test_same_csv_as_example(example, tmp_path, params):
+    csv_path, tl_path = tmp_path / "out.csv", tmp_path / "timeline.csv"
+    subprocess.run([example, *_flags(params), f"--csv={csv_path}", f"--timeline={tl_path}"],
+                   check=True, capture_output=True, cwd=tmp_path)
+    csv, tl, info = ns3tls.run_csv(**params)
+    assert csv == csv_path.read_text()
+    assert tl == tl_path.read_text()
+    assert info["records"] == params["handshakes"]
+
+    df = ns3tls.run(**params)
+    pd.testing.assert_frame_equal(df, ns3tls.read_csv(csv_path))
+    # The numbers are pandas' parse of the C++ text, identical to a plain read_csv.
+    raw = pd.read_csv(csv_path)
+    for col in ("tcp_ms", "tls_ms", "total_ms", "server_done_ms", "client_bytes",
+                "server_bytes", "retransmissions", "rtt_ms", "loss", "seed", "run"):
+        pd.testing.assert_series_equal(df[col], raw[col], check_names=False)
+    assert len(df) == params["handshakes"]
+    assert df["tls"].eq(params["tls"]).all()          # text, not 1.3 as a float
+
+    tdf = ns3tls.timeline(**params)
+    pd.testing.assert_frame_equal(tdf, ns3tls.read_csv(tl_path))
+    assert {"conn", "time_ms", "sender", "message", "bytes"} <= set(tdf.columns)
+
+
+@pytest.mark.parametrize("params,flag", [
+    ({"tls": "1.4"}, "--tls"),
+    ({"loss": 2}, "--loss"),
+    ({"key": "rsa1"}, "--key"),
+    ({"rtt": 50}, "--rtt"),
+    ({"handshakes": -1}, "--handshakes"),
+    ({"early_data": 100, "tls": "1.2"}, "--early-data"),
+])
+def test_bad_parameter_raises_value_error(params, flag):
+    with pytest.raises(ValueError, match=flag):
+        ns3tls.run(**params)
+
+
+def test_unknown_parameter_names_it():
+    with pytest.raises(ValueError, match="unknown parameter 'rttt'.*'rtt'"):
+        ns3tls.run(rttt="50ms")
+
+
+def test_bad_sweep_value_does_not_raise(tmp_path):
+    df = ns3tls.sweep({"tls": ["1.3", "1.4"], "key": "p256"}, cache_dir=tmp_path, progress=False)
+    bad = df[df["tls"] == "1.4"]
+    assert len(bad) == 1 and bad["ok"].iloc[0] == 0 and "--tls='1.4'" in bad["error"].iloc[0]
+    assert (df.loc[df["tls"] == "1.3", "ok"] == 1).all()
+
+
+def test_names_and_help():
+    names = ns3tls.names()
+    assert {"tls", "rtt", "loss", "early_data", "client_auth", "seed", "run"} <= set(names)
+    assert "loss" in ns3tls.help("loss")
+
+
+def test_records_in_process_match_run():
+    params = {"tls": "1.3", "rtt": "30ms", "loss": 0.02, "handshakes": 6, "key": "p256",
+              "seed": 3}
+    result = ns3tls.simulate(**params)
+    df = ns3tls.run(**params)
+    assert len(result.records) == len(df) == 6
+    assert result.server_accepted == 6 and result.simulated_seconds > 1
+    for rec, row in zip(result.records, df.itertuples()):
+        assert rec.conn == row.conn and bool(rec.ok) == bool(row.ok)
+        assert rec.total_ms == pytest.approx(row.total_ms, abs=1e-6)
+        assert rec.tcp_ms == pytest.approx(row.tcp_ms, abs=1e-6)
+        assert rec.cells()["total_ms"] == f"{row.total_ms:.6f}"
+        assert rec.version == row.version
+        assert len(rec.messages) > 4
+        assert rec.messages[0].name == "ClientHello" and rec.messages[0].sender == "client"
+        assert not math.isnan(rec.messages[0].received_ms)
+
+
+def test_simulation_releases_the_gil():
+    ticks = []
+    stop = threading.Event()
+
+    def tick():
+        while not stop.is_set():
+            ticks.append(time.monotonic())
+            time.sleep(0.002)
+
+    t = threading.Thread(target=tick)
+    start = time.monotonic()
+    t.start()
+    try:
+        result = ns3tls.simulate(tls="1.2", handshakes=150, key="rsa2048", loss=0.01)
+    finally:
+        stop.set()
+        t.join()
+    busy = result.wall_seconds
+    during = [x for x in ticks if start + 0.05 < x < start + busy - 0.05]
+    assert busy > 0.2
+    # With the GIL held, the ticking thread would be frozen for the whole simulation.
+    assert len(during) > 0.25 * (busy - 0.1) / 0.002 * 0.5
