@@ -71,6 +71,7 @@ TlsConnection::Start(SSL_SESSION* session, std::vector<uint8_t> earlyData)
 {
     NS_LOG_FUNCTION(this);
     m_engine = std::make_unique<TlsEngine>(m_context);
+    m_engine->SetCpuTiming(m_costModel && m_costModel->NeedsCpuTime());
     m_engine->SetSession(session);
     m_engine->SetEarlyData(std::move(earlyData));
     if (m_context->GetRole() == TlsContext::CLIENT)

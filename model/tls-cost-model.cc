@@ -30,4 +30,10 @@ TlsCostModel::GetName() const
     return "none";
 }
 
+bool
+TlsCostModel::NeedsCpuTime() const
+{
+    return false;
+}
+
 } // namespace ns3

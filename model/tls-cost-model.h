@@ -49,6 +49,9 @@ class TlsCostModel : public Object
 
     /// @return the model's name as the CLI spells it ("none", "measured", ...)
     virtual std::string GetName() const;
+
+    /// @return true if GetCost() uses TlsCostStep::cpuNanoseconds (engines then time OpenSSL)
+    virtual bool NeedsCpuTime() const;
 };
 
 } // namespace ns3

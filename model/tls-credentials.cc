@@ -9,6 +9,8 @@
 #include "ns3/log.h"
 
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -16,6 +18,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 #include <sstream>
+#include <unistd.h>
 
 namespace ns3
 {
@@ -70,7 +73,34 @@ GenerateKey(const std::string& keyType)
     return nullptr;
 }
 
-/// Keys are shared by role so that chains of any length cost at most three key generations.
+/// Where generated keys are kept between processes ("" = no disk cache): $NS3TLS_KEY_CACHE,
+/// else $XDG_CACHE_HOME/ns3tls/keys, else ~/.cache/ns3tls/keys; NS3TLS_KEY_CACHE=off disables.
+std::string
+KeyCacheDir()
+{
+    const char* env = std::getenv("NS3TLS_KEY_CACHE");
+    if (env && std::string(env) == "off")
+    {
+        return "";
+    }
+    if (env && *env)
+    {
+        return env;
+    }
+    const char* xdg = std::getenv("XDG_CACHE_HOME");
+    const char* home = std::getenv("HOME");
+    if (xdg && *xdg)
+    {
+        return std::string(xdg) + "/ns3tls/keys";
+    }
+    return home && *home ? std::string(home) + "/.cache/ns3tls/keys" : "";
+}
+
+/**
+ * Keys are shared by role so that chains of any length cost at most three key generations.
+ * They are generated from a stream seeded by their name alone, so the disk cache only saves
+ * time (an RSA-4096 key takes seconds): a cached key is the key that would be generated.
+ */
 EVP_PKEY*
 CachedKey(const std::string& keyType, const std::string& role)
 {
@@ -81,11 +111,40 @@ CachedKey(const std::string& keyType, const std::string& role)
     {
         return it->second;
     }
-    NS_LOG_INFO("generating " << name);
-    TlsRandom::StreamGuard stream(name);
-    EVP_PKEY* key = GenerateKey(keyType);
-    NS_ABORT_MSG_IF(key == nullptr,
-                    "key generation failed for " << keyType << ": " << OpenSslError());
+    std::string dir = KeyCacheDir();
+    std::string file = dir.empty() ? "" : dir + "/" + keyType + "-" + role + ".pem";
+    EVP_PKEY* key = nullptr;
+    if (!file.empty())
+    {
+        if (FILE* f = std::fopen(file.c_str(), "r"))
+        {
+            key = PEM_read_PrivateKey(f, nullptr, nullptr, nullptr);
+            std::fclose(f);
+            ERR_clear_error();
+        }
+    }
+    if (key == nullptr)
+    {
+        NS_LOG_INFO("generating " << name);
+        TlsRandom::StreamGuard stream(name);
+        key = GenerateKey(keyType);
+        NS_ABORT_MSG_IF(key == nullptr,
+                        "key generation failed for " << keyType << ": " << OpenSslError());
+        std::error_code ec;
+        if (!file.empty() && (std::filesystem::create_directories(dir, ec) || !ec))
+        {
+            std::string tmp = file + "." + std::to_string(::getpid()) + ".tmp";
+            if (FILE* f = std::fopen(tmp.c_str(), "w"))
+            {
+                bool ok = PEM_write_PrivateKey(f, key, nullptr, nullptr, 0, nullptr, nullptr) == 1;
+                ok = std::fclose(f) == 0 && ok;
+                if (!ok || std::rename(tmp.c_str(), file.c_str()) != 0)
+                {
+                    std::remove(tmp.c_str());
+                }
+            }
+        }
+    }
     keys[name] = key;
     return key;
 }

@@ -33,23 +33,28 @@ ThreadCpuNs()
     return uint64_t(ts.tv_sec) * 1000000000ULL + ts.tv_nsec;
 }
 
-/// Adds the CPU time of a scope to a counter.
+/// Adds the CPU time of a scope to a counter (when on).
 class CpuTimer
 {
   public:
-    explicit CpuTimer(uint64_t& sink)
+    CpuTimer(uint64_t& sink, bool on)
         : m_sink(sink)
-        , m_start(ThreadCpuNs())
+        , m_on(on)
+        , m_start(on ? ThreadCpuNs() : 0)
     {
     }
 
     ~CpuTimer()
     {
-        m_sink += ThreadCpuNs() - m_start;
+        if (m_on)
+        {
+            m_sink += ThreadCpuNs() - m_start;
+        }
     }
 
   private:
     uint64_t& m_sink;
+    bool m_on;
     uint64_t m_start;
 };
 
@@ -99,7 +104,7 @@ TlsEngine::TlsEngine(std::shared_ptr<TlsContext> context)
     : m_context(std::move(context))
     , m_role(m_context->GetRole())
 {
-    CpuTimer timer(m_cpuNs);
+    CpuTimer timer(m_cpuNs, m_cpuTiming);
     m_ssl = SSL_new(m_context->GetSslCtx());
     m_in = BIO_new(BIO_s_mem());
     m_out = BIO_new(BIO_s_mem());
@@ -159,7 +164,7 @@ TlsEngine::Receive(const uint8_t* data, size_t size)
 void
 TlsEngine::Advance()
 {
-    CpuTimer timer(m_cpuNs);
+    CpuTimer timer(m_cpuNs, m_cpuTiming);
     if (m_state == HANDSHAKING)
     {
         if (m_role == TlsContext::CLIENT && !m_earlyDataTried)
@@ -273,7 +278,7 @@ TlsEngine::ReadApplicationData()
 void
 TlsEngine::Write(const uint8_t* data, size_t size)
 {
-    CpuTimer timer(m_cpuNs);
+    CpuTimer timer(m_cpuNs, m_cpuTiming);
     if (m_state == HANDSHAKING && m_role == TlsContext::SERVER && m_earlyDataReading)
     {
         // 0.5-RTT data: a server may answer 0-RTT data before the client's Finished arrives.
@@ -307,7 +312,7 @@ TlsEngine::FlushWrites()
 void
 TlsEngine::Shutdown()
 {
-    CpuTimer timer(m_cpuNs);
+    CpuTimer timer(m_cpuNs, m_cpuTiming);
     if (m_state == ESTABLISHED)
     {
         SSL_shutdown(m_ssl);
@@ -351,6 +356,12 @@ TlsEngine::TakeApplicationData(std::vector<uint8_t>& out)
     out.insert(out.end(), m_appIn.begin(), m_appIn.end());
     m_appIn.clear();
     return n;
+}
+
+void
+TlsEngine::SetCpuTiming(bool on)
+{
+    m_cpuTiming = on;
 }
 
 uint64_t

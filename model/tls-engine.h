@@ -121,8 +121,15 @@ class TlsEngine
      */
     size_t TakeApplicationData(std::vector<uint8_t>& out);
 
-    /// @return CPU nanoseconds spent in OpenSSL since the last call
+    /// @return CPU nanoseconds spent in OpenSSL since the last call (0 if timing is off)
     uint64_t TakeCpuNanoseconds();
+
+    /**
+     * @brief Turns the thread-CPU-time measurement of OpenSSL calls on (default) or off; each
+     * measurement is a system call, wasted when no cost model uses it.
+     * @param on true to measure
+     */
+    void SetCpuTiming(bool on);
 
     /// @return the state
     State GetState() const;
@@ -204,6 +211,7 @@ class TlsEngine
     bool m_earlyDataTried{false};          //!< client: early data written (or not possible)
     bool m_earlyDataReading{false};        //!< server: reading early data
     uint64_t m_cpuNs{0};                   //!< not yet taken
+    bool m_cpuTiming{true};                //!< measure m_cpuNs
     uint64_t m_bytesWritten{0};            //!< total out
     uint64_t m_handshakeBytesWritten{0};   //!< out before established
     uint32_t m_sessionsReceived{0};        //!< tickets

@@ -37,4 +37,10 @@ TlsMeasuredCostModel::GetName() const
     return "measured";
 }
 
+bool
+TlsMeasuredCostModel::NeedsCpuTime() const
+{
+    return true;
+}
+
 } // namespace ns3

@@ -23,6 +23,7 @@ class TlsMeasuredCostModel : public TlsCostModel
     static TypeId GetTypeId();
     Time GetCost(const TlsCostStep& step) const override;
     std::string GetName() const override;
+    bool NeedsCpuTime() const override;
 
   private:
     double m_scale{1.0}; //!< multiplier applied to the measured time
