@@ -20,6 +20,7 @@
 #include <chrono>
 #include <cstdio>
 #include <openssl/ssl.h>
+#include <spawn.h>
 #include <sstream>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -128,7 +129,8 @@ Simulate(const std::string& tls, const std::string& key, uint32_t clients, uint3
     return r;
 }
 
-/// Runs Simulate in a child process to get its own peak RSS.
+/// Runs Simulate in a fresh process (this program, spawned with posix_spawn so that the
+/// child's peak RSS does not include this process's pages) and returns its result.
 SimResult
 SimulateInChild(const std::string& tls, const std::string& key, uint32_t clients)
 {
@@ -137,21 +139,26 @@ SimulateInChild(const std::string& tls, const std::string& key, uint32_t clients
     {
         return {};
     }
-    pid_t pid = fork();
-    if (pid == 0)
-    {
-        close(fds[0]);
-        SimResult r = Simulate(tls, key, clients, 1);
-        ssize_t w = write(fds[1], &r, sizeof(r));
-        _exit(w == sizeof(r) ? 0 : 1);
-    }
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
+    posix_spawn_file_actions_addclose(&actions, fds[0]);
+    std::string arg = "--child=" + tls + "," + key + "," + std::to_string(clients);
+    char self[] = "/proc/self/exe";
+    char* argv[] = {self, arg.data(), nullptr};
+    pid_t pid = 0;
+    int rc = posix_spawn(&pid, self, &actions, nullptr, argv, environ);
+    posix_spawn_file_actions_destroy(&actions);
     close(fds[1]);
     SimResult r;
-    ssize_t got = read(fds[0], &r, sizeof(r));
+    ssize_t got = rc == 0 ? read(fds[0], &r, sizeof(r)) : 0;
     close(fds[0]);
     int status = 0;
     rusage usage{};
-    wait4(pid, &status, 0, &usage);
+    if (rc == 0)
+    {
+        wait4(pid, &status, 0, &usage);
+    }
     if (got != sizeof(r))
     {
         r = SimResult();
@@ -169,13 +176,27 @@ main(int argc, char* argv[])
     uint32_t concurrent = 1000;
     std::string scale = "100,1000,10000";
     double rawSeconds = 3;
+    std::string child; // internal: "tls,key,clients", result written raw to stdout
     CommandLine cmd(__FILE__);
+    cmd.AddValue("child", "internal: run one scale point and write its result", child);
     cmd.AddValue("sequential", "handshakes of the 1-client sequential run", sequential);
     cmd.AddValue("concurrent", "clients of the concurrent run", concurrent);
     cmd.AddValue("scale", "comma-separated K values for the wall/RSS table", scale);
     cmd.AddValue("raw-seconds", "seconds of raw OpenSSL handshakes per configuration", rawSeconds);
     cmd.Parse(argc, argv);
     TlsRandom::Seed(1, 1);
+    if (!child.empty())
+    {
+        std::istringstream cs(child);
+        std::string tls;
+        std::string key;
+        std::string k;
+        std::getline(cs, tls, ',');
+        std::getline(cs, key, ',');
+        std::getline(cs, k, ',');
+        SimResult r = Simulate(tls, key, std::stoul(k), 1);
+        return write(STDOUT_FILENO, &r, sizeof(r)) == sizeof(r) ? 0 : 1;
+    }
 
     struct Case
     {

@@ -5,9 +5,13 @@
 
 #include "ns3/abort.h"
 #include "ns3/boolean.h"
+#include "ns3/config.h"
 #include "ns3/double.h"
 #include "ns3/nstime.h"
 #include "ns3/uinteger.h"
+
+#include <utility>
+#include <vector>
 
 namespace ns3
 {
@@ -18,6 +22,46 @@ TcpProfile::IsKnown(const std::string& name)
     return name == "linux" || name == "ns3";
 }
 
+namespace
+{
+
+/// The linux profile: (attribute, value) pairs of TcpSocket / TcpSocketBase.
+std::vector<std::pair<std::string, Ptr<AttributeValue>>>
+LinuxAttributes()
+{
+    return {
+        {"SegmentSize", Create<UintegerValue>(1448)},
+        {"InitialCwnd", Create<UintegerValue>(10)},
+        {"ConnTimeout", Create<TimeValue>(Seconds(1))},
+        {"ConnCount", Create<UintegerValue>(6)}, // net.ipv4.tcp_syn_retries
+        {"DelAckTimeout", Create<TimeValue>(MilliSeconds(40))},
+        {"DelAckCount", Create<UintegerValue>(2)},
+        // ns-3: RTO = max(srtt + max(G, 4 rttvar), MinRto). With G = 200 ms this is Linux's
+        // srtt + max(4 mdev, rto_min), i.e. m + max(2m, 200 ms) after the first sample m.
+        {"ClockGranularity", Create<TimeValue>(MilliSeconds(200))},
+        {"MinRto", Create<TimeValue>(MilliSeconds(200))},
+        {"Sack", Create<BooleanValue>(true)},
+        {"Timestamp", Create<BooleanValue>(true)},
+        {"WindowScaling", Create<BooleanValue>(true)},
+        // TIME_WAIT = 2 MSL = 2 s, not Linux's 60 s: it only guards port reuse, which Linux
+        // looks up in a hash table, while ns-3 scans a list of endpoints for every packet, so
+        // long sequential runs would slow down with every connection still in TIME_WAIT.
+        {"MaxSegLifetime", Create<DoubleValue>(1)},
+    };
+}
+
+/// The TypeId that declares an attribute (TcpSocket or TcpSocketBase).
+std::string
+Owner(const std::string& attribute)
+{
+    TypeId::AttributeInformation info;
+    return TypeId::LookupByName("ns3::TcpSocket").LookupAttributeByName(attribute, &info)
+               ? "ns3::TcpSocket::"
+               : "ns3::TcpSocketBase::";
+}
+
+} // namespace
+
 void
 TcpProfile::Apply(Ptr<Socket> socket, const std::string& name)
 {
@@ -26,23 +70,30 @@ TcpProfile::Apply(Ptr<Socket> socket, const std::string& name)
         return;
     }
     NS_ABORT_MSG_UNLESS(name == "linux", "unknown TCP profile '" << name << "'");
-    socket->SetAttribute("SegmentSize", UintegerValue(1448));
-    socket->SetAttribute("InitialCwnd", UintegerValue(10));
-    socket->SetAttribute("ConnTimeout", TimeValue(Seconds(1)));
-    socket->SetAttribute("ConnCount", UintegerValue(6)); // net.ipv4.tcp_syn_retries
-    socket->SetAttribute("DelAckTimeout", TimeValue(MilliSeconds(40)));
-    socket->SetAttribute("DelAckCount", UintegerValue(2));
-    // ns-3: RTO = max(srtt + max(G, 4 rttvar), MinRto). With G = 200 ms this is Linux's
-    // srtt + max(4 mdev, rto_min), i.e. m + max(2m, 200 ms) after the first sample m.
-    socket->SetAttribute("ClockGranularity", TimeValue(MilliSeconds(200)));
-    socket->SetAttribute("MinRto", TimeValue(MilliSeconds(200)));
-    socket->SetAttribute("Sack", BooleanValue(true));
-    socket->SetAttribute("Timestamp", BooleanValue(true));
-    socket->SetAttribute("WindowScaling", BooleanValue(true));
-    // TIME_WAIT = 2 MSL = 2 s, not Linux's 60 s: it only guards port reuse, which Linux looks
-    // up in a hash table, while ns-3 scans a list of endpoints for every packet, so long
-    // sequential runs would slow down with every connection still in TIME_WAIT.
-    socket->SetAttribute("MaxSegLifetime", DoubleValue(1));
+    for (const auto& [attribute, value] : LinuxAttributes())
+    {
+        socket->SetAttribute(attribute, *value);
+    }
+}
+
+void
+TcpProfile::SetDefaults(const std::string& name)
+{
+    NS_ABORT_MSG_UNLESS(IsKnown(name), "unknown TCP profile '" << name << "'");
+    for (const auto& [attribute, value] : LinuxAttributes())
+    {
+        std::string path = Owner(attribute) + attribute;
+        if (name == "linux")
+        {
+            Config::SetDefault(path, *value);
+            continue;
+        }
+        // ns3: restore ns-3's own defaults (an earlier run in this process may have changed them).
+        TypeId::AttributeInformation info;
+        TypeId::LookupByName(path.substr(0, path.rfind("::")))
+            .LookupAttributeByName(attribute, &info);
+        Config::SetDefault(path, *info.originalInitialValue);
+    }
 }
 
 } // namespace ns3

@@ -34,6 +34,13 @@ class TcpProfile
      * @param name a profile name; "" leaves the socket alone
      */
     static void Apply(Ptr<Socket> socket, const std::string& name);
+
+    /**
+     * @brief Makes a profile the default of every TCP socket created afterwards
+     * (Config::SetDefault): cheaper than Apply() per socket when all sockets share it.
+     * @param name a profile name
+     */
+    static void SetDefaults(const std::string& name);
 };
 
 } // namespace ns3

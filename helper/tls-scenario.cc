@@ -4,6 +4,7 @@
 #include "tls-scenario.h"
 
 #include "ipv4-host-routing-helper.h"
+#include "tcp-profile.h"
 #include "tls-client-helper.h"
 #include "tls-server-helper.h"
 
@@ -184,6 +185,9 @@ TlsScenario::Run(const TlsScenarioConfig& config, Result& result)
         return error;
     }
     auto wallStart = std::chrono::steady_clock::now();
+    // Every TCP socket of the scenario uses the profile: set it once as the attribute
+    // defaults rather than per socket (name lookups per attribute per connection).
+    TcpProfile::SetDefaults(config.tcp);
     RngSeedManager::SetSeed(config.seed);
     RngSeedManager::SetRun(config.run);
     TlsRandom::Seed(config.seed, config.run);
@@ -299,7 +303,7 @@ TlsScenario::Run(const TlsScenarioConfig& config, Result& result)
     serverCpu->SetAttribute("Cores", UintegerValue(config.serverCores));
     serverCpu->SetAttribute("SpeedFactor", DoubleValue(config.serverSpeed));
     TlsServerHelper serverHelper(PORT);
-    serverHelper.SetAttribute("TcpProfile", StringValue(config.tcp));
+    serverHelper.SetAttribute("TcpProfile", StringValue("")); // defaults set above
     serverHelper.SetAttribute("CostModel", PointerValue(cost));
     serverHelper.SetAttribute("MaxEarlyData", UintegerValue(serverTls.maxEarlyData));
     ApplicationContainer serverApps = serverHelper.Install(server.Get(0));
@@ -339,7 +343,7 @@ TlsScenario::Run(const TlsScenarioConfig& config, Result& result)
         clientHelper.SetAttribute("RequestSize", UintegerValue(config.request));
         clientHelper.SetAttribute("ResponseSize", UintegerValue(config.response));
         clientHelper.SetAttribute("ClientIndex", UintegerValue(i));
-        clientHelper.SetAttribute("TcpProfile", StringValue(config.tcp));
+        clientHelper.SetAttribute("TcpProfile", StringValue("")); // defaults set above
         clientHelper.SetAttribute("CostModel", PointerValue(cost));
         ApplicationContainer app = clientHelper.Install(clients.Get(i));
         SetTlsAttributes(app, clientTls);
