@@ -50,8 +50,9 @@ TlsHandshakeRecord::AddMessage(bool atClient, const TlsMessage& message, Time ti
         return;
     }
     // TLS is in order, but a reader does not report every message (OpenSSL drops TLS 1.3's
-    // dummy ChangeCipherSpec silently): pair with the next unread message of that name; the
-    // skipped ones arrived no later than it.
+    // dummy ChangeCipherSpec silently): pair with the next unread message of that name. A
+    // skipped message arrived with its flight: it takes the read time of the previous read
+    // message if it was sent with it, else of this one.
     uint32_t& cursor = atClient ? m_readByClient : m_readByServer;
     for (uint32_t i = cursor; i < messages.size(); ++i)
     {
@@ -60,14 +61,24 @@ TlsHandshakeRecord::AddMessage(bool atClient, const TlsMessage& message, Time ti
         {
             continue;
         }
-        t.received = time;
-        for (uint32_t j = cursor; j < i; ++j)
+        const TlsMessageTiming* previous = nullptr;
+        for (uint32_t j = 0; j < cursor; ++j)
         {
-            if (messages[j].fromClient == fromClient && messages[j].received.IsNegative())
+            if (messages[j].fromClient == fromClient && !messages[j].received.IsNegative())
             {
-                messages[j].received = time;
+                previous = &messages[j];
             }
         }
+        for (uint32_t j = cursor; j < i; ++j)
+        {
+            TlsMessageTiming& skipped = messages[j];
+            if (skipped.fromClient == fromClient && skipped.received.IsNegative())
+            {
+                bool withPrevious = previous && previous->sent == skipped.sent;
+                skipped.received = withPrevious ? previous->received : time;
+            }
+        }
+        t.received = time;
         cursor = i + 1;
         return;
     }
