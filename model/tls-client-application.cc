@@ -311,8 +311,10 @@ TlsClientApplication::OnData(const std::vector<uint8_t>& data)
 void
 TlsClientApplication::OnMessage(const TlsMessage& message, Time time)
 {
-    m_record->AddMessage(true, message, time);
-    m_messageTrace(m_record->messages.back());
+    if (const TlsMessageTiming* t = m_record->AddMessage(true, message, time))
+    {
+        m_messageTrace(*t);
+    }
     if (!message.sent && message.name == "NewSessionTicket")
     {
         CheckDone();
@@ -324,8 +326,10 @@ TlsClientApplication::OnClosingMessage(Ptr<TlsHandshakeRecord> record,
                                        const TlsMessage& message,
                                        Time time)
 {
-    record->AddMessage(true, message, time);
-    m_messageTrace(record->messages.back());
+    if (const TlsMessageTiming* t = record->AddMessage(true, message, time))
+    {
+        m_messageTrace(*t);
+    }
 }
 
 void

@@ -34,7 +34,7 @@ Span(Time from, Time to)
 
 } // namespace
 
-void
+const TlsMessageTiming*
 TlsHandshakeRecord::AddMessage(bool atClient, const TlsMessage& message, Time time)
 {
     bool fromClient = atClient == message.sent;
@@ -47,7 +47,7 @@ TlsHandshakeRecord::AddMessage(bool atClient, const TlsMessage& message, Time ti
         t.bytes = message.bytes;
         t.sent = time;
         messages.push_back(t);
-        return;
+        return &messages.back();
     }
     // TLS is in order, but a reader does not report every message (OpenSSL drops TLS 1.3's
     // dummy ChangeCipherSpec silently): pair with the next unread message of that name. A
@@ -80,8 +80,9 @@ TlsHandshakeRecord::AddMessage(bool atClient, const TlsMessage& message, Time ti
         }
         t.received = time;
         cursor = i + 1;
-        return;
+        return &t;
     }
+    return nullptr;
 }
 
 double

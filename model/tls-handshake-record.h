@@ -81,8 +81,9 @@ class TlsHandshakeRecord : public SimpleRefCount<TlsHandshakeRecord>
      * @param fromClient true if the event happened at the client
      * @param message the message as the engine saw it
      * @param time the simulated time of the event
+     * @return the entry created (send) or completed (read), or nullptr if a read matched none
      */
-    void AddMessage(bool atClient, const TlsMessage& message, Time time);
+    const TlsMessageTiming* AddMessage(bool atClient, const TlsMessage& message, Time time);
 
     /// @return Connect() -> TCP established, in ms (NaN if not)
     double GetTcpMs() const;

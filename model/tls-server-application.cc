@@ -236,8 +236,10 @@ TlsServerApplication::OnMessage(Ptr<Socket> socket, const TlsMessage& message, T
         return;
     }
     Session& s = it->second;
-    s.record->AddMessage(false, message, time);
-    m_messageTrace(s.record->messages.back());
+    if (const TlsMessageTiming* t = s.record->AddMessage(false, message, time))
+    {
+        m_messageTrace(*t);
+    }
     UpdateRecord(s);
 }
 
