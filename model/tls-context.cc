@@ -113,7 +113,9 @@ TlsContext::Get(const TlsConfig& config, Role role, std::string& error)
     int version = config.version == "1.2" ? TLS1_2_VERSION : TLS1_3_VERSION;
     SSL_CTX_set_min_proto_version(ctx, version);
     SSL_CTX_set_max_proto_version(ctx, version);
-    SSL_CTX_set_keylog_callback(ctx, KeyLogCallback);
+    // OpenSSL hex-formats every secret for a key-log callback (hundreds of sprintf calls per
+    // handshake): install it only while a key log is open.
+    SSL_CTX_set_keylog_callback(ctx, g_keyLog.is_open() ? KeyLogCallback : nullptr);
     // Send exactly the configured chain (leaf + intermediates). Without this OpenSSL completes
     // the chain from the trust store and also sends the root, which real servers do not.
     SSL_CTX_set_mode(ctx, SSL_MODE_NO_AUTO_CHAIN);
@@ -240,9 +242,18 @@ TlsContext::SetKeyLogFile(const std::string& path)
     }
     if (path.empty())
     {
+        for (auto& entry : Cache())
+        {
+            SSL_CTX_set_keylog_callback(entry.second->m_ctx, nullptr);
+        }
         return true;
     }
     g_keyLog.open(path, std::ios::out | std::ios::trunc);
+    for (auto& entry : Cache())
+    {
+        SSL_CTX_set_keylog_callback(entry.second->m_ctx,
+                                    g_keyLog.is_open() ? KeyLogCallback : nullptr);
+    }
     return g_keyLog.is_open();
 }
 
