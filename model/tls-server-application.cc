@@ -7,6 +7,7 @@
 
 #include "ns3/inet-socket-address.h"
 #include "ns3/inet6-socket-address.h"
+#include "ns3/ipv6.h"
 #include "ns3/log.h"
 #include "ns3/simulator.h"
 #include "ns3/tcp-socket-factory.h"
@@ -101,24 +102,38 @@ TlsServerApplication::StartApplication()
 {
     NS_LOG_FUNCTION(this);
     m_context = MakeContext(TlsContext::SERVER);
-    m_listener = Socket::CreateSocket(GetNode(), TcpSocketFactory::GetTypeId());
-    TcpProfile::Apply(m_listener, m_tcpProfile); // accepted sockets inherit the attributes
-    int r = m_listener->Bind(InetSocketAddress(Ipv4Address::GetAny(), m_port));
+    m_listener = Listen(InetSocketAddress(Ipv4Address::GetAny(), m_port));
+    if (GetNode()->GetObject<Ipv6>())
+    {
+        m_listener6 = Listen(Inet6SocketAddress(Ipv6Address::GetAny(), m_port));
+    }
+}
+
+Ptr<Socket>
+TlsServerApplication::Listen(const Address& local)
+{
+    Ptr<Socket> socket = Socket::CreateSocket(GetNode(), TcpSocketFactory::GetTypeId());
+    TcpProfile::Apply(socket, m_tcpProfile); // accepted sockets inherit the attributes
+    int r = socket->Bind(local);
     NS_ABORT_MSG_IF(r != 0, "cannot bind TLS server to port " << m_port);
-    m_listener->Listen();
-    m_listener->SetAcceptCallback(MakeNullCallback<bool, Ptr<Socket>, const Address&>(),
-                                  MakeCallback(&TlsServerApplication::OnAccept, this));
+    socket->Listen();
+    socket->SetAcceptCallback(MakeNullCallback<bool, Ptr<Socket>, const Address&>(),
+                              MakeCallback(&TlsServerApplication::OnAccept, this));
+    return socket;
 }
 
 void
 TlsServerApplication::StopApplication()
 {
     NS_LOG_FUNCTION(this);
-    if (m_listener)
+    for (Ptr<Socket> socket : {m_listener, m_listener6})
     {
-        m_listener->Close();
-        m_listener->SetAcceptCallback(MakeNullCallback<bool, Ptr<Socket>, const Address&>(),
+        if (socket)
+        {
+            socket->Close();
+            socket->SetAcceptCallback(MakeNullCallback<bool, Ptr<Socket>, const Address&>(),
                                       MakeNullCallback<void, Ptr<Socket>, const Address&>());
+        }
     }
 }
 
@@ -136,6 +151,7 @@ TlsServerApplication::DoDispose()
     }
     m_closing.clear();
     m_listener = nullptr;
+    m_listener6 = nullptr;
     TlsApplication::DoDispose();
 }
 

@@ -63,6 +63,12 @@ class TlsServerApplication : public TlsApplication
     void StartApplication() override;
     void StopApplication() override;
 
+    /**
+     * @brief Opens a listening socket.
+     * @param local the address and port to listen on
+     * @return the socket
+     */
+    Ptr<Socket> Listen(const Address& local);
     /// Listening socket callbacks.
     void OnAccept(Ptr<Socket> socket, const Address& from);
     /// Per-connection callbacks (the socket identifies the session).
@@ -78,7 +84,8 @@ class TlsServerApplication : public TlsApplication
 
     uint16_t m_port{443};                      //!< listening port
     std::shared_ptr<TlsContext> m_context;     //!< server context
-    Ptr<Socket> m_listener;                    //!< listening socket
+    Ptr<Socket> m_listener;                    //!< IPv4 listening socket
+    Ptr<Socket> m_listener6;                   //!< IPv6 listening socket (if IPv6)
     std::map<Ptr<Socket>, Session> m_sessions; //!< open connections
     std::deque<Ptr<TlsConnection>> m_closing;  //!< ended, still closing
     uint32_t m_accepted{0};                    //!< counter

@@ -9,7 +9,7 @@
 #      --filter-module-examples-and-tests=tls: only tls and what it links (plus csma, see
 #      configure_tree), and only tls's examples and tests;
 #   4. build; ./test.py -s SUITE for every tls-* suite (tls-engine, tls-handshake, ...);
-#      ./ns3 run "tls-handshake-example --handshakes=2".
+#      ./ns3 run "tls-handshake-example --handshakes=2"; ./ns3 run "tls-csma-example --clients=2".
 #
 # Usage: test/in-tree.sh [--clean] [--keep-going]
 #   --clean       remove the unpacked tree and its build first (a from-scratch build)
@@ -23,6 +23,7 @@
 #   NS3TLS_PYTHON        interpreter for ./ns3 and test.py (default /usr/bin/python3 if present)
 #   NS3TLS_DEBIAN_MIRROR (default http://deb.debian.org/debian), NS3TLS_DEBIAN_SUITE (default bookworm)
 #   NS3TLS_NS3_SOURCE    use this ns3_*.orig.tar.* (or an unpacked ns-3.xx dir) instead of downloading
+#   NS3TLS_TEST_TIMEOUT  seconds allowed per test suite and for the example (default 1800)
 #
 # Needs: apt-get (Debian/Ubuntu) unless NS3TLS_NS3_SOURCE is given, tar, cmake, ninja, g++,
 # libssl-dev, python3 -- what `./ns3tls setup` installs. Exit status 0 only if every step passed.
@@ -45,6 +46,9 @@ fi
 nproc_=$(nproc 2>/dev/null || echo 1)
 JOBS="${NS3TLS_JOBS:-$(( nproc_ < 2 ? nproc_ : 2 ))}"
 NICE=(nice -n 10)
+TEST_TIMEOUT="${NS3TLS_TEST_TIMEOUT:-1800}"
+# timeout signals its whole process group: test.py and the test-runner it starts
+LIMIT=(timeout --kill-after=30 "$TEST_TIMEOUT")
 
 CLEAN=0
 KEEP_GOING=0
@@ -52,7 +56,7 @@ for a in "$@"; do
     case "$a" in
         --clean) CLEAN=1 ;;
         --keep-going) KEEP_GOING=1 ;;
-        -h|--help) sed -n '2,28p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,/^set -uo/{/^set -uo/!p}' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "in-tree.sh: unknown argument: $a (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -198,18 +202,48 @@ EOF
     echo "unpacked $(cat "$TREE/VERSION" 2>/dev/null) into $TREE"
 }
 
-# Copy the module (not its build output, Python package, validation data or VCS metadata).
+# Copy the module (not its build output, Python package, validation data or VCS metadata) into
+# contrib/tls like rsync --checksum --delete: a file whose content changed gets a new modification
+# time (so it is rebuilt even if the repo's copy is older than the build, e.g. after a checkout),
+# an unchanged one keeps its time (so a reused tree rebuilds only what changed).
 copy_module() {
     local dst="$TREE/contrib/tls"
-    rm -rf "$dst"
     mkdir -p "$dst"
-    # tar keeps modification times, so an unchanged file is not rebuilt on a reused tree
-    tar -C "$ROOT" -cf - \
-        --exclude=./build --exclude=./python --exclude=./.git --exclude=./validation \
-        --exclude=./.cache --exclude=./results --exclude=./doc/_build --exclude=__pycache__ \
-        --exclude='*.pyc' --exclude='*.pcap' . | tar -C "$dst" -xf - || return 1
-    echo "copied $ROOT -> $dst:"
-    (cd "$dst" && ls -A)
+    "$PY" - "$ROOT" "$dst" <<'EOF'
+import filecmp, fnmatch, os, shutil, sys
+src, dst = sys.argv[1:]
+EXCLUDE_TOP = {"build", "python", ".git", "validation", ".cache", "results"}
+EXCLUDE_ANY = ["__pycache__", "*.pyc", "*.pcap", "_build", ".*.swp"]
+def skipped(rel):
+    parts = rel.split(os.sep)
+    return parts[0] in EXCLUDE_TOP or any(fnmatch.fnmatch(p, pat) for p in parts for pat in EXCLUDE_ANY)
+wanted, copied = set(), []
+for d, dirs, files in os.walk(src):
+    reld = os.path.relpath(d, src)
+    dirs[:] = [x for x in dirs if not skipped(os.path.normpath(os.path.join(reld, x)))]
+    for f in files:
+        rel = os.path.normpath(os.path.join(reld, f))
+        if skipped(rel) or not os.path.isfile(os.path.join(src, rel)):
+            continue
+        wanted.add(rel)
+        s, t = os.path.join(src, rel), os.path.join(dst, rel)
+        if os.path.isfile(t) and filecmp.cmp(s, t, shallow=False):
+            continue
+        os.makedirs(os.path.dirname(t), exist_ok=True)
+        shutil.copy(s, t)  # content and mode; modification time = now
+        copied.append(rel)
+removed = []
+for d, dirs, files in os.walk(dst, topdown=False):
+    for f in files:
+        rel = os.path.relpath(os.path.join(d, f), dst)
+        if rel not in wanted:
+            os.remove(os.path.join(d, f)); removed.append(rel)
+    if d != dst and not os.listdir(d):
+        os.rmdir(d)
+print(f"{src} -> {dst}: {len(wanted)} files, {len(copied)} copied, {len(removed)} removed")
+for r in copied: print("  copied ", r)
+for r in removed: print("  removed", r)
+EOF
 }
 
 configure_tree() {
@@ -224,7 +258,7 @@ configure_tree() {
         --filter-module-examples-and-tests=tls || return 1
     # the module, its test library and its example must be in the build
     local t missing=0
-    for t in libtls libtls-test tls-handshake-example; do
+    for t in libtls libtls-test tls-handshake-example tls-csma-example; do
         "$PY" ./ns3 show targets 2>/dev/null | grep -qw -- "$t" && continue
         grep -q -- "$t" cmake-cache/build.ninja 2>/dev/null && continue
         echo "target $t is not configured"; missing=1
@@ -245,30 +279,39 @@ list_suites() {
         | grep -oE '(^|[[:space:]])tls-[A-Za-z0-9_-]+' | tr -d ' \t' | sort -u | tr '\n' ' '; echo
 }
 
-# test.py -s SUITE, requiring "N of N tests passed" with N >= 1.
+# test.py -s SUITE, requiring "N of N tests passed" with N >= 1. On a failure, the test-runner is
+# run again with --verbose so that the log says which case failed and why.
 run_suite() {
     local suite="$1" out rc line
     cd "$TREE" || return 1
-    out=$("${NICE[@]}" "$PY" ./test.py --no-build --nocolor --jobs "$JOBS" -s "$suite" 2>&1)
+    out=$("${LIMIT[@]}" "${NICE[@]}" "$PY" ./test.py --no-build --nocolor --jobs "$JOBS" -s "$suite" 2>&1)
     rc=$?
     printf '%s\n' "$out"
     line=$(printf '%s\n' "$out" | grep -E '^[0-9]+ of [0-9]+ tests passed' | tail -1)
+    [[ $rc -eq 124 || $rc -eq 137 ]] && line="timed out after ${TEST_TIMEOUT}s (NS3TLS_TEST_TIMEOUT)"
     printf '%-15s %s\n' "$suite:" "${line:-no summary line (exit $rc)}" >>"$LOGS/test-summary.txt"
-    [[ $rc -eq 0 ]] || return $rc
-    [[ "$line" =~ ^([0-9]+)\ of\ ([0-9]+)\ tests\ passed ]] || return 1
-    [[ ${BASH_REMATCH[2]} -ge 1 && ${BASH_REMATCH[1]} -eq ${BASH_REMATCH[2]} ]]
+    if [[ $rc -eq 0 && "$line" =~ ^([0-9]+)\ of\ ([0-9]+)\ tests\ passed ]] \
+        && [[ ${BASH_REMATCH[2]} -ge 1 && ${BASH_REMATCH[1]} -eq ${BASH_REMATCH[2]} ]]; then
+        return 0
+    fi
+    if [[ $rc -ne 124 && $rc -ne 137 && $rc -ne 2 ]]; then
+        echo "---- test-runner --suite=$suite --verbose ----"
+        "${LIMIT[@]}" "${NICE[@]}" "$PY" ./ns3 run --no-build "test-runner --suite=$suite --verbose" 2>&1 \
+            | grep -Ev '^\s+PASS ' | tail -n 60
+    fi
+    return 1
 }
 
 run_example() {
     cd "$TREE" || return 1
-    "${NICE[@]}" "$PY" ./ns3 run --no-build "tls-handshake-example --handshakes=2"
+    "${LIMIT[@]}" "${NICE[@]}" "$PY" ./ns3 run --no-build "$1"
 }
 
 # ---------------------------------------------------------------------------------------------
 log "module: $ROOT"
 log "work dir: $WORK (cache: $CACHE)"
 mkdir -p "$WORK" || exit 2
-rm -f "$LOGS/test-summary.txt"
+rm -f "$LOGS"/*.log "$LOGS/test-summary.txt"
 trap 'FAILED=1; echo; log "interrupted"; finish' INT TERM
 
 step check-tools check_tools
@@ -291,9 +334,10 @@ done
 for suite in "${SUITES[@]}"; do
     step "test-$suite" run_suite "$suite"
 done
-step example run_example
+step example run_example "tls-handshake-example --handshakes=2"
+step example-csma run_example "tls-csma-example --clients=2"
 if [[ -f "$LOGS/example.log" ]]; then
-    log "example output (tail):"
-    tail -n 15 "$LOGS/example.log" | sed 's/^/    /' >&2
+    log "tls-handshake-example --handshakes=2 (tail):"
+    tail -n 12 "$LOGS/example.log" | sed 's/^/    /' >&2
 fi
 finish
