@@ -203,6 +203,52 @@ class TlsAnalyticTimeTestCase : public TestCase
     uint32_t m_conn;
 };
 
+/// The applications work over IPv6 too (client bind, server listener, record registry).
+class TlsIpv6TestCase : public TestCase
+{
+  public:
+    TlsIpv6TestCase()
+        : TestCase("TLS 1.3 over IPv6: 2 RTT, server-side fields filled")
+    {
+    }
+
+  private:
+    void
+    DoRun() override
+    {
+        NodeContainer nodes;
+        nodes.Create(2);
+        InternetStackHelper internet;
+        internet.Install(nodes);
+        PointToPointHelper p2p;
+        p2p.SetDeviceAttribute("DataRate", StringValue("1Gbps"));
+        p2p.SetChannelAttribute("Delay", TimeValue(MilliSeconds(25)));
+        NetDeviceContainer devices = p2p.Install(nodes);
+        Ipv6AddressHelper addresses;
+        addresses.SetBase(Ipv6Address("2001:db8::"), Ipv6Prefix(64));
+        Ipv6InterfaceContainer ifaces = addresses.Assign(devices);
+        TlsServerHelper server(443);
+        server.Install(nodes.Get(1));
+        TlsClientHelper client(Inet6SocketAddress(ifaces.GetAddress(1, 1), 443));
+        client.SetAttribute("Handshakes", UintegerValue(2));
+        ApplicationContainer apps = client.Install(nodes.Get(0));
+        apps.Start(Seconds(3)); // after duplicate address detection
+        Simulator::Stop(Seconds(20));
+        Simulator::Run();
+        auto records = DynamicCast<TlsClientApplication>(apps.Get(0))->GetRecords();
+        Simulator::Destroy();
+        NS_TEST_ASSERT_MSG_EQ(records.size(), 2, "two connections");
+        for (const auto& r : records)
+        {
+            NS_TEST_ASSERT_MSG_EQ(r->ok, true, r->error);
+            NS_TEST_ASSERT_MSG_EQ(
+                Inet6SocketAddress::IsMatchingType(r->clientAddress), true, "IPv6 client address");
+            NS_TEST_ASSERT_MSG_EQ(std::isnan(r->GetServerDoneMs()), false, "server side found");
+        }
+        NS_TEST_ASSERT_MSG_EQ_TOL(records[1]->GetTotalMs(), 100.0, 0.1, "2 RTT");
+    }
+};
+
 /// Resumption costs fewer round trips than TLS 1.2 full and fewer bytes than a full handshake.
 class TlsResumptionTestCase : public TestCase
 {
@@ -539,6 +585,7 @@ class TlsHandshakeTestSuite : public TestSuite
         AddTestCase(new TlsResumptionTestCase("1.2", "ticket"), QUICK);
         AddTestCase(new TlsResumptionTestCase("1.3", "ticket"), QUICK);
         AddTestCase(new TlsEarlyDataTestCase(), QUICK);
+        AddTestCase(new TlsIpv6TestCase(), QUICK);
         AddTestCase(new TlsLargeFlightTestCase(), QUICK);
         AddTestCase(new TlsTimelineTestCase(), QUICK);
         AddTestCase(new TlsFaultTestCase(
