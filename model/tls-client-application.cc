@@ -217,7 +217,6 @@ TlsClientApplication::StartConnection()
     m_record->conn = m_started++;
     m_record->client = m_clientIndex;
     m_responseBytes = 0;
-    m_earlySent = false;
     m_connection = Create<TlsConnection>(socket, m_context, m_costModel, m_cpu);
     TlsConnection::Listener listener;
     listener.handshakeDone = MakeCallback(&TlsClientApplication::OnHandshakeDone, this);
@@ -259,7 +258,6 @@ TlsClientApplication::OnConnected(Ptr<Socket> socket)
     {
         early.assign(m_request.begin(), m_request.begin() + m_earlyData);
         m_request.erase(m_request.begin(), m_request.begin() + m_earlyData);
-        m_earlySent = true;
         m_record->earlyDataSent = true;
     }
     m_connection->Start(session, std::move(early));

@@ -110,7 +110,6 @@ class TlsClientApplication : public TlsApplication
     uint64_t m_responseBytes{0};                    //!< response bytes received
     uint32_t m_requestTotal{0};                     //!< bytes of the request incl. 0-RTT
     std::vector<uint8_t> m_request;                 //!< the request
-    bool m_earlySent{false};                        //!< 0-RTT attempted on this connection
     SSL_SESSION* m_session{nullptr};                //!< for resumption
     EventId m_timeoutEvent;                         //!< current connection's limit
     EventId m_nextEvent;                            //!< next connection

@@ -45,7 +45,6 @@ TlsOperationCostModel::TlsOperationCostModel()
 void
 TlsOperationCostModel::SetCostTable(const std::string& path)
 {
-    m_tablePath = path;
     m_table = GetBuiltinTable();
     if (!path.empty())
     {

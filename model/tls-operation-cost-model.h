@@ -84,7 +84,6 @@ class TlsOperationCostModel : public TlsCostModel
     void SetCostTable(const std::string& path);
 
     std::map<std::string, double> m_table; //!< microseconds per operation
-    std::string m_tablePath;               //!< CostTable attribute
 };
 
 } // namespace ns3
