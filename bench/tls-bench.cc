@@ -19,6 +19,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <openssl/ssl.h>
 #include <spawn.h>
 #include <sstream>
@@ -129,8 +130,24 @@ Simulate(const std::string& tls, const std::string& key, uint32_t clients, uint3
     return r;
 }
 
-/// Runs Simulate in a fresh process (this program, spawned with posix_spawn so that the
-/// child's peak RSS does not include this process's pages) and returns its result.
+/// This process's peak resident set (VmHWM) in kB. (getrusage's ru_maxrss of a child keeps
+/// the high-water mark of the memory it shared with its parent before exec.)
+long
+PeakRssKb()
+{
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line))
+    {
+        if (line.rfind("VmHWM:", 0) == 0)
+        {
+            return std::stol(line.substr(6));
+        }
+    }
+    return 0;
+}
+
+/// Runs Simulate in a fresh process (this program, spawned) and returns its result.
 SimResult
 SimulateInChild(const std::string& tls, const std::string& key, uint32_t clients)
 {
@@ -163,7 +180,6 @@ SimulateInChild(const std::string& tls, const std::string& key, uint32_t clients
     {
         r = SimResult();
     }
-    r.maxRssKb = usage.ru_maxrss;
     return r;
 }
 
@@ -195,6 +211,7 @@ main(int argc, char* argv[])
         std::getline(cs, key, ',');
         std::getline(cs, k, ',');
         SimResult r = Simulate(tls, key, std::stoul(k), 1);
+        r.maxRssKb = PeakRssKb();
         return write(STDOUT_FILENO, &r, sizeof(r)) == sizeof(r) ? 0 : 1;
     }
 
