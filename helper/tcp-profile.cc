@@ -8,6 +8,8 @@
 #include "ns3/config.h"
 #include "ns3/double.h"
 #include "ns3/nstime.h"
+#include "ns3/tcp-linux-socket.h"
+#include "ns3/tcp-socket-factory.h"
 #include "ns3/uinteger.h"
 
 #include <utility>
@@ -60,14 +62,17 @@ Owner(const std::string& attribute)
                : "ns3::TcpSocketBase::";
 }
 
+/// The profile SetDefaults() made the attribute defaults ("" = ns-3's own).
+std::string g_defaultsProfile;
+
 } // namespace
 
 void
 TcpProfile::Apply(Ptr<Socket> socket, const std::string& name)
 {
-    if (name.empty() || name == "ns3")
+    if (name.empty() || name == "ns3" || name == g_defaultsProfile)
     {
-        return;
+        return; // nothing to change, or the profile already is every socket's default
     }
     NS_ABORT_MSG_UNLESS(name == "linux", "unknown TCP profile '" << name << "'");
     for (const auto& [attribute, value] : LinuxAttributes())
@@ -80,6 +85,7 @@ void
 TcpProfile::SetDefaults(const std::string& name)
 {
     NS_ABORT_MSG_UNLESS(IsKnown(name), "unknown TCP profile '" << name << "'");
+    g_defaultsProfile = name == "linux" ? name : "";
     for (const auto& [attribute, value] : LinuxAttributes())
     {
         std::string path = Owner(attribute) + attribute;
@@ -94,6 +100,21 @@ TcpProfile::SetDefaults(const std::string& name)
             .LookupAttributeByName(attribute, &info);
         Config::SetDefault(path, *info.originalInitialValue);
     }
+}
+
+} // namespace ns3
+
+namespace ns3
+{
+
+Ptr<Socket>
+TcpProfile::CreateSocket(Ptr<Node> node, const std::string& name)
+{
+    Ptr<Socket> socket = name == "linux"
+                             ? Ptr<Socket>(TcpLinuxSocket::Create(node))
+                             : Socket::CreateSocket(node, TcpSocketFactory::GetTypeId());
+    Apply(socket, name);
+    return socket;
 }
 
 } // namespace ns3

@@ -4,6 +4,7 @@
 #ifndef TCP_PROFILE_H
 #define TCP_PROFILE_H
 
+#include "ns3/node.h"
 #include "ns3/socket.h"
 
 #include <string>
@@ -41,6 +42,15 @@ class TcpProfile
      * @param name a profile name
      */
     static void SetDefaults(const std::string& name);
+
+    /**
+     * @brief Creates a TCP socket with a profile: a TcpLinuxSocket (tail loss probe) for
+     * `linux`, ns-3's TcpSocketBase otherwise, then Apply().
+     * @param node the node
+     * @param name the profile ("" = plain ns-3 socket, untouched)
+     * @return the socket
+     */
+    static Ptr<Socket> CreateSocket(Ptr<Node> node, const std::string& name);
 };
 
 } // namespace ns3

@@ -303,7 +303,7 @@ TlsScenario::Run(const TlsScenarioConfig& config, Result& result)
     serverCpu->SetAttribute("Cores", UintegerValue(config.serverCores));
     serverCpu->SetAttribute("SpeedFactor", DoubleValue(config.serverSpeed));
     TlsServerHelper serverHelper(PORT);
-    serverHelper.SetAttribute("TcpProfile", StringValue("")); // defaults set above
+    serverHelper.SetAttribute("TcpProfile", StringValue(config.tcp));
     serverHelper.SetAttribute("CostModel", PointerValue(cost));
     serverHelper.SetAttribute("MaxEarlyData", UintegerValue(serverTls.maxEarlyData));
     ApplicationContainer serverApps = serverHelper.Install(server.Get(0));
@@ -343,7 +343,7 @@ TlsScenario::Run(const TlsScenarioConfig& config, Result& result)
         clientHelper.SetAttribute("RequestSize", UintegerValue(config.request));
         clientHelper.SetAttribute("ResponseSize", UintegerValue(config.response));
         clientHelper.SetAttribute("ClientIndex", UintegerValue(i));
-        clientHelper.SetAttribute("TcpProfile", StringValue("")); // defaults set above
+        clientHelper.SetAttribute("TcpProfile", StringValue(config.tcp));
         clientHelper.SetAttribute("CostModel", PointerValue(cost));
         ApplicationContainer app = clientHelper.Install(clients.Get(i));
         SetTlsAttributes(app, clientTls);

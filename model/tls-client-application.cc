@@ -203,8 +203,7 @@ void
 TlsClientApplication::StartConnection()
 {
     NS_LOG_FUNCTION(this << m_started);
-    Ptr<Socket> socket = Socket::CreateSocket(GetNode(), TcpSocketFactory::GetTypeId());
-    TcpProfile::Apply(socket, m_tcpProfile);
+    Ptr<Socket> socket = TcpProfile::CreateSocket(GetNode(), m_tcpProfile);
     if (InetSocketAddress::IsMatchingType(m_remote))
     {
         socket->Bind();

@@ -4,7 +4,9 @@
  * Loss models and the TCP timers they exercise:
  *  - Gilbert-Elliott loss has the configured rate and mean burst length;
  *  - dropping chosen segments costs what Linux's timers say: a lost SYN costs the 1 s SYN RTO,
- *    a lost first server segment costs the RTO m + max(2m, 200 ms) after the RTT sample m.
+ *    a lost one-segment flight the RTO m + max(2m, 200 ms) after the RTT sample m, a flight lost
+ *    twice RTO + RTO (tail loss probe, no backoff), a lost segment of a longer flight the probe
+ *    timeout 2 srtt + 2 ms.
  */
 #include "ns3/core-module.h"
 #include "ns3/gilbert-elliott-error-model.h"
@@ -63,13 +65,23 @@ class GilbertElliottStatisticsTestCase : public TestCase
 class SegmentDropTestCase : public TestCase
 {
   public:
-    SegmentDropTestCase(std::string flag, std::string value, int rttMs, double expectedMs)
-        : TestCase("--" + flag + "=" + value + " at RTT " + std::to_string(rttMs) + " ms: total ~ "
-                   + std::to_string(int(expectedMs)) + " ms")
+    SegmentDropTestCase(std::string flag,
+                        std::string value,
+                        int rttMs,
+                        double expectedMs,
+                        std::string key = "p256",
+                        std::string tls = "1.3",
+                        uint32_t retransmissions = 1)
+        : TestCase("TLS " + tls + " " + key + " --" + flag + "=" + value + " at RTT "
+                   + std::to_string(rttMs) + " ms: total ~ " + std::to_string(int(expectedMs))
+                   + " ms")
         , m_flag(flag)
         , m_value(value)
         , m_rttMs(rttMs)
         , m_expectedMs(expectedMs)
+        , m_key(key)
+        , m_tls(tls)
+        , m_retransmissions(retransmissions)
     {
     }
 
@@ -79,6 +91,8 @@ class SegmentDropTestCase : public TestCase
     {
         TlsScenarioConfig c;
         c.Set(m_flag, m_value);
+        c.Set("key", m_key);
+        c.Set("tls", m_tls);
         c.Set("rtt", std::to_string(m_rttMs) + "ms");
         c.Set("bandwidth", "1Gbps"); // serialisation negligible
         c.Set("cpu", "none");        // exact timer arithmetic
@@ -89,8 +103,8 @@ class SegmentDropTestCase : public TestCase
         {
             NS_TEST_ASSERT_MSG_EQ(r->ok, true, r->error);
             NS_TEST_ASSERT_MSG_EQ(r->clientRetransmissions + r->serverRetransmissions,
-                                  1,
-                                  "exactly one retransmission");
+                                  m_retransmissions,
+                                  "retransmissions");
             NS_TEST_ASSERT_MSG_EQ_TOL(r->GetTotalMs(), m_expectedMs, 1.0, "total_ms");
         }
     }
@@ -99,6 +113,9 @@ class SegmentDropTestCase : public TestCase
     std::string m_value;
     int m_rttMs;
     double m_expectedMs;
+    std::string m_key;
+    std::string m_tls;
+    uint32_t m_retransmissions;
 };
 
 } // namespace
@@ -116,13 +133,23 @@ class TlsLossModelTestSuite : public TestSuite
         // retransmits its SYN after 1 s and the server answers it).
         AddTestCase(new SegmentDropTestCase("drop-c2s", "syn", 50, 1000 + 100), QUICK);
         AddTestCase(new SegmentDropTestCase("drop-s2c", "syn", 50, 1000 + 100), QUICK);
-        // The first server data segment (ServerHello...) is lost. Its only duplicate ACK does
-        // not trigger fast retransmit; the server's RTO after its SYN-ACK RTT sample m is
-        // m + max(2m, 200 ms) (Linux's formula): it resends at 1.5 RTT + RTO.
+        // A one-segment server flight (p256) is lost. Its tail loss probe is due at
+        // min(2 srtt + 200 ms, RTO) = RTO, where the RTO after the SYN-ACK sample m is Linux's
+        // m + max(2m, 200 ms): resent at 1.5 RTT + RTO.
         AddTestCase(new SegmentDropTestCase("drop-s2c", "1", 50, 100 + 50 + 200), QUICK);
         AddTestCase(new SegmentDropTestCase("drop-s2c", "1", 200, 400 + 200 + 400), QUICK);
         // The ClientHello is lost: the client's RTO after its SYN RTT sample.
         AddTestCase(new SegmentDropTestCase("drop-c2s", "1", 50, 100 + 50 + 200), QUICK);
+        // Lost twice: the probe does not back the timer off (Linux: gaps RTO, RTO, 2 RTO).
+        AddTestCase(
+            new SegmentDropTestCase("drop-s2c", "1,2", 50, 100 + 250 + 250, "p256", "1.3", 2),
+            QUICK);
+        AddTestCase(
+            new SegmentDropTestCase("drop-s2c", "1,2", 50, 150 + 250 + 250, "rsa2048", "1.2", 2),
+            QUICK);
+        // A two-segment flight (rsa2048) loses its first segment: the probe is due after
+        // 2 srtt + 2 ms, long before the RTO.
+        AddTestCase(new SegmentDropTestCase("drop-s2c", "1", 50, 100 + 102, "rsa2048"), QUICK);
     }
 };
 
