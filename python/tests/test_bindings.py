@@ -114,12 +114,14 @@ def test_simulation_releases_the_gil():
     start = time.monotonic()
     t.start()
     try:
-        result = ns3tls.simulate(tls="1.2", handshakes=150, key="rsa2048", loss=0.01)
+        # ~1 s of work (0.6-1 ms per handshake): long enough to see the other thread run.
+        result = ns3tls.simulate(tls="1.2", handshakes=1000, key="rsa2048", loss=0.01,
+                                 interval="0ms")
     finally:
         stop.set()
         t.join()
     busy = result.wall_seconds
     during = [x for x in ticks if start + 0.05 < x < start + busy - 0.05]
-    assert busy > 0.2
+    assert busy > 0.2, "precondition: the simulation must take measurable time"
     # With the GIL held, the ticking thread would be frozen for the whole simulation.
     assert len(during) > 0.25 * (busy - 0.1) / 0.002 * 0.5
