@@ -163,7 +163,7 @@ TlsConnection::Pump()
     step.established = result->established;
     Time cost = m_costModel ? m_costModel->GetCost(step) : Time(0);
     Time finish = m_cpu ? m_cpu->Run(now, cost) : now + cost;
-    m_cpuTime += finish > now ? cost : Time(0);
+    m_cpuTime += m_cpu ? m_cpu->GetDuration(cost) : cost; // CPU time, not queueing
     m_busyUntil = finish;
     if (finish == now)
     {

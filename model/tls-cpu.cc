@@ -60,11 +60,17 @@ TlsCpu::Run(Time earliest, Time cost)
         m_coreFreeAt.resize(m_cores, Time(0));
     }
     auto core = std::min_element(m_coreFreeAt.begin(), m_coreFreeAt.end());
-    Time duration = NanoSeconds(static_cast<int64_t>(cost.GetNanoSeconds() * m_speedFactor));
+    Time duration = GetDuration(cost);
     Time start = std::max(earliest, *core);
     *core = start + duration;
     m_busy += duration;
     return *core;
+}
+
+Time
+TlsCpu::GetDuration(Time cost) const
+{
+    return NanoSeconds(static_cast<int64_t>(cost.GetNanoSeconds() * m_speedFactor));
 }
 
 Time

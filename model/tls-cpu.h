@@ -41,6 +41,13 @@ class TlsCpu : public Object
      */
     Time Run(Time earliest, Time cost);
 
+    /**
+     * @brief Converts a reference cost into this CPU's time.
+     * @param cost the cost on the reference CPU
+     * @return cost x SpeedFactor
+     */
+    Time GetDuration(Time cost) const;
+
     /// @return total busy time booked so far (all cores)
     Time GetBusyTime() const;
     /// @return the speed factor

@@ -214,6 +214,15 @@ class TlsServerContentionTestCase : public TestCase
             totals.push_back(r->GetTotalMs());
         }
         std::sort(totals.begin(), totals.end());
+        // The server's CPU time is charged at its speed (100x), the clients' at theirs.
+        TlsOperationCostModel costs;
+        double serverCpuMs = result.records[0]->serverCpu.GetNanoSeconds() / 1e6;
+        double expectedServerCpuMs
+            = 100
+              * (2 * costs.GetOperationCost("step:server") + costs.GetOperationCost("keygen:x25519")
+                 + costs.GetOperationCost("derive:x25519") + costs.GetOperationCost("sign:rsa2048"))
+              / 1000;
+        NS_TEST_ASSERT_MSG_EQ_TOL(serverCpuMs, expectedServerCpuMs, 0.01, "server_cpu_ms at 100x");
         TlsOperationCostModel table;
         double serverStepMs
             = 100
