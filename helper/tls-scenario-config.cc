@@ -429,7 +429,9 @@ Parameters()
                &C::fault),
         Text("csv", "write a row per handshake to this file", &C::csv),
         Text("timeline", "write a row per TLS message to this file", &C::timeline),
-        Text("pcap", "write a pcap per link with this prefix", &C::pcap),
+        Text("pcap",
+             "write pcaps of the client-server (or bottleneck) link, both ends, with this prefix",
+             &C::pcap),
         Text("keylog", "write the NSS key log (for Wireshark) to this file", &C::keylog),
     };
     return params;

@@ -270,10 +270,12 @@ TlsScenario::Run(const TlsScenarioConfig& config, Result& result)
         return std::make_pair(link, ifaces);
     };
     Ipv4Address serverAddress;
+    NetDeviceContainer captured; // the link every connection crosses
     if (!dumbbell)
     {
         auto [link, ifaces] = connect(bottleneck, clients.Get(0), server.Get(0));
         addLossModels(link);
+        captured = link;
         serverAddress = ifaces.GetAddress(1);
         Ipv4HostRoutingHelper::Get(clients.Get(0))->SetDefaultRoute(1);
         Ipv4HostRoutingHelper::Get(server.Get(0))->SetDefaultRoute(1);
@@ -282,6 +284,7 @@ TlsScenario::Run(const TlsScenarioConfig& config, Result& result)
     {
         auto [link, ifaces] = connect(bottleneck, router.Get(0), server.Get(0));
         addLossModels(link);
+        captured = link;
         serverAddress = ifaces.GetAddress(1);
         Ptr<Ipv4HostRouting> routerRouting = Ipv4HostRoutingHelper::Get(router.Get(0));
         routerRouting->AddHostRoute(serverAddress, 1);
@@ -295,7 +298,8 @@ TlsScenario::Run(const TlsScenarioConfig& config, Result& result)
     }
     if (!config.pcap.empty())
     {
-        bottleneck.EnablePcapAll(config.pcap, false);
+        // Both ends of the (bottleneck) link, not every access link of thousands of clients.
+        bottleneck.EnablePcap(config.pcap, captured, false);
     }
 
     Ptr<TlsCostModel> cost = MakeCostModel(config);
