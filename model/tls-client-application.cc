@@ -370,8 +370,10 @@ TlsClientApplication::CheckDone()
         return;
     }
     // To resume next time, keep the connection until a session (TLS 1.3: a ticket) arrived.
+    // A resumed TLS 1.2 handshake announces no new session: the one it used stays valid.
     const TlsEngine* e = m_connection->GetEngine();
-    bool needSession = m_resumption != "none" && m_started < m_handshakes;
+    bool needSession = m_resumption != "none" && m_started < m_handshakes
+                       && !(e->IsResumed() && m_version == "1.2");
     if (needSession && e->GetSessionsReceived() == 0)
     {
         return;

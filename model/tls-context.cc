@@ -120,9 +120,13 @@ TlsContext::Get(const TlsConfig& config, Role role, std::string& error)
     // the chain from the trust store and also sends the root, which real servers do not.
     SSL_CTX_set_mode(ctx, SSL_MODE_NO_AUTO_CHAIN);
     SSL_CTX_set_msg_callback(ctx, TlsEngine::MessageCallback);
-    // Certificates are checked at a fixed date so that runs do not depend on the wall clock.
+    // Generated certificates are checked at a fixed date so that runs do not depend on the wall
+    // clock; certificates the user brings (with their own CA file) are dated in real time.
     X509_VERIFY_PARAM* param = SSL_CTX_get0_param(ctx);
-    X509_VERIFY_PARAM_set_time(param, TlsCredentials::GetVerificationTime());
+    if (config.caFile.empty())
+    {
+        X509_VERIFY_PARAM_set_time(param, TlsCredentials::GetVerificationTime());
+    }
 
     std::string ciphers = config.ciphers;
     if (config.version == "1.2")

@@ -24,7 +24,8 @@ namespace ns3
  *  - `chain=N`: N intermediate CAs between the leaf and the root (default 0);
  *  - `expired`: the leaf's validity ended in 2021;
  *  - `untrusted`: the chain ends in a root that no simulated peer trusts;
- *  - `cert=FILE` and `key=FILE`: a PEM chain (leaf first) and its key instead of generated ones.
+ *  - `cert=FILE` and `key=FILE`: a PEM chain (leaf first) and its key instead of generated ones
+ *    (the paths cannot contain commas).
  *
  * Generated roots (not `untrusted` ones) are added to a process-wide trust store that peers
  * verify against by default. Generation is deterministic (a named TlsRandom stream) and cached

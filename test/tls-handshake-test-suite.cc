@@ -267,9 +267,14 @@ class TlsResumptionTestCase : public TestCase
         LinkParams p;
         p.version = m_version;
         p.resume = m_mode;
-        p.handshakes = 2;
+        p.handshakes = 3;
         LinkRun run = RunLink(p);
-        NS_TEST_ASSERT_MSG_EQ(run.records.size(), 2, "two connections");
+        NS_TEST_ASSERT_MSG_EQ(run.records.size(), 3, "three connections");
+        for (const auto& r : run.records)
+        {
+            NS_TEST_ASSERT_MSG_EQ(r->error, "", "every connection ends cleanly");
+        }
+        NS_TEST_ASSERT_MSG_EQ(run.records[2]->resumed, true, "the third resumes too");
         const auto& full = *run.records[0];
         const auto& resumed = *run.records[1];
         NS_TEST_ASSERT_MSG_EQ(full.resumed, false, "first is full");
