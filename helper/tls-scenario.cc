@@ -205,11 +205,16 @@ TlsScenario::Run(const TlsScenarioConfig& config, Result& result)
     for (const std::string* path : {&config.csv, &config.timeline})
     {
         // Fail before simulating, not after: can the output be written at all?
-        if (!path->empty() && !std::ofstream(*path + ".tmp").good())
+        if (path->empty())
+        {
+            continue;
+        }
+        bool writable = std::ofstream(*path + ".tmp").good();
+        std::remove((*path + ".tmp").c_str());
+        if (!writable)
         {
             return "cannot write '" + *path + "'";
         }
-        std::remove((*path + ".tmp").c_str());
     }
     if (!config.keylog.empty() && !TlsContext::SetKeyLogFile(config.keylog))
     {
