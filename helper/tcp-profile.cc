@@ -52,14 +52,23 @@ LinuxAttributes()
     };
 }
 
-/// The TypeId that declares an attribute (TcpSocket or TcpSocketBase).
-std::string
-Owner(const std::string& attribute)
+/**
+ * The TypeId that declares an attribute (TcpSocket or TcpSocketBase).
+ * @param attribute the attribute name
+ * @param info set to the attribute's information
+ * @return the declaring TypeId
+ */
+TypeId
+Owner(const std::string& attribute, TypeId::AttributeInformation& info)
 {
-    TypeId::AttributeInformation info;
-    return TypeId::LookupByName("ns3::TcpSocket").LookupAttributeByName(attribute, &info)
-               ? "ns3::TcpSocket::"
-               : "ns3::TcpSocketBase::";
+    TypeId socket = TypeId::LookupByName("ns3::TcpSocket");
+    if (socket.LookupAttributeByName(attribute, &info))
+    {
+        return socket;
+    }
+    TypeId base = TypeId::LookupByName("ns3::TcpSocketBase");
+    base.LookupAttributeByName(attribute, &info);
+    return base;
 }
 
 /// The profile SetDefaults() made the attribute defaults ("" = ns-3's own).
@@ -88,24 +97,12 @@ TcpProfile::SetDefaults(const std::string& name)
     g_defaultsProfile = name == "linux" ? name : "";
     for (const auto& [attribute, value] : LinuxAttributes())
     {
-        std::string path = Owner(attribute) + attribute;
-        if (name == "linux")
-        {
-            Config::SetDefault(path, *value);
-            continue;
-        }
-        // ns3: restore ns-3's own defaults (an earlier run in this process may have changed them).
         TypeId::AttributeInformation info;
-        TypeId::LookupByName(path.substr(0, path.rfind("::")))
-            .LookupAttributeByName(attribute, &info);
-        Config::SetDefault(path, *info.originalInitialValue);
+        std::string path = Owner(attribute, info).GetName() + "::" + attribute;
+        // ns3: restore ns-3's own defaults (an earlier run in this process may have changed them).
+        Config::SetDefault(path, name == "linux" ? *value : *info.originalInitialValue);
     }
 }
-
-} // namespace ns3
-
-namespace ns3
-{
 
 Ptr<Socket>
 TcpProfile::CreateSocket(Ptr<Node> node, const std::string& name)

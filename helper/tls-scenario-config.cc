@@ -158,6 +158,24 @@ Duration(const std::string& name,
 }
 
 Parameter
+Rate(const std::string& name, const std::string& help, uint64_t TlsScenarioConfig::*member)
+{
+    return {name,
+            help,
+            [=](TlsScenarioConfig& c, const std::string& v)
+            {
+                uint64_t bps = 0;
+                if (!TlsScenarioConfig::ParseRate(v, bps) || bps == 0)
+                {
+                    return Bad(name, v, "a rate with a unit, e.g. 10Mbps, 1Gbps, 500kbps");
+                }
+                c.*member = bps;
+                return std::string();
+            },
+            [=](const TlsScenarioConfig& c) { return TlsScenarioConfig::FormatRate(c.*member); }};
+}
+
+Parameter
 Factor(const std::string& name, const std::string& help, double TlsScenarioConfig::*member)
 {
     return {name,
@@ -277,19 +295,7 @@ Parameters()
         Count("request", "request bytes sent after the handshake", &C::request, 0, 1u << 30),
         Count("response", "response bytes the server sends back", &C::response, 0, 1u << 30),
         Duration("rtt", "round-trip propagation delay", &C::rtt, false),
-        {"bandwidth",
-         "link rate, e.g. 10Mbps",
-         [](C& c, const std::string& v)
-         {
-             uint64_t bps = 0;
-             if (!TlsScenarioConfig::ParseRate(v, bps) || bps == 0)
-             {
-                 return Bad("bandwidth", v, "a rate with a unit, e.g. 10Mbps, 1Gbps, 500kbps");
-             }
-             c.bandwidthBps = bps;
-             return std::string();
-         },
-         [](const C& c) { return TlsScenarioConfig::FormatRate(c.bandwidthBps); }},
+        Rate("bandwidth", "link rate, e.g. 10Mbps", &C::bandwidthBps),
         Probability("loss", "packet loss probability in each direction, 0 <= loss < 1", &C::loss),
         Probability(
             "loss-c2s", "client-to-server loss probability (default: --loss)", &C::lossC2s, true),
@@ -379,19 +385,7 @@ Parameters()
                {"once", "uniform", "poisson"},
                &C::arrival),
         Duration("arrival-window", "spread of the client arrivals", &C::arrivalWindow, true),
-        {"access-bandwidth",
-         "dumbbell access link rate",
-         [](C& c, const std::string& v)
-         {
-             uint64_t bps = 0;
-             if (!TlsScenarioConfig::ParseRate(v, bps) || bps == 0)
-             {
-                 return Bad("access-bandwidth", v, "a rate with a unit, e.g. 1Gbps");
-             }
-             c.accessBandwidthBps = bps;
-             return std::string();
-         },
-         [](const C& c) { return TlsScenarioConfig::FormatRate(c.accessBandwidthBps); }},
+        Rate("access-bandwidth", "dumbbell access link rate", &C::accessBandwidthBps),
         Duration("access-delay",
                  "dumbbell access link one-way delay (taken from --rtt's budget)",
                  &C::accessDelay,

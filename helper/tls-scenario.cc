@@ -402,7 +402,7 @@ TlsScenario::Run(const TlsScenarioConfig& config, Result& result)
 
     if (!config.csv.empty())
     {
-        error = WriteFile(config.csv, CsvHeader(config) + "\n" + CsvRows(config, result));
+        error = WriteFile(config.csv, Csv(config, result));
         if (!error.empty())
         {
             return error;
@@ -440,6 +440,12 @@ TlsScenario::CsvRows(const TlsScenarioConfig& config, const Result& result)
         out += Join(r->GetCells()) + params + "\n";
     }
     return out;
+}
+
+std::string
+TlsScenario::Csv(const TlsScenarioConfig& config, const Result& result)
+{
+    return CsvHeader(config) + "\n" + CsvRows(config, result);
 }
 
 std::string

@@ -48,6 +48,8 @@ class TlsScenario
     static std::string CsvHeader(const TlsScenarioConfig& config);
     /// @return the CSV lines of a result, one per record
     static std::string CsvRows(const TlsScenarioConfig& config, const Result& result);
+    /// @return the CSV the --csv flag writes (header and a row per record)
+    static std::string Csv(const TlsScenarioConfig& config, const Result& result);
     /// @return the timeline CSV (header and rows)
     static std::string TimelineCsv(const TlsScenarioConfig& config, const Result& result);
 

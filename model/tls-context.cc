@@ -244,21 +244,16 @@ TlsContext::SetKeyLogFile(const std::string& path)
     {
         g_keyLog.close();
     }
-    if (path.empty())
+    if (!path.empty())
     {
-        for (auto& entry : Cache())
-        {
-            SSL_CTX_set_keylog_callback(entry.second->m_ctx, nullptr);
-        }
-        return true;
+        g_keyLog.open(path, std::ios::out | std::ios::trunc);
     }
-    g_keyLog.open(path, std::ios::out | std::ios::trunc);
     for (auto& entry : Cache())
     {
         SSL_CTX_set_keylog_callback(entry.second->m_ctx,
                                     g_keyLog.is_open() ? KeyLogCallback : nullptr);
     }
-    return g_keyLog.is_open();
+    return path.empty() || g_keyLog.is_open();
 }
 
 void

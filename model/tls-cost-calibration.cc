@@ -157,11 +157,6 @@ RsaCrypt(EVP_PKEY* key, bool encrypt, std::vector<unsigned char>& ciphertext)
 void
 MeasureStepOverhead(std::map<std::string, double>& table, int handshakes)
 {
-    TlsOperationCostModel model;
-    for (const auto& kv : table)
-    {
-        model.GetOperationCost(kv.first); // (table already complete for the ops used)
-    }
     std::map<std::string, double> residual;
     std::map<std::string, int> steps;
     for (const char* version : {"1.3", "1.2"})

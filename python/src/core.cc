@@ -315,10 +315,9 @@ PYBIND11_MODULE(_core, m)
         [](const std::map<std::string, std::string>& params) {
             TlsScenarioConfig config = MakeConfig(params);
             TlsScenario::Result result = RunScenario(config);
-            std::string csv =
-                TlsScenario::CsvHeader(config) + "\n" + TlsScenario::CsvRows(config, result);
-            std::string timeline = TlsScenario::TimelineCsv(config, result);
-            return py::make_tuple(py::str(csv), py::str(timeline), Info(result));
+            return py::make_tuple(py::str(TlsScenario::Csv(config, result)),
+                                  py::str(TlsScenario::TimelineCsv(config, result)),
+                                  Info(result));
         },
         py::arg("params"),
         "Runs one simulation in this process: (csv_text, timeline_text, info). The texts equal "
