@@ -192,6 +192,7 @@ main(int argc, char* argv[])
     uint32_t concurrent = 1000;
     std::string scale = "100,1000,10000";
     double rawSeconds = 3;
+    std::string only; // run only the cases whose name contains this
     std::string child; // internal: "tls,key,clients", result written raw to stdout
     CommandLine cmd(__FILE__);
     cmd.AddValue("child", "internal: run one scale point and write its result", child);
@@ -199,6 +200,7 @@ main(int argc, char* argv[])
     cmd.AddValue("concurrent", "clients of the concurrent run", concurrent);
     cmd.AddValue("scale", "comma-separated K values for the wall/RSS table", scale);
     cmd.AddValue("raw-seconds", "seconds of raw OpenSSL handshakes per configuration", rawSeconds);
+    cmd.AddValue("case", "run only the cases whose name contains this, e.g. '1.3 p256'", only);
     cmd.Parse(argc, argv);
     TlsRandom::Seed(1, 1);
     if (!child.empty())
@@ -232,6 +234,10 @@ main(int argc, char* argv[])
     std::printf("|---|---|---|---|---|---|\n");
     for (const auto& c : cases)
     {
+        if (std::string(c.name).find(only) == std::string::npos)
+        {
+            continue;
+        }
         TlsConfig config;
         config.version = c.tls;
         config.keyExchange = c.kx;

@@ -4,6 +4,7 @@
 #include "tcp-linux-socket.h"
 
 #include "ns3/boolean.h"
+#include "ns3/ipv4-end-point.h"
 #include "ns3/log.h"
 #include "ns3/node.h"
 #include "ns3/object-factory.h"
@@ -14,6 +15,9 @@
 #include "ns3/tcp-recovery-ops.h"
 #include "ns3/tcp-tx-buffer.h"
 #include "ns3/type-id.h"
+
+#include <array>
+#include <map>
 
 namespace ns3
 {
@@ -33,14 +37,37 @@ TcpLinuxSocket::GetTypeId()
                                           "Probe a lost tail as Linux does (RFC 8985 section 7)",
                                           BooleanValue(true),
                                           MakeBooleanAccessor(&TcpLinuxSocket::m_tlp),
+                                          MakeBooleanChecker())
+                            .AddAttribute("HashedDemux",
+                                          "Deliver this connection's segments through the "
+                                          "node's hash table (TcpLinuxDemux) instead of ns-3's "
+                                          "endpoint list scan; same result, O(1) per packet",
+                                          BooleanValue(true),
+                                          MakeBooleanAccessor(&TcpLinuxSocket::m_hashedDemux),
                                           MakeBooleanChecker());
     return tid;
+}
+
+TypeId
+TcpLinuxSocket::GetInstanceTypeId() const
+{
+    return GetTypeId();
 }
 
 TcpLinuxSocket::TcpLinuxSocket(const TcpLinuxSocket& sock)
     : TcpSocketBase(sock)
     , m_tlp(sock.m_tlp)
+    , m_hashedDemux(sock.m_hashedDemux)
+    , m_demux(sock.m_demux)
 {
+}
+
+TcpLinuxSocket::~TcpLinuxSocket()
+{
+    if (m_demux && m_indexedEndPoint)
+    {
+        m_demux->Remove(this, m_indexedKey);
+    }
 }
 
 Ptr<TcpLinuxSocket>
@@ -54,18 +81,78 @@ TcpLinuxSocket::Create(Ptr<Node> node)
     tcp->GetAttribute("RttEstimatorType", rttType);
     tcp->GetAttribute("SocketType", congestionType);
     tcp->GetAttribute("RecoveryType", recoveryType);
-    ObjectFactory factory;
-    Ptr<TcpLinuxSocket> socket = CreateObject<TcpLinuxSocket>();
-    factory.SetTypeId(rttType.Get());
-    socket->SetRtt(factory.Create<RttEstimator>());
-    factory.SetTypeId(congestionType.Get());
-    socket->SetCongestionControlAlgorithm(factory.Create<TcpCongestionOps>());
-    factory.SetTypeId(recoveryType.Get());
-    socket->SetRecoveryAlgorithm(factory.Create<TcpRecoveryOps>());
+    // Copying a prototype skips the attribute construction of the socket and its parts
+    // (most of the cost of a new socket); Fork() makes accepted sockets the same way.
+    // One prototype per simulation and TCP variant: the attribute defaults are read once.
+    static std::map<std::array<uint16_t, 3>, Ptr<TcpLinuxSocket>> prototypes;
+    std::array<uint16_t, 3> variant{
+        rttType.Get().GetUid(), congestionType.Get().GetUid(), recoveryType.Get().GetUid()};
+    Ptr<TcpLinuxSocket>& prototype = prototypes[variant];
+    if (!prototype)
+    {
+        if (prototypes.size() == 1)
+        {
+            Simulator::ScheduleDestroy(+[]() { prototypes.clear(); });
+        }
+        prototype = CreateObject<TcpLinuxSocket>();
+        ObjectFactory factory;
+        factory.SetTypeId(rttType.Get());
+        prototype->SetRtt(factory.Create<RttEstimator>());
+        factory.SetTypeId(congestionType.Get());
+        prototype->SetCongestionControlAlgorithm(factory.Create<TcpCongestionOps>());
+        factory.SetTypeId(recoveryType.Get());
+        prototype->SetRecoveryAlgorithm(factory.Create<TcpRecoveryOps>());
+    }
+    Ptr<TcpLinuxSocket> socket = CopyObject<TcpLinuxSocket>(prototype);
     socket->SetNode(node);
     socket->SetTcp(tcp);
+    if (socket->m_hashedDemux)
+    {
+        socket->m_demux = TcpLinuxDemux::Install(node);
+    }
     tcp->AddSocket(socket);
     return socket;
+}
+
+bool
+TcpLinuxSocket::HasEndPoint(const Ipv4EndPoint* endPoint) const
+{
+    return endPoint && m_endPoint == endPoint;
+}
+
+void
+TcpLinuxSocket::UpdateIndex()
+{
+    if (!m_demux || m_endPoint == m_indexedEndPoint || !m_endPoint
+        || m_endPoint->GetPeerPort() == 0)
+    {
+        return; // not indexed, unchanged, or not a connection (e.g. a listener)
+    }
+    if (m_indexedEndPoint)
+    {
+        m_demux->Remove(this, m_indexedKey);
+    }
+    m_indexedKey = m_demux->Add(this, m_endPoint);
+    m_indexedEndPoint = m_endPoint;
+}
+
+void
+TcpLinuxSocket::CompleteFork(Ptr<Packet> p,
+                             const TcpHeader& tcpHeader,
+                             const Address& fromAddress,
+                             const Address& toAddress)
+{
+    TcpSocketBase::CompleteFork(p, tcpHeader, fromAddress, toAddress);
+    UpdateIndex();
+}
+
+void
+TcpLinuxSocket::DoForwardUp(Ptr<Packet> packet,
+                            const Address& fromAddress,
+                            const Address& toAddress)
+{
+    UpdateIndex();
+    TcpSocketBase::DoForwardUp(packet, fromAddress, toAddress);
 }
 
 Ptr<TcpSocketBase>

@@ -4,6 +4,8 @@
 #ifndef TCP_LINUX_SOCKET_H
 #define TCP_LINUX_SOCKET_H
 
+#include "tcp-linux-demux.h"
+
 #include "ns3/tcp-socket-base.h"
 
 namespace ns3
@@ -33,31 +35,60 @@ class TcpLinuxSocket : public TcpSocketBase
   public:
     /// @return the TypeId
     static TypeId GetTypeId();
+    // TcpSocketBase reports its own TypeId; without this the attributes below would be
+    // neither constructed from their defaults nor reachable by name.
+    TypeId GetInstanceTypeId() const override;
 
     TcpLinuxSocket() = default;
     /// @param sock the socket to copy (listening socket forking an accepted one)
     TcpLinuxSocket(const TcpLinuxSocket& sock);
+    ~TcpLinuxSocket() override;
 
     /**
      * @brief Creates a socket on a node, as TcpL4Protocol::CreateSocket() does.
+     *
+     * The socket is a copy of a prototype built from the attribute defaults when the
+     * simulation's first socket (of this RTT estimator, congestion control and recovery
+     * type) is created, dropped at Simulator::Destroy(): set TCP defaults before creating
+     * sockets, or set attributes on the socket returned.
      * @param node a node with an internet stack
      * @return the socket
      */
     static Ptr<TcpLinuxSocket> Create(Ptr<Node> node);
 
+    /**
+     * @param endPoint an IPv4 endpoint
+     * @return true if this socket currently owns that endpoint
+     */
+    bool HasEndPoint(const Ipv4EndPoint* endPoint) const;
+
   protected:
     Ptr<TcpSocketBase> Fork() override;
+    void CompleteFork(Ptr<Packet> p,
+                      const TcpHeader& tcpHeader,
+                      const Address& fromAddress,
+                      const Address& toAddress) override;
+    void DoForwardUp(Ptr<Packet> packet,
+                     const Address& fromAddress,
+                     const Address& toAddress) override;
     uint32_t SendDataPacket(SequenceNumber32 seq, uint32_t maxSize, bool withAck) override;
     void NewAck(const SequenceNumber32& seq, bool resetRTO) override;
     void ReTxTimeout() override;
 
   private:
+    /// Indexes the endpoint in the node's demux once it names a connection.
+    void UpdateIndex();
+
     /// Re-arms the retransmission timer at min(PTO, RTO) if a probe is allowed now.
     void ArmProbe();
 
-    bool m_tlp{true};           //!< TailLossProbe attribute
-    bool m_probePending{false}; //!< the armed timer is a probe
-    bool m_probed{false};       //!< this flight already had its probe
+    bool m_tlp{true};                         //!< TailLossProbe attribute
+    bool m_probePending{false};               //!< the armed timer is a probe
+    bool m_probed{false};                     //!< this flight already had its probe
+    bool m_hashedDemux{true};                 //!< HashedDemux attribute
+    Ptr<TcpLinuxDemux> m_demux;               //!< the node's demux (nullptr: not indexed)
+    Ipv4EndPoint* m_indexedEndPoint{nullptr}; //!< the endpoint indexed in m_demux
+    TcpLinuxDemux::Key m_indexedKey;          //!< its key
 };
 
 } // namespace ns3

@@ -6,6 +6,7 @@
  * is received, and the server accepted one connection per client.
  */
 #include "ns3/core-module.h"
+#include "ns3/tcp-linux-demux.h"
 #include "ns3/test.h"
 #include "ns3/tls-scenario.h"
 
@@ -72,6 +73,70 @@ class TlsConcurrentClientsTestCase : public TestCase
     std::string m_arrival;
 };
 
+/**
+ * The hashed demux (TcpLinuxDemux) delivers each segment where ns-3's endpoint list would:
+ * 200 clients, lossy bottleneck (retransmissions, TIME_WAIT), resumption, same records
+ * with and without it, and most segments go through the table.
+ */
+class TlsHashedDemuxTestCase : public TestCase
+{
+  public:
+    TlsHashedDemuxTestCase()
+        : TestCase("hashed TCP demux: same records as the endpoint list, most segments hashed")
+    {
+    }
+
+  private:
+    /// Runs the scenario with or without the hashed demux.
+    std::vector<Ptr<TlsHandshakeRecord>>
+    Run(bool hashed, uint64_t& delivered)
+    {
+        Config::SetDefault("ns3::TcpLinuxSocket::HashedDemux", BooleanValue(hashed));
+        TlsScenarioConfig c;
+        c.Set("clients", "200");
+        c.Set("handshakes", "2");
+        c.Set("arrival", "poisson");
+        c.Set("arrival-window", "200ms");
+        c.Set("bandwidth", "20Mbps");
+        c.Set("loss", "0.03");
+        c.Set("resume", "ticket");
+        c.Set("tls", "1.2");
+        TlsScenario::Result result;
+        uint64_t before = TcpLinuxDemux::GetDeliveredCount();
+        std::string error = TlsScenario::Run(c, result);
+        delivered = TcpLinuxDemux::GetDeliveredCount() - before;
+        Config::SetDefault("ns3::TcpLinuxSocket::HashedDemux", BooleanValue(true));
+        NS_TEST_EXPECT_MSG_EQ(error, "", "runs");
+        return result.records;
+    }
+
+    void
+    DoRun() override
+    {
+        uint64_t hashed = 0;
+        uint64_t listed = 0;
+        auto a = Run(true, hashed);
+        auto b = Run(false, listed);
+        NS_TEST_ASSERT_MSG_EQ(a.size(), 400, "a record per connection");
+        NS_TEST_ASSERT_MSG_EQ(b.size(), a.size(), "same connections");
+        NS_TEST_ASSERT_MSG_EQ(listed, 0, "attribute off: nothing hashed");
+        // Each connection's segments to the server after its SYN (>= 4: ACK, ClientHello,
+        // Finished, close_notify/FIN) and to the client after its SYN-ACK (>= 3).
+        NS_TEST_ASSERT_MSG_GT(hashed, 400 * 7, "most segments hashed");
+        uint32_t ok = 0;
+        for (size_t i = 0; i < a.size(); ++i)
+        {
+            NS_TEST_ASSERT_MSG_EQ(a[i]->ok, b[i]->ok, "ok " << i);
+            NS_TEST_ASSERT_MSG_EQ(a[i]->error, b[i]->error, "error " << i);
+            NS_TEST_ASSERT_MSG_EQ(a[i]->GetTotalMs(), b[i]->GetTotalMs(), "total " << i);
+            NS_TEST_ASSERT_MSG_EQ(a[i]->clientSent, b[i]->clientSent, "bytes " << i);
+            NS_TEST_ASSERT_MSG_EQ(a[i]->serverSent, b[i]->serverSent, "bytes " << i);
+            ok += a[i]->ok;
+        }
+        NS_TEST_ASSERT_MSG_GT(ok, 390, "lossy but mostly ok");
+    }
+};
+
 } // namespace
 
 /// The suite.
@@ -83,6 +148,7 @@ class TlsScaleTestSuite : public TestSuite
     {
         AddTestCase(new TlsConcurrentClientsTestCase("once"), QUICK);
         AddTestCase(new TlsConcurrentClientsTestCase("poisson"), QUICK);
+        AddTestCase(new TlsHashedDemuxTestCase(), QUICK);
     }
 };
 
