@@ -13,7 +13,11 @@
  *   ./ns3tls bench --sequential=2000 --concurrent=1000 --scale=100,1000,10000
  */
 #include "ns3/command-line.h"
+#include "ns3/global-value.h"
+#include "ns3/string.h"
 #include "ns3/tls-context.h"
+#include "ns3/tls-crypto-thread.h"
+#include "ns3/tls-memory.h"
 #include "ns3/tls-random.h"
 #include "ns3/tls-scenario.h"
 
@@ -192,7 +196,7 @@ main(int argc, char* argv[])
     uint32_t concurrent = 1000;
     std::string scale = "100,1000,10000";
     double rawSeconds = 3;
-    std::string only; // run only the cases whose name contains this
+    std::string only;  // run only the cases whose name contains this
     std::string child; // internal: "tls,key,clients", result written raw to stdout
     CommandLine cmd(__FILE__);
     cmd.AddValue("child", "internal: run one scale point and write its result", child);
@@ -227,11 +231,16 @@ main(int argc, char* argv[])
     const Case cases[] = {{"TLS 1.2 ECDHE rsa2048", "1.2", "ecdhe", "rsa2048"},
                           {"TLS 1.3 rsa2048", "1.3", "ecdhe", "rsa2048"},
                           {"TLS 1.3 p256", "1.3", "ecdhe", "p256"}};
+    // The crypto thread (TlsCryptoThread) as configured, and the same runs on one thread.
+    bool threaded = TlsCryptoThread::IsEnabled();
+    std::printf("crypto thread: %s, OpenSSL small allocations: %s\n\n",
+                threaded ? "on" : "off",
+                TlsMemory::IsPooled() ? "pool" : "malloc");
     std::printf("| case | raw OpenSSL hs/s (a) | sim 1x%u sequential hs/s (b1) | b1/a | "
-                "sim %u concurrent hs/s (b2) | b2/a |\n",
+                "sim %u concurrent hs/s (b2) | b2/a | b1/a one thread | b2/a one thread |\n",
                 sequential,
                 concurrent);
-    std::printf("|---|---|---|---|---|---|\n");
+    std::printf("|---|---|---|---|---|---|---|---|\n");
     for (const auto& c : cases)
     {
         if (std::string(c.name).find(only) == std::string::npos)
@@ -246,13 +255,24 @@ main(int argc, char* argv[])
         double a = RawRate(config, rawSeconds);
         SimResult b1 = Simulate(c.tls, c.key, 1, sequential);
         SimResult b2 = Simulate(c.tls, c.key, concurrent, 1);
-        std::printf("| %s | %.0f | %.0f | %.2f | %.0f | %.2f |\n",
+        SimResult s1 = b1;
+        SimResult s2 = b2;
+        if (threaded)
+        {
+            GlobalValue::Bind("TlsCryptoThread", StringValue("off"));
+            s1 = Simulate(c.tls, c.key, 1, sequential);
+            s2 = Simulate(c.tls, c.key, concurrent, 1);
+            GlobalValue::Bind("TlsCryptoThread", StringValue("on"));
+        }
+        std::printf("| %s | %.0f | %.0f | %.2f | %.0f | %.2f | %.2f | %.2f |\n",
                     c.name,
                     a,
                     b1.rate,
                     b1.rate / a,
                     b2.rate,
-                    b2.rate / a);
+                    b2.rate / a,
+                    s1.rate / a,
+                    s2.rate / a);
         std::fflush(stdout);
     }
 

@@ -3,6 +3,8 @@
  */
 #include "tls-connection.h"
 
+#include "tls-crypto-thread.h"
+
 #include "ns3/log.h"
 #include "ns3/packet.h"
 #include "ns3/simulator.h"
@@ -36,6 +38,7 @@ TlsConnection::~TlsConnection()
 {
     NS_LOG_FUNCTION(this);
     Detach();
+    TlsCryptoThread::Run(m_cryptoThread, [&] { m_engine.reset(); });
 }
 
 void
@@ -70,10 +73,17 @@ void
 TlsConnection::Start(SSL_SESSION* session, std::vector<uint8_t> earlyData)
 {
     NS_LOG_FUNCTION(this);
-    m_engine = std::make_unique<TlsEngine>(m_context);
-    m_engine->SetCpuTiming(m_costModel && m_costModel->NeedsCpuTime());
-    m_engine->SetSession(session);
-    m_engine->SetEarlyData(std::move(earlyData));
+    // Every OpenSSL call of the engine runs through TlsCryptoThread (see there why).
+    m_cryptoThread = TlsCryptoThread::IsEnabled();
+    bool cpuTiming = m_costModel && m_costModel->NeedsCpuTime();
+    TlsCryptoThread::Run(m_cryptoThread,
+                         [&]
+                         {
+                             m_engine = std::make_unique<TlsEngine>(m_context);
+                             m_engine->SetCpuTiming(cpuTiming);
+                             m_engine->SetSession(session);
+                             m_engine->SetEarlyData(std::move(earlyData));
+                         });
     if (m_context->GetRole() == TlsContext::CLIENT)
     {
         Pump(); // ClientHello
@@ -126,39 +136,49 @@ TlsConnection::Pump()
         }
         return;
     }
-    TlsEngine::State before = m_engine->GetState();
-    if (!m_pendingWrites.empty())
-    {
-        m_engine->Write(m_pendingWrites.data(), m_pendingWrites.size());
-        m_pendingWrites.clear();
-    }
-    bool wasPeerClosed = m_engine->IsPeerClosed();
-    m_engine->Advance();
-    if (m_shutdownRequested)
-    {
-        m_engine->Shutdown();
-        m_shutdownRequested = false;
-    }
     auto result = std::make_shared<StepResult>();
     result->start = now;
-    result->messages = m_engine->TakeMessages();
-    uint64_t out = m_engine->TakeOutput(result->output);
-    m_engine->TakeApplicationData(result->data);
-    TlsEngine::State after = m_engine->GetState();
+    TlsEngine::State before;
+    TlsEngine::State after;
+    uint64_t out = 0;
+    uint64_t cpuNanoseconds = 0;
+    TlsCryptoThread::Run(m_cryptoThread,
+                         [&]
+                         {
+                             before = m_engine->GetState();
+                             m_engine->Receive(m_rxPending.data(), m_rxPending.size());
+                             if (!m_pendingWrites.empty())
+                             {
+                                 m_engine->Write(m_pendingWrites.data(), m_pendingWrites.size());
+                             }
+                             bool wasPeerClosed = m_engine->IsPeerClosed();
+                             m_engine->Advance();
+                             if (m_shutdownRequested)
+                             {
+                                 m_engine->Shutdown();
+                             }
+                             result->messages = m_engine->TakeMessages();
+                             out = m_engine->TakeOutput(result->output);
+                             m_engine->TakeApplicationData(result->data);
+                             after = m_engine->GetState();
+                             result->peerClosed = m_engine->IsPeerClosed() && !wasPeerClosed;
+                             cpuNanoseconds = m_engine->TakeCpuNanoseconds();
+                         });
+    m_rxPending.clear();
+    m_pendingWrites.clear();
+    m_shutdownRequested = false;
     result->established = before == TlsEngine::HANDSHAKING && after == TlsEngine::ESTABLISHED;
     result->failed = after == TlsEngine::FAILED && before != TlsEngine::FAILED;
-    result->peerClosed = m_engine->IsPeerClosed() && !wasPeerClosed;
     if (result->messages.empty() && result->output.empty() && result->data.empty()
         && !result->established && !result->failed && !result->peerClosed)
     {
-        m_engine->TakeCpuNanoseconds(); // nothing to do: a partial record, not a step
-        SendPending();
+        SendPending(); // nothing to do: a partial record, not a step
         return;
     }
     TlsCostStep step;
     step.engine = m_engine.get();
     step.messages = result->messages;
-    step.cpuNanoseconds = m_engine->TakeCpuNanoseconds();
+    step.cpuNanoseconds = cpuNanoseconds;
     step.bytesOut = out;
     step.established = result->established;
     Time cost = m_costModel ? m_costModel->GetCost(step) : Time(0);
@@ -275,9 +295,9 @@ TlsConnection::OnRecv(Ptr<Socket> socket)
         {
             break;
         }
-        m_rxBuffer.resize(size);
-        p->CopyData(m_rxBuffer.data(), size);
-        m_engine->Receive(m_rxBuffer.data(), size);
+        size_t offset = m_rxPending.size();
+        m_rxPending.resize(offset + size);
+        p->CopyData(m_rxPending.data() + offset, size); // fed to the engine by Pump()
         if (m_record)
         {
             (m_context->GetRole() == TlsContext::CLIENT ? m_record->clientReceived

@@ -8,6 +8,7 @@
 #include "ns3/core-module.h"
 #include "ns3/tcp-linux-demux.h"
 #include "ns3/test.h"
+#include "ns3/tls-random.h"
 #include "ns3/tls-scenario.h"
 
 #include <set>
@@ -137,6 +138,68 @@ class TlsHashedDemuxTestCase : public TestCase
     }
 };
 
+/**
+ * TlsCryptoThread changes where OpenSSL runs, never what it computes: the same lossy
+ * scenario (TLS 1.3, resumption with 0-RTT data, client authentication) gives the same
+ * records and the same random bytes (TlsRandom draws) with the thread on and off.
+ */
+class TlsCryptoThreadTestCase : public TestCase
+{
+  public:
+    TlsCryptoThreadTestCase()
+        : TestCase("crypto thread on and off: identical records and random draws")
+    {
+    }
+
+  private:
+    /// Runs the scenario with the crypto thread on or off.
+    std::vector<Ptr<TlsHandshakeRecord>>
+    Run(const std::string& mode, uint64_t& drawn)
+    {
+        GlobalValue::Bind("TlsCryptoThread", StringValue(mode));
+        TlsScenarioConfig c;
+        c.Set("clients", "50");
+        c.Set("handshakes", "2");
+        c.Set("arrival", "uniform");
+        c.Set("arrival-window", "100ms");
+        c.Set("loss", "0.02");
+        c.Set("resume", "ticket");
+        c.Set("early-data", "200");
+        c.Set("client-auth", "true");
+        TlsScenario::Result result;
+        uint64_t before = TlsRandom::GetBytesDrawn();
+        std::string error = TlsScenario::Run(c, result);
+        drawn = TlsRandom::GetBytesDrawn() - before;
+        GlobalValue::Bind("TlsCryptoThread", StringValue("auto"));
+        NS_TEST_EXPECT_MSG_EQ(error, "", "runs");
+        return result.records;
+    }
+
+    void
+    DoRun() override
+    {
+        uint64_t drawnOn = 0;
+        uint64_t drawnOff = 0;
+        auto a = Run("on", drawnOn);
+        auto b = Run("off", drawnOff);
+        NS_TEST_ASSERT_MSG_EQ(a.size(), 100, "a record per connection");
+        NS_TEST_ASSERT_MSG_EQ(b.size(), a.size(), "same connections");
+        NS_TEST_ASSERT_MSG_EQ(drawnOn, drawnOff, "same random bytes drawn");
+        NS_TEST_ASSERT_MSG_GT(drawnOn, 100 * 64, "randomness was drawn");
+        uint32_t earlyAccepted = 0;
+        for (size_t i = 0; i < a.size(); ++i)
+        {
+            NS_TEST_ASSERT_MSG_EQ(a[i]->ok, true, a[i]->error);
+            NS_TEST_ASSERT_MSG_EQ(a[i]->GetTotalMs(), b[i]->GetTotalMs(), "total " << i);
+            NS_TEST_ASSERT_MSG_EQ(a[i]->clientSent, b[i]->clientSent, "bytes " << i);
+            NS_TEST_ASSERT_MSG_EQ(a[i]->serverSent, b[i]->serverSent, "bytes " << i);
+            NS_TEST_ASSERT_MSG_EQ(a[i]->earlyDataAccepted, b[i]->earlyDataAccepted, "0-RTT " << i);
+            earlyAccepted += a[i]->earlyDataAccepted;
+        }
+        NS_TEST_ASSERT_MSG_GT(earlyAccepted, 40, "resumed connections sent 0-RTT data");
+    }
+};
+
 } // namespace
 
 /// The suite.
@@ -149,6 +212,7 @@ class TlsScaleTestSuite : public TestSuite
         AddTestCase(new TlsConcurrentClientsTestCase("once"), QUICK);
         AddTestCase(new TlsConcurrentClientsTestCase("poisson"), QUICK);
         AddTestCase(new TlsHashedDemuxTestCase(), QUICK);
+        AddTestCase(new TlsCryptoThreadTestCase(), QUICK);
     }
 };
 

@@ -13,8 +13,10 @@ _children = set()
 _children_lock = threading.Lock()
 
 
-def _env():
+def _env(crypto_thread=None):
     env = dict(os.environ)
+    if crypto_thread and "NS3TLS_CRYPTO_THREAD" not in env:
+        env["NS3TLS_CRYPTO_THREAD"] = crypto_thread  # the user's own choice wins
     path = env.get("PYTHONPATH", "")
     parts = path.split(os.pathsep) if path else []
     if _PACKAGE_PARENT not in parts:
@@ -22,15 +24,18 @@ def _env():
     return env
 
 
-def execute(params, timeline=False, timeout=None):
+def execute(params, timeline=False, timeout=None, crypto_thread=None):
     """Runs one simulation of ``params`` ({flag: string}) in a fresh Python process.
+
+    ``crypto_thread`` ("on"/"off"/"auto", default the C++ default) sets TlsCryptoThread in the
+    child; results do not depend on it, only speed does.
 
     Returns the worker's reply dict; a crash, a timeout or an unreadable reply becomes
     ``{"ok": False, "kind": "crash"|"timeout", "error": ...}``. Never raises for a failed run.
     """
     request = json.dumps({"params": params, "timeline": bool(timeline)})
     proc = subprocess.Popen([sys.executable, "-m", "ns3tls._worker"], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env(),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env(crypto_thread),
                             start_new_session=True, text=True)
     with _children_lock:
         _children.add(proc)
