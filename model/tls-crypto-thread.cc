@@ -36,9 +36,11 @@ GlobalValue g_cryptoThread("TlsCryptoThread",
                            StringValue(DefaultMode()),
                            MakeStringChecker());
 
-/// Busy-waits up to this long for the other side before sleeping: a handshake step takes
-/// 0.05-0.5 ms, and the simulator's work between two steps of a connection is of that order.
-constexpr auto kSpin = std::chrono::microseconds(5000);
+/// The caller busy-waits this long for a step before sleeping (a step takes 0.05-5 ms; waking
+/// a sleeper costs tens of microseconds), the crypto thread this long for the next step (the
+/// simulator's work between two steps is 0.02-0.2 ms): bounded waste when steps are rare.
+constexpr auto kCallerSpin = std::chrono::microseconds(5000);
+constexpr auto kWorkerSpin = std::chrono::microseconds(1000);
 
 /// The hand-over between the simulation thread and the crypto thread.
 struct Channel
@@ -57,15 +59,15 @@ struct Channel
 /// Never destroyed: the thread may outlive static destruction at exit.
 Channel* g_channel = nullptr;
 
-/// Waits until cond() holds: spins for kSpin, then sleeps on the channel's condition variable.
+/// Waits until cond() holds: spins for a while, then sleeps on the channel's condition variable.
 template <typename C>
 void
-Await(Channel& ch, std::atomic<bool>& asleep, C cond)
+Await(Channel& ch, std::atomic<bool>& asleep, std::chrono::microseconds spin, C cond)
 {
     auto start = std::chrono::steady_clock::now();
     for (uint32_t i = 1; !cond(); ++i)
     {
-        if ((i & 63) == 0 && std::chrono::steady_clock::now() - start > kSpin)
+        if ((i & 63) == 0 && std::chrono::steady_clock::now() - start > spin)
         {
             std::unique_lock<std::mutex> lock(ch.mutex);
             asleep.store(true);
@@ -94,7 +96,7 @@ Serve(Channel* ch)
     uint64_t last = 0;
     for (;;)
     {
-        Await(*ch, ch->workerAsleep, [&] { return ch->posted.load() != last; });
+        Await(*ch, ch->workerAsleep, kWorkerSpin, [&] { return ch->posted.load() != last; });
         last = ch->posted.load();
         ch->fn(ch->arg);
         ch->done.store(last);
@@ -163,7 +165,7 @@ TlsCryptoThread::Dispatch(void (*fn)(void*), void* arg)
     uint64_t n = ch.posted.load() + 1;
     ch.posted.store(n);
     Wake(ch, ch.workerAsleep);
-    Await(ch, ch.callerAsleep, [&] { return ch.done.load() == n; });
+    Await(ch, ch.callerAsleep, kCallerSpin, [&] { return ch.done.load() == n; });
 }
 
 } // namespace ns3
