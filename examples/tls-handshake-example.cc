@@ -99,7 +99,11 @@ PrintSummary(const TlsScenarioConfig& config, const TlsScenario::Result& result)
     {
         std::printf("error x%d: %s\n", e.second, e.first.c_str());
     }
-    std::printf("simulated %.3f s in %.3f s wall\n", result.simulatedSeconds, result.wallSeconds);
+    std::printf("simulated %.3f s in %.3f s wall (%.3f s running, the rest building and "
+                "tearing down)\n",
+                result.simulatedSeconds,
+                result.wallSeconds,
+                result.runWallSeconds);
 }
 
 } // namespace

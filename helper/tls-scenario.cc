@@ -380,7 +380,10 @@ TlsScenario::Run(const TlsScenarioConfig& config, Result& result)
             Callback<void, Ptr<const TlsHandshakeRecord>>(
                 std::function<void(Ptr<const TlsHandshakeRecord>)>(onDone)));
     }
+    auto runStart = std::chrono::steady_clock::now();
     Simulator::Run();
+    double runWall
+        = std::chrono::duration<double>(std::chrono::steady_clock::now() - runStart).count();
 
     Ptr<TlsServerApplication> serverApp = DynamicCast<TlsServerApplication>(serverApps.Get(0));
     result = Result();
@@ -394,6 +397,7 @@ TlsScenario::Run(const TlsScenarioConfig& config, Result& result)
     result.serverAccepted = serverApp->GetAccepted();
     result.serverCompleted = serverApp->GetCompleted();
     result.simulatedSeconds = Simulator::Now().GetSeconds();
+    result.runWallSeconds = runWall;
     Simulator::Destroy();
     TlsContext::SetKeyLogFile("");
     TlsContext::ClearCache();

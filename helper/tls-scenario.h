@@ -34,6 +34,7 @@ class TlsScenario
         uint32_t serverCompleted{0};                  //!< handshakes the server completed
         double simulatedSeconds{0};                   //!< simulated time at the end
         double wallSeconds{0};                        //!< wall-clock time of the run
+        double runWallSeconds{0}; //!< of which in Simulator::Run() (not building, tearing down)
     };
 
     /**
