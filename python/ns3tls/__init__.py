@@ -26,7 +26,8 @@ def run_csv(**params):
 
     The texts are exactly what ``tls-handshake-example`` writes with ``--csv`` and
     ``--timeline`` for the same parameters; info has records, server_accepted, server_completed,
-    simulated_seconds and wall_seconds. Raises ValueError for a bad parameter.
+    simulated_seconds, wall_seconds and run_wall_seconds (in Simulator::Run). Raises ValueError
+    for a bad parameter.
     """
     from . import _params, _runner
 
@@ -68,7 +69,8 @@ def simulate(**params):
 
     ``result.records`` are ``ns3tls._core.Record`` objects (times in ms as properties, the
     per-message ``messages`` list, ``cells()``), plus server_accepted, server_completed,
-    simulated_seconds and wall_seconds. ns-3 is reset after each run; prefer run() in sweeps.
+    simulated_seconds, wall_seconds and run_wall_seconds. ns-3 is reset after each run; prefer
+    run() in sweeps.
     """
     from . import _params
 

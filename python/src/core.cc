@@ -118,6 +118,7 @@ Info(const TlsScenario::Result& result)
     info["server_completed"] = result.serverCompleted;
     info["simulated_seconds"] = result.simulatedSeconds;
     info["wall_seconds"] = result.wallSeconds;
+    info["run_wall_seconds"] = result.runWallSeconds;
     return info;
 }
 
@@ -288,6 +289,7 @@ PYBIND11_MODULE(_core, m)
         .def_readonly("server_completed", &TlsScenario::Result::serverCompleted)
         .def_readonly("simulated_seconds", &TlsScenario::Result::simulatedSeconds)
         .def_readonly("wall_seconds", &TlsScenario::Result::wallSeconds)
+        .def_readonly("run_wall_seconds", &TlsScenario::Result::runWallSeconds)
         .def_property_readonly("info", &Info);
 
     m.def("names", &TlsScenarioConfig::GetNames, "Every parameter (flag) name, in a stable order");
