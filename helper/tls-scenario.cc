@@ -38,6 +38,38 @@ namespace
 
 const uint16_t PORT = 443;
 
+/**
+ * Hands a router's IPv4 packets straight to Ipv4L3Protocol::Receive, as Node and
+ * TrafficControlLayer would: both find a packet's handler by scanning one entry per device,
+ * O(K) per packet on the dumbbell router with K access links (2 % of a 1,000-client run, 10 %
+ * at 10,000). Nothing else listens on the router, so the path is the same minus the scans.
+ */
+class DirectIpv4Receive : public SimpleRefCount<DirectIpv4Receive>
+{
+  public:
+    /// @param ipv4 the router's IPv4
+    explicit DirectIpv4Receive(Ptr<Ipv4L3Protocol> ipv4)
+        : m_ipv4(ipv4)
+    {
+    }
+
+    /// NetDevice::ReceiveCallback; Node::NonPromiscReceiveFromDevice's arguments for IPv4.
+    bool
+    Receive(Ptr<NetDevice> device, Ptr<const Packet> packet, uint16_t protocol, const Address& from)
+    {
+        if (protocol != Ipv4L3Protocol::PROT_NUMBER)
+        {
+            return false; // no IPv6 or ARP on the canned point-to-point links
+        }
+        m_ipv4->Receive(
+            device, packet, protocol, from, device->GetAddress(), NetDevice::PACKET_HOST);
+        return true;
+    }
+
+  private:
+    Ptr<Ipv4L3Protocol> m_ipv4; //!< the router's IPv4
+};
+
 /// The endpoint configurations the scenario (and its --fault) implies.
 void
 MakeTlsConfigs(const TlsScenarioConfig& c, TlsConfig& client, TlsConfig& server)
@@ -299,6 +331,12 @@ TlsScenario::Run(const TlsScenarioConfig& config, Result& result)
             auto [accessLink, accessIfaces] = connect(access, clients.Get(i), router.Get(0));
             Ipv4HostRoutingHelper::Get(clients.Get(i))->SetDefaultRoute(1);
             routerRouting->AddHostRoute(accessIfaces.GetAddress(0), i + 2);
+        }
+        Ptr<Node> r = router.Get(0);
+        auto direct = Create<DirectIpv4Receive>(r->GetObject<Ipv4L3Protocol>());
+        for (uint32_t d = 1; d < r->GetNDevices(); ++d) // 0 is the loopback
+        {
+            r->GetDevice(d)->SetReceiveCallback(MakeCallback(&DirectIpv4Receive::Receive, direct));
         }
     }
     if (!config.pcap.empty())
