@@ -74,57 +74,34 @@ class TlsConcurrentClientsTestCase : public TestCase
     std::string m_arrival;
 };
 
-/**
- * The hashed demux (TcpLinuxDemux) delivers each segment where ns-3's endpoint list would:
- * 200 clients, lossy bottleneck (retransmissions, TIME_WAIT), resumption, same records
- * with and without it, and most segments go through the table.
- */
-class TlsHashedDemuxTestCase : public TestCase
+/// Runs scenarios and compares their records: for changes that must not change results.
+class TlsSameRecordsTestCase : public TestCase
 {
-  public:
-    TlsHashedDemuxTestCase()
-        : TestCase("hashed TCP demux: same records as the endpoint list, most segments hashed")
-    {
-    }
+  protected:
+    using TestCase::TestCase;
+    using Records = std::vector<Ptr<TlsHandshakeRecord>>;
 
-  private:
-    /// Runs the scenario with or without the hashed demux.
-    std::vector<Ptr<TlsHandshakeRecord>>
-    Run(bool hashed, uint64_t& delivered)
+    /// @param flags scenario flags @return the records (the run must succeed)
+    Records
+    RunScenario(const std::vector<std::pair<std::string, std::string>>& flags)
     {
-        Config::SetDefault("ns3::TcpLinuxSocket::HashedDemux", BooleanValue(hashed));
         TlsScenarioConfig c;
-        c.Set("clients", "200");
-        c.Set("handshakes", "2");
-        c.Set("arrival", "poisson");
-        c.Set("arrival-window", "200ms");
-        c.Set("bandwidth", "20Mbps");
-        c.Set("loss", "0.03");
-        c.Set("resume", "ticket");
-        c.Set("tls", "1.2");
+        for (const auto& [name, value] : flags)
+        {
+            c.Set(name, value);
+        }
         TlsScenario::Result result;
-        uint64_t before = TcpLinuxDemux::GetDeliveredCount();
         std::string error = TlsScenario::Run(c, result);
-        delivered = TcpLinuxDemux::GetDeliveredCount() - before;
-        Config::SetDefault("ns3::TcpLinuxSocket::HashedDemux", BooleanValue(true));
         NS_TEST_EXPECT_MSG_EQ(error, "", "runs");
         return result.records;
     }
 
+    /// Checks that two runs gave the same records, connection by connection.
     void
-    DoRun() override
+    CheckSame(const Records& a, const Records& b, size_t connections)
     {
-        uint64_t hashed = 0;
-        uint64_t listed = 0;
-        auto a = Run(true, hashed);
-        auto b = Run(false, listed);
-        NS_TEST_ASSERT_MSG_EQ(a.size(), 400, "a record per connection");
+        NS_TEST_ASSERT_MSG_EQ(a.size(), connections, "a record per connection");
         NS_TEST_ASSERT_MSG_EQ(b.size(), a.size(), "same connections");
-        NS_TEST_ASSERT_MSG_EQ(listed, 0, "attribute off: nothing hashed");
-        // Each connection's segments to the server after its SYN (>= 4: ACK, ClientHello,
-        // Finished, close_notify/FIN) and to the client after its SYN-ACK (>= 3).
-        NS_TEST_ASSERT_MSG_GT(hashed, 400 * 7, "most segments hashed");
-        uint32_t ok = 0;
         for (size_t i = 0; i < a.size(); ++i)
         {
             NS_TEST_ASSERT_MSG_EQ(a[i]->ok, b[i]->ok, "ok " << i);
@@ -132,7 +109,61 @@ class TlsHashedDemuxTestCase : public TestCase
             NS_TEST_ASSERT_MSG_EQ(a[i]->GetTotalMs(), b[i]->GetTotalMs(), "total " << i);
             NS_TEST_ASSERT_MSG_EQ(a[i]->clientSent, b[i]->clientSent, "bytes " << i);
             NS_TEST_ASSERT_MSG_EQ(a[i]->serverSent, b[i]->serverSent, "bytes " << i);
-            ok += a[i]->ok;
+            NS_TEST_ASSERT_MSG_EQ(a[i]->earlyDataAccepted, b[i]->earlyDataAccepted, "0-RTT " << i);
+        }
+    }
+};
+
+/**
+ * The hashed demux (TcpLinuxDemux) delivers each segment where ns-3's endpoint list would:
+ * 200 clients, lossy bottleneck (retransmissions, TIME_WAIT), resumption, same records
+ * with and without it, and most segments go through the table.
+ */
+class TlsHashedDemuxTestCase : public TlsSameRecordsTestCase
+{
+  public:
+    TlsHashedDemuxTestCase()
+        : TlsSameRecordsTestCase(
+            "hashed TCP demux: same records as the endpoint list, most segments hashed")
+    {
+    }
+
+  private:
+    /// Runs the scenario with or without the hashed demux.
+    Records
+    Run(bool hashed, uint64_t& delivered)
+    {
+        Config::SetDefault("ns3::TcpLinuxSocket::HashedDemux", BooleanValue(hashed));
+        uint64_t before = TcpLinuxDemux::GetDeliveredCount();
+        Records records = RunScenario({{"clients", "200"},
+                                       {"handshakes", "2"},
+                                       {"arrival", "poisson"},
+                                       {"arrival-window", "200ms"},
+                                       {"bandwidth", "20Mbps"},
+                                       {"loss", "0.03"},
+                                       {"resume", "ticket"},
+                                       {"tls", "1.2"}});
+        delivered = TcpLinuxDemux::GetDeliveredCount() - before;
+        Config::SetDefault("ns3::TcpLinuxSocket::HashedDemux", BooleanValue(true));
+        return records;
+    }
+
+    void
+    DoRun() override
+    {
+        uint64_t hashed = 0;
+        uint64_t listed = 0;
+        Records a = Run(true, hashed);
+        Records b = Run(false, listed);
+        CheckSame(a, b, 400);
+        NS_TEST_ASSERT_MSG_EQ(listed, 0, "attribute off: nothing hashed");
+        // Each connection's segments to the server after its SYN (>= 4: ACK, ClientHello,
+        // Finished, close_notify/FIN) and to the client after its SYN-ACK (>= 3).
+        NS_TEST_ASSERT_MSG_GT(hashed, 400 * 7, "most segments hashed");
+        uint32_t ok = 0;
+        for (const auto& r : a)
+        {
+            ok += r->ok;
         }
         NS_TEST_ASSERT_MSG_GT(ok, 390, "lossy but mostly ok");
     }
@@ -143,36 +174,32 @@ class TlsHashedDemuxTestCase : public TestCase
  * scenario (TLS 1.3, resumption with 0-RTT data, client authentication) gives the same
  * records and the same random bytes (TlsRandom draws) with the thread on and off.
  */
-class TlsCryptoThreadTestCase : public TestCase
+class TlsCryptoThreadTestCase : public TlsSameRecordsTestCase
 {
   public:
     TlsCryptoThreadTestCase()
-        : TestCase("crypto thread on and off: identical records and random draws")
+        : TlsSameRecordsTestCase("crypto thread on and off: identical records and random draws")
     {
     }
 
   private:
     /// Runs the scenario with the crypto thread on or off.
-    std::vector<Ptr<TlsHandshakeRecord>>
+    Records
     Run(const std::string& mode, uint64_t& drawn)
     {
         GlobalValue::Bind("TlsCryptoThread", StringValue(mode));
-        TlsScenarioConfig c;
-        c.Set("clients", "50");
-        c.Set("handshakes", "2");
-        c.Set("arrival", "uniform");
-        c.Set("arrival-window", "100ms");
-        c.Set("loss", "0.02");
-        c.Set("resume", "ticket");
-        c.Set("early-data", "200");
-        c.Set("client-auth", "true");
-        TlsScenario::Result result;
         uint64_t before = TlsRandom::GetBytesDrawn();
-        std::string error = TlsScenario::Run(c, result);
+        Records records = RunScenario({{"clients", "50"},
+                                       {"handshakes", "2"},
+                                       {"arrival", "uniform"},
+                                       {"arrival-window", "100ms"},
+                                       {"loss", "0.02"},
+                                       {"resume", "ticket"},
+                                       {"early-data", "200"},
+                                       {"client-auth", "true"}});
         drawn = TlsRandom::GetBytesDrawn() - before;
         GlobalValue::Bind("TlsCryptoThread", StringValue("auto"));
-        NS_TEST_EXPECT_MSG_EQ(error, "", "runs");
-        return result.records;
+        return records;
     }
 
     void
@@ -180,21 +207,16 @@ class TlsCryptoThreadTestCase : public TestCase
     {
         uint64_t drawnOn = 0;
         uint64_t drawnOff = 0;
-        auto a = Run("on", drawnOn);
-        auto b = Run("off", drawnOff);
-        NS_TEST_ASSERT_MSG_EQ(a.size(), 100, "a record per connection");
-        NS_TEST_ASSERT_MSG_EQ(b.size(), a.size(), "same connections");
+        Records a = Run("on", drawnOn);
+        Records b = Run("off", drawnOff);
+        CheckSame(a, b, 100);
         NS_TEST_ASSERT_MSG_EQ(drawnOn, drawnOff, "same random bytes drawn");
         NS_TEST_ASSERT_MSG_GT(drawnOn, 100 * 64, "randomness was drawn");
         uint32_t earlyAccepted = 0;
-        for (size_t i = 0; i < a.size(); ++i)
+        for (const auto& r : a)
         {
-            NS_TEST_ASSERT_MSG_EQ(a[i]->ok, true, a[i]->error);
-            NS_TEST_ASSERT_MSG_EQ(a[i]->GetTotalMs(), b[i]->GetTotalMs(), "total " << i);
-            NS_TEST_ASSERT_MSG_EQ(a[i]->clientSent, b[i]->clientSent, "bytes " << i);
-            NS_TEST_ASSERT_MSG_EQ(a[i]->serverSent, b[i]->serverSent, "bytes " << i);
-            NS_TEST_ASSERT_MSG_EQ(a[i]->earlyDataAccepted, b[i]->earlyDataAccepted, "0-RTT " << i);
-            earlyAccepted += a[i]->earlyDataAccepted;
+            NS_TEST_ASSERT_MSG_EQ(r->ok, true, r->error);
+            earlyAccepted += r->earlyDataAccepted;
         }
         NS_TEST_ASSERT_MSG_GT(earlyAccepted, 40, "resumed connections sent 0-RTT data");
     }
