@@ -114,7 +114,11 @@ TcpLinuxDemux::Receive(Ptr<Packet> p,
         if (it != m_connections.end())
         {
             Ipv4EndPoint* endPoint = it->second.endPoint;
-            if (!it->second.socket->HasEndPoint(endPoint))
+            if (!it->second.socket->HasEndPoint(endPoint)
+                || endPoint->GetLocalPort() != key.localPort
+                || endPoint->GetPeerPort() != key.peerPort
+                || endPoint->GetPeerAddress().Get() != key.peerAddress
+                || endPoint->GetLocalAddress().Get() != key.localAddress)
             {
                 m_connections.erase(it); // the socket let its endpoint go: stale entry
             }
