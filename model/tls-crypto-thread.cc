@@ -59,6 +59,17 @@ struct Channel
 /// Never destroyed: the thread may outlive static destruction at exit.
 Channel* g_channel = nullptr;
 
+/// A hint to the CPU that this is a spin loop.
+inline void
+CpuRelax()
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    asm volatile("yield");
+#endif
+}
+
 /// Waits until cond() holds: spins for a while, then sleeps on the channel's condition variable.
 template <typename C>
 void
@@ -75,7 +86,7 @@ Await(Channel& ch, std::atomic<bool>& asleep, std::chrono::microseconds spin, C 
             asleep.store(false);
             return;
         }
-        __builtin_ia32_pause();
+        CpuRelax();
     }
 }
 
@@ -125,6 +136,17 @@ GetChannel()
 
 } // namespace
 
+std::string
+TlsCryptoThread::GetModeError()
+{
+    StringValue v;
+    g_cryptoThread.GetValue(v);
+    const std::string& mode = v.Get();
+    return mode == "auto" || mode == "on" || mode == "off"
+               ? ""
+               : "invalid TlsCryptoThread='" + mode + "' (expected auto|on|off)";
+}
+
 bool
 TlsCryptoThread::IsEnabled()
 {
@@ -139,8 +161,7 @@ TlsCryptoThread::IsEnabled()
     {
         return true;
     }
-    NS_ABORT_MSG_UNLESS(mode == "auto",
-                        "TlsCryptoThread: invalid value '" << mode << "' (expected auto|on|off)");
+    NS_ABORT_MSG_UNLESS(mode == "auto", GetModeError());
     static bool multiCore = []
     {
         cpu_set_t set;

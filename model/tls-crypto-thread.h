@@ -4,6 +4,7 @@
 #ifndef TLS_CRYPTO_THREAD_H
 #define TLS_CRYPTO_THREAD_H
 
+#include <string>
 #include <utility>
 
 namespace ns3
@@ -47,6 +48,9 @@ class TlsCryptoThread
 
     /// @return true if the TlsCryptoThread global value asks for the crypto thread
     static bool IsEnabled();
+
+    /// @return "" if TlsCryptoThread is auto, on or off, else a one-line error
+    static std::string GetModeError();
 
   private:
     /// Calls a callable through a type-erased pointer.
