@@ -264,10 +264,12 @@ main(int argc, char* argv[])
         SimResult s2 = b2;
         if (threaded)
         {
+            StringValue mode; // as configured (auto or on), restored afterwards
+            GlobalValue::GetValueByName("TlsCryptoThread", mode);
             GlobalValue::Bind("TlsCryptoThread", StringValue("off"));
             s1 = Simulate(c.tls, c.key, 1, sequential);
             s2 = Simulate(c.tls, c.key, concurrent, 1);
-            GlobalValue::Bind("TlsCryptoThread", StringValue("on"));
+            GlobalValue::Bind("TlsCryptoThread", mode);
         }
         std::printf("| %s | %.0f | %.0f | %.2f | %.0f | %.2f | %.2f | %.2f | %.2f |\n",
                     c.name,

@@ -79,12 +79,6 @@ TcpLinuxDemux::Remove(TcpLinuxSocket* socket, const Key& key)
     }
 }
 
-size_t
-TcpLinuxDemux::GetSize() const
-{
-    return m_connections.size();
-}
-
 uint64_t
 TcpLinuxDemux::GetDeliveredCount()
 {

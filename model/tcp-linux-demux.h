@@ -75,9 +75,6 @@ class TcpLinuxDemux : public IpL4Protocol
      */
     void Remove(TcpLinuxSocket* socket, const Key& key);
 
-    /// @return the number of indexed connections
-    size_t GetSize() const;
-
     /// @return segments delivered through a hash table so far, all nodes of this process
     static uint64_t GetDeliveredCount();
 
