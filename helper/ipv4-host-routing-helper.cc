@@ -1,7 +1,7 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
  */
-#include "ipv4-host-routing-helper.h"
+#include "ns3/ipv4-host-routing-helper.h"
 
 #include "ns3/abort.h"
 #include "ns3/node.h"

@@ -1,7 +1,7 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
  */
-#include "tls-application-helper.h"
+#include "ns3/tls-application-helper.h"
 
 #include "ns3/application.h"
 

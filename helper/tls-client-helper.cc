@@ -1,7 +1,7 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
  */
-#include "tls-client-helper.h"
+#include "ns3/tls-client-helper.h"
 
 #include "ns3/address.h"
 #include "ns3/tls-client-application.h"

@@ -1,9 +1,9 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
  */
-#include "tls-scenario-config.h"
+#include "ns3/tls-scenario-config.h"
 
-#include "tcp-profile.h"
+#include "ns3/tcp-profile.h"
 
 #include "ns3/tcp-segment-drop-model.h"
 #include "ns3/tls-credentials.h"

@@ -1,12 +1,12 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
  */
-#include "tls-scenario.h"
+#include "ns3/tls-scenario.h"
 
-#include "ipv4-host-routing-helper.h"
-#include "tcp-profile.h"
-#include "tls-client-helper.h"
-#include "tls-server-helper.h"
+#include "ns3/ipv4-host-routing-helper.h"
+#include "ns3/tcp-profile.h"
+#include "ns3/tls-client-helper.h"
+#include "ns3/tls-server-helper.h"
 
 #include "ns3/core-module.h"
 #include "ns3/error-model.h"

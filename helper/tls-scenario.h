@@ -4,7 +4,7 @@
 #ifndef TLS_SCENARIO_H
 #define TLS_SCENARIO_H
 
-#include "tls-scenario-config.h"
+#include "ns3/tls-scenario-config.h"
 
 #include "ns3/tls-handshake-record.h"
 

@@ -1,7 +1,7 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
  */
-#include "tls-server-helper.h"
+#include "ns3/tls-server-helper.h"
 
 #include "ns3/tls-server-application.h"
 #include "ns3/uinteger.h"

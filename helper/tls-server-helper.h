@@ -4,7 +4,7 @@
 #ifndef TLS_SERVER_HELPER_H
 #define TLS_SERVER_HELPER_H
 
-#include "tls-application-helper.h"
+#include "ns3/tls-application-helper.h"
 
 #include "ns3/address.h"
 

@@ -1,0 +1,139 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "ns3/tls-application.h"
+
+#include "ns3/abort.h"
+#include "ns3/boolean.h"
+#include "ns3/log.h"
+#include "ns3/pointer.h"
+#include "ns3/string.h"
+#include "ns3/uinteger.h"
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("TlsApplication");
+
+NS_OBJECT_ENSURE_REGISTERED(TlsApplication);
+
+TypeId
+TlsApplication::GetTypeId()
+{
+    static TypeId tid
+        = TypeId("ns3::TlsApplication")
+              .SetParent<Application>()
+              .SetGroupName("Tls")
+              .AddAttribute("Version",
+                            "TLS version offered and accepted: 1.2 or 1.3",
+                            StringValue("1.3"),
+                            MakeStringAccessor(&TlsApplication::m_version),
+                            MakeStringChecker())
+              .AddAttribute("KeyExchange",
+                            "TLS 1.2 key exchange: ecdhe, rsa or dhe",
+                            StringValue("ecdhe"),
+                            MakeStringAccessor(&TlsApplication::m_keyExchange),
+                            MakeStringChecker())
+              .AddAttribute("Groups",
+                            "Key exchange groups, OpenSSL syntax (e.g. X25519:P-256); "
+                            "empty: OpenSSL's default",
+                            StringValue(""),
+                            MakeStringAccessor(&TlsApplication::m_groups),
+                            MakeStringChecker())
+              .AddAttribute("Ciphers",
+                            "TLS 1.2 cipher list or TLS 1.3 ciphersuites; empty: a default",
+                            StringValue(""),
+                            MakeStringAccessor(&TlsApplication::m_ciphers),
+                            MakeStringChecker())
+              .AddAttribute("SignatureAlgorithms",
+                            "Signature algorithms, OpenSSL syntax; empty: OpenSSL's default",
+                            StringValue(""),
+                            MakeStringAccessor(&TlsApplication::m_signatureAlgorithms),
+                            MakeStringChecker())
+              .AddAttribute(
+                  "Credentials",
+                  "Own certificate: key type (rsa2048|rsa3072|rsa4096|p256|p384|ed25519), "
+                  "chain=N, expired, untrusted, or cert=FILE,key=FILE (comma-separated)",
+                  StringValue("rsa2048"),
+                  MakeStringAccessor(&TlsApplication::m_credentials),
+                  MakeStringChecker())
+              .AddAttribute(
+                  "CaFile",
+                  "Extra trusted CA certificates (PEM); generated roots are always trusted",
+                  StringValue(""),
+                  MakeStringAccessor(&TlsApplication::m_caFile),
+                  MakeStringChecker())
+              .AddAttribute("ClientAuth",
+                            "Server: request and require a client certificate; client: have one",
+                            BooleanValue(false),
+                            MakeBooleanAccessor(&TlsApplication::m_clientAuth),
+                            MakeBooleanChecker())
+              .AddAttribute("Resumption",
+                            "Session resumption: none, ticket or session-id",
+                            StringValue("none"),
+                            MakeStringAccessor(&TlsApplication::m_resumption),
+                            MakeStringChecker())
+              .AddAttribute("ServerName",
+                            "SNI sent by the client and name checked in the server certificate",
+                            StringValue("server.ns3tls"),
+                            MakeStringAccessor(&TlsApplication::m_serverName),
+                            MakeStringChecker())
+              .AddAttribute("CostModel",
+                            "How much simulated CPU time each TLS step costs (null: none)",
+                            PointerValue(),
+                            MakePointerAccessor(&TlsApplication::m_costModel),
+                            MakePointerChecker<TlsCostModel>())
+              .AddAttribute("TcpProfile",
+                            "TCP socket attribute set applied to the application's sockets: "
+                            "linux, ns3, or empty to leave the socket defaults",
+                            StringValue("linux"),
+                            MakeStringAccessor(&TlsApplication::m_tcpProfile),
+                            MakeStringChecker())
+              .AddAttribute("MaxEarlyData",
+                            "Server: 0-RTT bytes accepted in TLS 1.3 (0 disables early data)",
+                            UintegerValue(16384),
+                            MakeUintegerAccessor(&TlsApplication::m_maxEarlyData),
+                            MakeUintegerChecker<uint32_t>());
+    return tid;
+}
+
+TlsConfig
+TlsApplication::GetTlsConfig(TlsContext::Role role) const
+{
+    TlsConfig c;
+    c.version = m_version;
+    c.keyExchange = m_keyExchange;
+    c.groups = m_groups;
+    c.ciphers = m_ciphers;
+    c.signatureAlgorithms = m_signatureAlgorithms;
+    c.credentials = m_credentials;
+    c.caFile = m_caFile;
+    c.clientAuth = m_clientAuth;
+    c.resume = m_resumption;
+    c.serverName = m_serverName;
+    if (role == TlsContext::SERVER)
+    {
+        c.maxEarlyData = m_maxEarlyData;
+    }
+    return c;
+}
+
+std::shared_ptr<TlsContext>
+TlsApplication::MakeContext(TlsContext::Role role)
+{
+    m_cpu = TlsCpu::GetOrCreate(GetNode());
+    std::string error;
+    auto context = TlsContext::Get(GetTlsConfig(role), role, error);
+    NS_ABORT_MSG_IF(!context, "TLS configuration: " << error);
+    return context;
+}
+
+void
+TlsApplication::DoDispose()
+{
+    m_costModel = nullptr;
+    m_cpu = nullptr;
+    Application::DoDispose();
+}
+
+} // namespace ns3

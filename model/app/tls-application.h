@@ -1,0 +1,65 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#ifndef TLS_APPLICATION_H
+#define TLS_APPLICATION_H
+
+#include "ns3/tls-context.h"
+#include "ns3/tls-cost-model.h"
+#include "ns3/tls-cpu.h"
+
+#include "ns3/application.h"
+
+#include <memory>
+#include <string>
+
+namespace ns3
+{
+
+/**
+ * @ingroup tls
+ * @brief What TLS clients and servers share: the TLS configuration attributes, the cost
+ * model, the TCP profile and the node's CPU.
+ */
+class TlsApplication : public Application
+{
+  public:
+    /// @return the TypeId
+    static TypeId GetTypeId();
+
+    /**
+     * @brief Returns the TLS configuration the attributes describe.
+     * @param role client or server (MaxEarlyData is a server setting)
+     * @return the configuration
+     */
+    TlsConfig GetTlsConfig(TlsContext::Role role) const;
+
+  protected:
+    void DoDispose() override;
+
+    /**
+     * @brief Builds (or finds) this endpoint's context; aborts with the reason on bad config.
+     * @param role client or server
+     * @return the context
+     */
+    std::shared_ptr<TlsContext> MakeContext(TlsContext::Role role);
+
+    std::string m_version;             //!< attribute Version
+    std::string m_keyExchange;         //!< attribute KeyExchange
+    std::string m_groups;              //!< attribute Groups
+    std::string m_ciphers;             //!< attribute Ciphers
+    std::string m_signatureAlgorithms; //!< attribute SignatureAlgorithms
+    std::string m_credentials;         //!< attribute Credentials
+    std::string m_caFile;              //!< attribute CaFile
+    bool m_clientAuth{false};          //!< attribute ClientAuth
+    std::string m_resumption;          //!< attribute Resumption
+    std::string m_serverName;          //!< attribute ServerName
+    uint32_t m_maxEarlyData{0};        //!< attribute MaxEarlyData
+    Ptr<TlsCostModel> m_costModel;     //!< step cost
+    std::string m_tcpProfile;          //!< TcpProfile name
+    Ptr<TlsCpu> m_cpu;                 //!< the node's CPU (set on start)
+};
+
+} // namespace ns3
+
+#endif /* TLS_APPLICATION_H */

@@ -1,0 +1,413 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "ns3/tls-connection.h"
+
+#include "ns3/tls-crypto-thread.h"
+
+#include "ns3/log.h"
+#include "ns3/packet.h"
+#include "ns3/simulator.h"
+#include "ns3/tcp-socket-base.h"
+
+#include <algorithm>
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("TlsConnection");
+
+TlsConnection::TlsConnection(Ptr<Socket> socket,
+                             std::shared_ptr<TlsContext> context,
+                             Ptr<TlsCostModel> costModel,
+                             Ptr<TlsCpu> cpu)
+    : m_socket(socket)
+    , m_context(std::move(context))
+    , m_costModel(costModel)
+    , m_cpu(cpu)
+{
+    NS_LOG_FUNCTION(this << socket);
+    m_socket->SetRecvCallback(MakeCallback(&TlsConnection::OnRecv, this));
+    m_socket->SetSendCallback(MakeCallback(&TlsConnection::OnSend, this));
+    m_socket->SetCloseCallbacks(MakeCallback(&TlsConnection::OnNormalClose, this),
+                                MakeCallback(&TlsConnection::OnErrorClose, this));
+    m_socket->TraceConnectWithoutContext("Tx", MakeCallback(&TlsConnection::OnTcpTx, this));
+}
+
+TlsConnection::~TlsConnection()
+{
+    NS_LOG_FUNCTION(this);
+    Detach();
+    TlsCryptoThread::Run(m_cryptoThread, [&] { m_engine.reset(); });
+}
+
+void
+TlsConnection::Detach()
+{
+    m_pumpEvent.Cancel();
+    if (m_socket)
+    {
+        m_socket->SetRecvCallback(MakeNullCallback<void, Ptr<Socket>>());
+        m_socket->SetSendCallback(MakeNullCallback<void, Ptr<Socket>, uint32_t>());
+        m_socket->SetCloseCallbacks(MakeNullCallback<void, Ptr<Socket>>(),
+                                    MakeNullCallback<void, Ptr<Socket>>());
+        m_socket->TraceDisconnectWithoutContext("Tx", MakeCallback(&TlsConnection::OnTcpTx, this));
+    }
+    m_listener = Listener();
+    m_record = nullptr;
+}
+
+void
+TlsConnection::SetListener(const Listener& listener)
+{
+    m_listener = listener;
+}
+
+void
+TlsConnection::SetRecord(Ptr<TlsHandshakeRecord> record)
+{
+    m_record = record;
+}
+
+void
+TlsConnection::Start(SSL_SESSION* session, std::vector<uint8_t> earlyData)
+{
+    NS_LOG_FUNCTION(this);
+    // Every OpenSSL call of the engine runs through TlsCryptoThread (see there why).
+    m_cryptoThread = TlsCryptoThread::IsEnabled();
+    bool cpuTiming = m_costModel && m_costModel->NeedsCpuTime();
+    TlsCryptoThread::Run(m_cryptoThread,
+                         [&]
+                         {
+                             m_engine = std::make_unique<TlsEngine>(m_context);
+                             m_engine->SetCpuTiming(cpuTiming);
+                             m_engine->SetSession(session);
+                             m_engine->SetEarlyData(std::move(earlyData));
+                         });
+    if (m_context->GetRole() == TlsContext::CLIENT)
+    {
+        Pump(); // ClientHello
+    }
+    else
+    {
+        OnRecv(m_socket); // bytes may have arrived with the final ACK of the TCP handshake
+    }
+}
+
+void
+TlsConnection::Write(const std::vector<uint8_t>& data)
+{
+    m_pendingWrites.insert(m_pendingWrites.end(), data.begin(), data.end());
+    Pump();
+}
+
+void
+TlsConnection::Close()
+{
+    NS_LOG_FUNCTION(this);
+    m_shutdownRequested = true;
+    m_closeWhenSent = true;
+    Pump();
+}
+
+void
+TlsConnection::Abort()
+{
+    NS_LOG_FUNCTION(this);
+    m_closeWhenSent = true;
+    SendPending();
+}
+
+void
+TlsConnection::Pump()
+{
+    if (!m_engine)
+    {
+        return;
+    }
+    Time now = Simulator::Now();
+    if (now < m_busyUntil)
+    {
+        // One connection's steps never overlap: run when the current one is done.
+        if (!m_pumpEvent.IsRunning())
+        {
+            m_pumpEvent = Simulator::Schedule(
+                m_busyUntil - now, &TlsConnection::Pump, Ptr<TlsConnection>(this));
+        }
+        return;
+    }
+    auto result = std::make_shared<StepResult>();
+    result->start = now;
+    TlsEngine::State before;
+    TlsEngine::State after;
+    uint64_t out = 0;
+    uint64_t cpuNanoseconds = 0;
+    TlsCryptoThread::Run(m_cryptoThread,
+                         [&]
+                         {
+                             before = m_engine->GetState();
+                             m_engine->Receive(m_rxPending.data(), m_rxPending.size());
+                             if (!m_pendingWrites.empty())
+                             {
+                                 m_engine->Write(m_pendingWrites.data(), m_pendingWrites.size());
+                             }
+                             bool wasPeerClosed = m_engine->IsPeerClosed();
+                             m_engine->Advance();
+                             if (m_shutdownRequested)
+                             {
+                                 m_engine->Shutdown();
+                             }
+                             result->messages = m_engine->TakeMessages();
+                             out = m_engine->TakeOutput(result->output);
+                             m_engine->TakeApplicationData(result->data);
+                             after = m_engine->GetState();
+                             result->peerClosed = m_engine->IsPeerClosed() && !wasPeerClosed;
+                             cpuNanoseconds = m_engine->TakeCpuNanoseconds();
+                         });
+    m_rxPending.clear();
+    m_pendingWrites.clear();
+    m_shutdownRequested = false;
+    result->established = before == TlsEngine::HANDSHAKING && after == TlsEngine::ESTABLISHED;
+    result->failed = after == TlsEngine::FAILED && before != TlsEngine::FAILED;
+    if (result->messages.empty() && result->output.empty() && result->data.empty()
+        && !result->established && !result->failed && !result->peerClosed)
+    {
+        SendPending(); // nothing to do: a partial record, not a step
+        return;
+    }
+    TlsCostStep step;
+    step.engine = m_engine.get();
+    step.messages = result->messages;
+    step.cpuNanoseconds = cpuNanoseconds;
+    step.bytesOut = out;
+    step.established = result->established;
+    Time cost = m_costModel ? m_costModel->GetCost(step) : Time(0);
+    Time finish = m_cpu ? m_cpu->Run(now, cost) : now + cost;
+    m_cpuTime += m_cpu ? m_cpu->GetDuration(cost) : cost; // CPU time, not queueing
+    m_busyUntil = finish;
+    if (finish == now)
+    {
+        Apply(result);
+    }
+    else
+    {
+        // The event holds a reference: an owner may release the connection meanwhile.
+        Simulator::Schedule(finish - now, &TlsConnection::Apply, Ptr<TlsConnection>(this), result);
+    }
+}
+
+void
+TlsConnection::Apply(std::shared_ptr<StepResult> result)
+{
+    Time now = Simulator::Now();
+    for (const auto& m : result->messages)
+    {
+        if (!m_listener.message.IsNull())
+        {
+            m_listener.message(m, m.sent ? now : result->start);
+        }
+    }
+    if (!result->output.empty())
+    {
+        if (m_txOffset == m_txQueue.size())
+        {
+            m_txQueue.swap(result->output);
+            m_txOffset = 0;
+        }
+        else
+        {
+            m_txQueue.insert(m_txQueue.end(), result->output.begin(), result->output.end());
+        }
+        SendPending();
+    }
+    if (result->established && !m_listener.handshakeDone.IsNull())
+    {
+        m_listener.handshakeDone();
+    }
+    if (!result->data.empty() && !m_listener.data.IsNull())
+    {
+        m_listener.data(result->data);
+    }
+    if (result->failed && !m_failedReported)
+    {
+        m_failedReported = true;
+        m_closeWhenSent = true; // after the alert
+        SendPending();
+        if (!m_listener.failed.IsNull())
+        {
+            m_listener.failed();
+        }
+    }
+    if (result->peerClosed && !m_listener.peerClosed.IsNull())
+    {
+        m_listener.peerClosed();
+    }
+}
+
+void
+TlsConnection::SendPending()
+{
+    while (m_txOffset < m_txQueue.size() && !m_socketClosed)
+    {
+        uint32_t available = m_socket->GetTxAvailable();
+        if (available == 0)
+        {
+            return; // OnSend resumes
+        }
+        uint32_t n = std::min<size_t>(available, m_txQueue.size() - m_txOffset);
+        int sent = m_socket->Send(Create<Packet>(m_txQueue.data() + m_txOffset, n));
+        if (sent <= 0)
+        {
+            return;
+        }
+        m_txOffset += sent;
+        if (m_record)
+        {
+            (m_context->GetRole() == TlsContext::CLIENT ? m_record->clientSent
+                                                        : m_record->serverSent)
+                += sent;
+        }
+    }
+    if (m_txOffset == m_txQueue.size())
+    {
+        m_txQueue.clear();
+        m_txOffset = 0;
+        if (m_closeWhenSent && !m_socketClosed && !m_pumpEvent.IsRunning()
+            && Simulator::Now() >= m_busyUntil)
+        {
+            m_socketClosed = true;
+            m_socket->Close();
+        }
+    }
+}
+
+void
+TlsConnection::OnRecv(Ptr<Socket> socket)
+{
+    if (!m_engine)
+    {
+        return; // the server starts TLS on accept, which comes before any data
+    }
+    while (Ptr<Packet> p = socket->Recv())
+    {
+        uint32_t size = p->GetSize();
+        if (size == 0)
+        {
+            break;
+        }
+        size_t offset = m_rxPending.size();
+        m_rxPending.resize(offset + size);
+        p->CopyData(m_rxPending.data() + offset, size); // fed to the engine by Pump()
+        if (m_record)
+        {
+            (m_context->GetRole() == TlsContext::CLIENT ? m_record->clientReceived
+                                                        : m_record->serverReceived)
+                += size;
+        }
+    }
+    Pump();
+}
+
+void
+TlsConnection::OnSend(Ptr<Socket> /* socket */, uint32_t /* available */)
+{
+    SendPending();
+}
+
+void
+TlsConnection::OnNormalClose(Ptr<Socket> /* socket */)
+{
+    NS_LOG_FUNCTION(this);
+    Time now = Simulator::Now();
+    if (now < m_busyUntil || m_pumpEvent.IsRunning())
+    {
+        // Bytes that arrived before the FIN (e.g. an alert) are still being processed: report
+        // the close after them, as a real reader sees data before end-of-file.
+        Simulator::Schedule(std::max(m_busyUntil - now, Time(1)),
+                            &TlsConnection::OnNormalClose,
+                            Ptr<TlsConnection>(this),
+                            m_socket);
+        return;
+    }
+    if (!m_listener.peerClosed.IsNull())
+    {
+        m_listener.peerClosed();
+    }
+}
+
+void
+TlsConnection::OnErrorClose(Ptr<Socket> socket)
+{
+    NS_LOG_FUNCTION(this);
+    m_socketClosed = true;
+    m_tcpError = socket->GetErrno() == Socket::ERROR_NOTCONN ? "tcp: connection timed out"
+                                                             : "tcp: connection reset";
+    if (!m_failedReported && !m_listener.failed.IsNull())
+    {
+        m_failedReported = true;
+        m_listener.failed();
+    }
+}
+
+void
+TlsConnection::OnTcpTx(Ptr<const Packet> packet,
+                       const TcpHeader& header,
+                       Ptr<const TcpSocketBase> /* socket */)
+{
+    uint32_t length = packet->GetSize();
+    uint8_t flags = header.GetFlags();
+    NS_LOG_DEBUG(this << " tx " << TcpHeader::FlagsToString(flags) << " seq "
+                      << header.GetSequenceNumber() << " ack " << header.GetAckNumber() << " len "
+                      << length);
+    if (flags & (TcpHeader::SYN | TcpHeader::FIN))
+    {
+        length += 1;
+    }
+    if (length == 0)
+    {
+        return; // pure ACK
+    }
+    SequenceNumber32 end = header.GetSequenceNumber() + length;
+    if (m_sentAny && end <= m_highestTx)
+    {
+        ++m_retransmissions;
+        NS_LOG_LOGIC("retransmission up to " << end);
+    }
+    else
+    {
+        m_highestTx = end;
+        m_sentAny = true;
+    }
+}
+
+const TlsEngine*
+TlsConnection::GetEngine() const
+{
+    return m_engine.get();
+}
+
+Ptr<Socket>
+TlsConnection::GetSocket() const
+{
+    return m_socket;
+}
+
+Time
+TlsConnection::GetCpuTime() const
+{
+    return m_cpuTime;
+}
+
+uint32_t
+TlsConnection::GetRetransmissions() const
+{
+    return m_retransmissions;
+}
+
+const std::string&
+TlsConnection::GetTcpError() const
+{
+    return m_tcpError;
+}
+
+} // namespace ns3

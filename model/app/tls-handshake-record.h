@@ -1,0 +1,131 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#ifndef TLS_HANDSHAKE_RECORD_H
+#define TLS_HANDSHAKE_RECORD_H
+
+#include "ns3/tls-engine.h"
+
+#include "ns3/address.h"
+#include "ns3/nstime.h"
+#include "ns3/ptr.h"
+#include "ns3/simple-ref-count.h"
+
+#include <ostream>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace ns3
+{
+
+/**
+ * @ingroup tls
+ * @brief One TLS message on the wire: who sent it, when it was sent and when it was read.
+ */
+struct TlsMessageTiming
+{
+    uint32_t conn{0};        //!< connection index of the client application
+    bool fromClient{true};   //!< sender
+    std::string name;        //!< e.g. "ServerHello"
+    uint32_t bytes{0};       //!< message length
+    Time sent{Time(-1)};     //!< when the sender handed it to TCP (negative: unknown)
+    Time received{Time(-1)}; //!< when the receiver's TLS engine read it (negative: never)
+};
+
+/**
+ * @ingroup tls
+ * @brief Everything measured about one client connection: the row of the results CSV.
+ *
+ * Filled by the client application, and by the server application that accepted the
+ * connection (found through a registry keyed by the client's address and port), so that
+ * server-side times and bytes land in the same row.
+ */
+class TlsHandshakeRecord : public SimpleRefCount<TlsHandshakeRecord>
+{
+  public:
+    uint32_t conn{0};                  //!< index of the connection at its client application
+    uint32_t client{0};                //!< index of the client (node) in the scenario
+    Address clientAddress;             //!< client IP and port
+    Time connectTime{Time(-1)};        //!< Connect() called
+    Time tcpDone{Time(-1)};            //!< TCP established at the client
+    Time clientDone{Time(-1)};         //!< client handshake complete
+    Time serverDone{Time(-1)};         //!< server handshake complete
+    Time firstResponseByte{Time(-1)};  //!< first application byte from the server
+    Time endTime{Time(-1)};            //!< connection finished at the client (closed or failed)
+    bool ok{false};                    //!< the client handshake completed
+    std::string error;                 //!< failure reason, "" if none
+    bool resumed{false};               //!< abbreviated handshake
+    bool earlyDataSent{false};         //!< 0-RTT offered
+    bool earlyDataAccepted{false};     //!< 0-RTT accepted
+    bool helloRetry{false};            //!< HelloRetryRequest happened
+    std::string version;               //!< negotiated protocol version
+    std::string cipher;                //!< negotiated cipher suite
+    std::string group;                 //!< key exchange group
+    uint64_t clientBytes{0};           //!< TLS bytes written by the client
+    uint64_t serverBytes{0};           //!< TLS bytes written by the server
+    uint64_t clientHandshakeBytes{0};  //!< client bytes until its handshake completed
+    uint64_t serverHandshakeBytes{0};  //!< server bytes until its handshake completed
+    uint32_t clientRetransmissions{0}; //!< TCP segments the client sent again
+    uint32_t serverRetransmissions{0}; //!< TCP segments the server sent again
+    uint64_t clientSent{0};            //!< TLS bytes the client handed to TCP
+    uint64_t clientReceived{0};        //!< TLS bytes the client read from TCP
+    uint64_t serverSent{0};            //!< TLS bytes the server handed to TCP
+    uint64_t serverReceived{0};        //!< TLS bytes the server read from TCP
+    Time clientCpu{0};                 //!< simulated CPU time charged to the client
+    Time serverCpu{0};                 //!< simulated CPU time charged to the server
+    std::vector<TlsMessageTiming> messages; //!< per-message timeline, in send order per side
+
+    /**
+     * @brief Records a message sent or read by one side, pairing reads with earlier sends.
+     * @param fromClient true if the event happened at the client
+     * @param message the message as the engine saw it
+     * @param time the simulated time of the event
+     * @return the entry created (send) or completed (read), or nullptr if a read matched none
+     */
+    const TlsMessageTiming* AddMessage(bool atClient, const TlsMessage& message, Time time);
+
+    /// @return Connect() -> TCP established, in ms (NaN if not)
+    double GetTcpMs() const;
+    /// @return TCP established -> client handshake complete, in ms (NaN if not)
+    double GetTlsMs() const;
+    /// @return Connect() -> client handshake complete, in ms (NaN if not)
+    double GetTotalMs() const;
+    /// @return Connect() -> server handshake complete, in ms (NaN if not)
+    double GetServerDoneMs() const;
+    /// @return Connect() -> first response byte, in ms (NaN if none)
+    double GetTtfbMs() const;
+
+    /// @return the metric column names, in CSV order (scenario parameters are added by callers)
+    static std::vector<std::string> GetColumnNames();
+    /// @return this record's metric values as CSV cells, matching GetColumnNames()
+    std::vector<std::string> GetCells() const;
+    /// @return the timeline column names
+    static std::vector<std::string> GetTimelineColumnNames();
+    /// @return the timeline rows (cells), sorted by send time
+    std::vector<std::vector<std::string>> GetTimelineRows() const;
+
+    /**
+     * @brief Makes a record findable by the server that accepts the connection.
+     * @param clientAddress the client's IP address and port
+     * @param record the record
+     */
+    static void Register(const Address& clientAddress, Ptr<TlsHandshakeRecord> record);
+    /// @return the record registered for a client address, or nullptr
+    static Ptr<TlsHandshakeRecord> Find(const Address& clientAddress);
+    /// Removes a registration (if it is still this record's).
+    static void Unregister(const Address& clientAddress, const TlsHandshakeRecord* record);
+
+    /// @return a CSV cell (quoted when needed)
+    static std::string Escape(const std::string& cell);
+    /// @return a time span in ms with 6 decimals (ns resolution), "" for NaN
+    static std::string FormatMs(double ms);
+
+  private:
+    uint32_t m_readByClient{0}; //!< index in messages after the last one the client read
+    uint32_t m_readByServer{0}; //!< index in messages after the last one the server read
+};
+
+} // namespace ns3
+
+#endif /* TLS_HANDSHAKE_RECORD_H */

@@ -1,0 +1,296 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "ns3/tls-operation-cost-model.h"
+
+#include "ns3/abort.h"
+#include "ns3/log.h"
+#include "ns3/string.h"
+
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("TlsOperationCostModel");
+
+NS_OBJECT_ENSURE_REGISTERED(TlsOperationCostModel);
+
+TypeId
+TlsOperationCostModel::GetTypeId()
+{
+    static TypeId tid
+        = TypeId("ns3::TlsOperationCostModel")
+              .SetParent<TlsCostModel>()
+              .SetGroupName("Tls")
+              .AddConstructor<TlsOperationCostModel>()
+              .AddAttribute("CostTable",
+                            "JSON file of operation costs in microseconds (from ./ns3tls "
+                            "calibrate); empty: the built-in table",
+                            StringValue(""),
+                            MakeStringAccessor(&TlsOperationCostModel::SetCostTable),
+                            MakeStringChecker());
+    return tid;
+}
+
+TlsOperationCostModel::TlsOperationCostModel()
+    : m_table(GetBuiltinTable())
+{
+}
+
+void
+TlsOperationCostModel::SetCostTable(const std::string& path)
+{
+    m_table = GetBuiltinTable();
+    if (!path.empty())
+    {
+        std::string error = LoadTable(path);
+        NS_ABORT_MSG_IF(!error.empty(), error);
+    }
+}
+
+std::string
+TlsOperationCostModel::GetName() const
+{
+    return "model";
+}
+
+std::string
+TlsOperationCostModel::NormaliseGroup(const std::string& group)
+{
+    std::string g;
+    for (char c : group)
+    {
+        if (c != '-' && c != '_')
+        {
+            g += std::tolower(static_cast<unsigned char>(c));
+        }
+    }
+    if (g == "secp256r1" || g == "prime256v1")
+    {
+        return "p256";
+    }
+    if (g == "secp384r1")
+    {
+        return "p384";
+    }
+    if (g == "secp521r1")
+    {
+        return "p521";
+    }
+    return g.empty() ? "ffdhe2048" : g;
+}
+
+std::vector<std::string>
+TlsOperationCostModel::GetOperations(const TlsCostStep& step)
+{
+    std::vector<std::string> ops;
+    const TlsEngine* e = step.engine;
+    bool client = e->GetRole() == TlsContext::CLIENT;
+    if (step.bytesOut > 0 || step.established)
+    {
+        // Per-flight work (transcript hash, key schedule, record protection). A step that only
+        // buffered part of a flight split across TCP segments does not pay it again.
+        ops.push_back(client ? "step:client" : "step:server");
+    }
+    bool tls13 = e->GetContextVersion() == "1.3";
+    std::string cipher = e->GetCipher();
+    std::string kx = cipher.rfind("ECDHE", 0) == 0 ? "ecdhe"
+                     : cipher.rfind("DHE", 0) == 0 ? "dhe"
+                                                   : "rsa";
+    std::string negotiated = e->GetGroup();
+    std::string group
+        = NormaliseGroup(negotiated.empty() ? (kx == "dhe" ? "ffdhe2048" : "") : negotiated);
+    std::string peerKey = e->GetPeerKeyType();
+    std::string ownKey = e->GetOwnKeyType();
+    for (const auto& m : step.messages)
+    {
+        if (m.contentType != 22)
+        {
+            continue;
+        }
+        const std::string& n = m.name;
+        if (client && m.sent && n == "ClientHello")
+        {
+            // TLS 1.3 key share: the first group, or the one a HelloRetryRequest asked for.
+            if (tls13)
+            {
+                ops.push_back(
+                    "keygen:"
+                    + NormaliseGroup(e->HadHelloRetryRequest() ? negotiated : e->GetFirstGroup()));
+            }
+        }
+        else if (client && !m.sent && n == "ServerHello" && tls13)
+        {
+            ops.push_back("derive:" + group);
+        }
+        else if (!m.sent && n == "Certificate")
+        {
+            std::string key = peerKey.empty() ? "rsa2048" : peerKey;
+            for (int i = 0; i < std::max(1, e->GetPeerChainLength()); ++i)
+            {
+                ops.push_back("verify:" + key); // each certificate's signature, by its issuer
+            }
+        }
+        else if (!m.sent && (n == "CertificateVerify" || n == "ServerKeyExchange"))
+        {
+            ops.push_back("verify:" + peerKey);
+        }
+        else if (m.sent && (n == "CertificateVerify" || n == "ServerKeyExchange"))
+        {
+            if (n == "ServerKeyExchange")
+            {
+                ops.push_back("keygen:" + group);
+            }
+            ops.push_back("sign:" + ownKey);
+        }
+        else if (!client && m.sent && n == "ServerHello" && tls13)
+        {
+            ops.push_back("keygen:" + group);
+            ops.push_back("derive:" + group);
+        }
+        else if (client && m.sent && n == "ClientKeyExchange")
+        {
+            if (kx == "rsa")
+            {
+                ops.push_back("rsa-encrypt:" + peerKey);
+            }
+            else
+            {
+                ops.push_back("keygen:" + group);
+                ops.push_back("derive:" + group);
+            }
+        }
+        else if (!client && !m.sent && n == "ClientKeyExchange")
+        {
+            ops.push_back(kx == "rsa" ? "rsa-decrypt:" + ownKey : "derive:" + group);
+        }
+    }
+    return ops;
+}
+
+double
+TlsOperationCostModel::GetOperationCost(const std::string& operation) const
+{
+    auto it = m_table.find(operation);
+    if (it != m_table.end())
+    {
+        return it->second;
+    }
+    NS_LOG_WARN("no cost for operation " << operation << ": using 'default'");
+    auto d = m_table.find("default");
+    return d == m_table.end() ? 0 : d->second;
+}
+
+Time
+TlsOperationCostModel::GetCost(const TlsCostStep& step) const
+{
+    double us = 0;
+    for (const auto& op : GetOperations(step))
+    {
+        us += GetOperationCost(op);
+    }
+    return NanoSeconds(static_cast<int64_t>(std::llround(us * 1000)));
+}
+
+std::string
+TlsOperationCostModel::LoadTable(const std::string& path)
+{
+    std::ifstream f(path);
+    if (!f)
+    {
+        return "cannot read cost table '" + path + "'";
+    }
+    std::stringstream ss;
+    ss << f.rdbuf();
+    std::map<std::string, double> table;
+    std::string error = FromJson(ss.str(), table);
+    if (!error.empty())
+    {
+        return "cost table '" + path + "': " + error;
+    }
+    for (const auto& kv : table)
+    {
+        m_table[kv.first] = kv.second;
+    }
+    return "";
+}
+
+std::string
+TlsOperationCostModel::ToJson(const std::map<std::string, double>& table)
+{
+    std::ostringstream os;
+    os << "{\n";
+    size_t i = 0;
+    for (const auto& kv : table)
+    {
+        char buf[64];
+        std::snprintf(buf, sizeof(buf), "%.2f", kv.second);
+        os << "  \"" << kv.first << "\": " << buf << (++i < table.size() ? "," : "") << "\n";
+    }
+    os << "}\n";
+    return os.str();
+}
+
+std::string
+TlsOperationCostModel::FromJson(const std::string& text, std::map<std::string, double>& table)
+{
+    size_t i = text.find('{');
+    if (i == std::string::npos)
+    {
+        return "expected a JSON object";
+    }
+    ++i;
+    while (true)
+    {
+        size_t q1 = text.find_first_not_of(" \t\r\n,", i);
+        if (q1 == std::string::npos)
+        {
+            return "unterminated object";
+        }
+        if (text[q1] == '}')
+        {
+            return "";
+        }
+        if (text[q1] != '"')
+        {
+            return "expected a quoted name at offset " + std::to_string(q1);
+        }
+        size_t q2 = text.find('"', q1 + 1);
+        size_t colon = text.find(':', q2);
+        if (q2 == std::string::npos || colon == std::string::npos)
+        {
+            return "bad entry at offset " + std::to_string(q1);
+        }
+        std::string name = text.substr(q1 + 1, q2 - q1 - 1);
+        const char* start = text.c_str() + colon + 1;
+        char* end = nullptr;
+        double v = std::strtod(start, &end);
+        if (end == start || !std::isfinite(v) || v < 0)
+        {
+            return "bad value for '" + name + "'";
+        }
+        table[name] = v;
+        i = end - text.c_str();
+    }
+}
+
+} // namespace ns3
+
+namespace ns3
+{
+
+const std::map<std::string, double>&
+TlsOperationCostModel::GetBuiltinTable()
+{
+    static const std::map<std::string, double> table = {
+#include "tls-builtin-costs.inc"
+    };
+    return table;
+}
+
+} // namespace ns3

@@ -1,0 +1,91 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#ifndef TLS_OPERATION_COST_MODEL_H
+#define TLS_OPERATION_COST_MODEL_H
+
+#include "ns3/tls-cost-model.h"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace ns3
+{
+
+/**
+ * @ingroup tls
+ * @brief The deterministic default cost model (`--cpu=model`): a step costs the sum of the
+ * public-key operations it performed plus a fixed per-step overhead, priced from a table.
+ *
+ * The operations are known from the messages the step wrote and read and the negotiated
+ * parameters, e.g. a TLS 1.3 server answering a ClientHello performs keygen:x25519,
+ * derive:x25519 and sign:rsa2048; a TLS 1.2 client reading a Certificate with one
+ * intermediate performs verify:rsa2048 twice. Operation names:
+ * `keygen:G`, `derive:G` (G = x25519, x448, p256, p384, p521, ffdhe2048, ...),
+ * `sign:K`, `verify:K`, `rsa-encrypt:K`, `rsa-decrypt:K` (K = rsa2048, p256, ed25519, ...),
+ * `step:client`, `step:server` (hashing, record protection, state machine).
+ *
+ * The built-in table was measured on the development machine (OpenSSL 3.0, x86-64); CostTable
+ * names a JSON file written by `./ns3tls calibrate` for the user's machine ({"name": us, ...}).
+ * Unknown operations cost the table's "default" entry and are logged.
+ */
+class TlsOperationCostModel : public TlsCostModel
+{
+  public:
+    /// @return the TypeId
+    static TypeId GetTypeId();
+
+    TlsOperationCostModel();
+
+    Time GetCost(const TlsCostStep& step) const override;
+    std::string GetName() const override;
+
+    /**
+     * @brief Lists the operations a step performed (the model's view, for tests and logs).
+     * @param step the step
+     * @return operation names, with repetitions
+     */
+    static std::vector<std::string> GetOperations(const TlsCostStep& step);
+
+    /**
+     * @brief Loads a cost table (replacing entries of the built-in one).
+     * @param path a JSON file {"operation": microseconds, ...}
+     * @return "" or a one-line error
+     */
+    std::string LoadTable(const std::string& path);
+
+    /// @return the cost of an operation in microseconds
+    double GetOperationCost(const std::string& operation) const;
+
+    /// @return the built-in table
+    static const std::map<std::string, double>& GetBuiltinTable();
+
+    /**
+     * @brief Writes a table as JSON.
+     * @param table the table
+     * @return the JSON text
+     */
+    static std::string ToJson(const std::map<std::string, double>& table);
+
+    /**
+     * @brief Parses a flat JSON object of numbers.
+     * @param text the JSON text
+     * @param table the result
+     * @return "" or an error
+     */
+    static std::string FromJson(const std::string& text, std::map<std::string, double>& table);
+
+    /// @return a group name in the table's spelling ("P-256", "secp256r1" -> "p256")
+    static std::string NormaliseGroup(const std::string& group);
+
+  private:
+    /// Attribute setter for CostTable.
+    void SetCostTable(const std::string& path);
+
+    std::map<std::string, double> m_table; //!< microseconds per operation
+};
+
+} // namespace ns3
+
+#endif /* TLS_OPERATION_COST_MODEL_H */

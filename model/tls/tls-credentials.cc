@@ -1,0 +1,487 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "ns3/tls-credentials.h"
+
+#include "ns3/tls-random.h"
+
+#include "ns3/abort.h"
+#include "ns3/log.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+#include <sstream>
+#include <unistd.h>
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("TlsCredentials");
+
+namespace
+{
+
+const char* const KEY_TYPES[] = {"rsa2048", "rsa3072", "rsa4096", "p256", "p384", "ed25519"};
+
+/// Certificates are valid 2025..2035 and verified "on" 2026-01-01, whatever the wall clock says.
+const char* const NOT_BEFORE = "20250101000000Z";
+const char* const NOT_AFTER = "20350101000000Z";
+const char* const EXPIRED_NOT_BEFORE = "20200101000000Z";
+const char* const EXPIRED_NOT_AFTER = "20210101000000Z";
+const long VERIFICATION_TIME = 1767225600; // 2026-01-01T00:00:00Z
+
+std::string
+OpenSslError()
+{
+    unsigned long e = ERR_get_error();
+    ERR_clear_error();
+    if (e == 0)
+    {
+        return "unknown OpenSSL error";
+    }
+    char buf[256];
+    ERR_error_string_n(e, buf, sizeof(buf));
+    return buf;
+}
+
+EVP_PKEY*
+GenerateKey(const std::string& keyType)
+{
+    if (keyType.rfind("rsa", 0) == 0)
+    {
+        return EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", (size_t)std::stoul(keyType.substr(3)));
+    }
+    if (keyType == "p256")
+    {
+        return EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
+    }
+    if (keyType == "p384")
+    {
+        return EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-384");
+    }
+    if (keyType == "ed25519")
+    {
+        return EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
+    }
+    return nullptr;
+}
+
+/// Where generated keys are kept between processes ("" = no disk cache): $NS3TLS_KEY_CACHE,
+/// else $XDG_CACHE_HOME/ns3tls/keys, else ~/.cache/ns3tls/keys; NS3TLS_KEY_CACHE=off disables.
+std::string
+KeyCacheDir()
+{
+    const char* env = std::getenv("NS3TLS_KEY_CACHE");
+    if (env && std::string(env) == "off")
+    {
+        return "";
+    }
+    if (env && *env)
+    {
+        return env;
+    }
+    const char* xdg = std::getenv("XDG_CACHE_HOME");
+    const char* home = std::getenv("HOME");
+    if (xdg && *xdg)
+    {
+        return std::string(xdg) + "/ns3tls/keys";
+    }
+    return home && *home ? std::string(home) + "/.cache/ns3tls/keys" : "";
+}
+
+/**
+ * Keys are shared by role so that chains of any length cost at most three key generations.
+ * They are generated from a stream seeded by their name alone, so the disk cache only saves
+ * time (an RSA-4096 key takes seconds): a cached key is the key that would be generated.
+ */
+EVP_PKEY*
+CachedKey(const std::string& keyType, const std::string& role)
+{
+    static std::map<std::string, EVP_PKEY*> keys;
+    std::string name = "key/" + keyType + "/" + role;
+    auto it = keys.find(name);
+    if (it != keys.end())
+    {
+        return it->second;
+    }
+    std::string dir = KeyCacheDir();
+    std::string file = dir.empty() ? "" : dir + "/" + keyType + "-" + role + ".pem";
+    EVP_PKEY* key = nullptr;
+    if (!file.empty())
+    {
+        if (FILE* f = std::fopen(file.c_str(), "r"))
+        {
+            key = PEM_read_PrivateKey(f, nullptr, nullptr, nullptr);
+            std::fclose(f);
+            ERR_clear_error();
+        }
+    }
+    if (key == nullptr)
+    {
+        NS_LOG_INFO("generating " << name);
+        TlsRandom::StreamGuard stream(name);
+        key = GenerateKey(keyType);
+        NS_ABORT_MSG_IF(key == nullptr,
+                        "key generation failed for " << keyType << ": " << OpenSslError());
+        std::error_code ec;
+        if (!file.empty() && (std::filesystem::create_directories(dir, ec) || !ec))
+        {
+            std::string tmp = file + "." + std::to_string(::getpid()) + ".tmp";
+            if (FILE* f = std::fopen(tmp.c_str(), "w"))
+            {
+                bool ok = PEM_write_PrivateKey(f, key, nullptr, nullptr, 0, nullptr, nullptr) == 1;
+                ok = std::fclose(f) == 0 && ok;
+                if (!ok || std::rename(tmp.c_str(), file.c_str()) != 0)
+                {
+                    std::remove(tmp.c_str());
+                }
+            }
+        }
+    }
+    keys[name] = key;
+    return key;
+}
+
+void
+AddExtension(X509* cert, X509* issuer, int nid, const char* value)
+{
+    X509V3_CTX ctx;
+    X509V3_set_ctx_nodb(&ctx);
+    X509V3_set_ctx(&ctx, issuer, cert, nullptr, nullptr, 0);
+    X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value);
+    NS_ABORT_MSG_IF(ext == nullptr, "bad extension " << value);
+    X509_add_ext(cert, ext, -1);
+    X509_EXTENSION_free(ext);
+}
+
+/**
+ * Makes a certificate for subject's key, signed by issuerKey (self-signed when issuer is null).
+ */
+X509*
+MakeCertificate(const std::string& commonName,
+                EVP_PKEY* subjectKey,
+                X509* issuer,
+                EVP_PKEY* issuerKey,
+                bool isCa,
+                bool expired)
+{
+    TlsRandom::StreamGuard stream("cert/" + commonName);
+    X509* cert = X509_new();
+    X509_set_version(cert, 2);
+    uint64_t serial = 0;
+    for (unsigned char c : commonName)
+    {
+        serial = serial * 131 + c;
+    }
+    ASN1_INTEGER_set_uint64(X509_get_serialNumber(cert), serial & 0x7FFFFFFFFFFFFFFFULL);
+    ASN1_TIME_set_string_X509(X509_getm_notBefore(cert), expired ? EXPIRED_NOT_BEFORE : NOT_BEFORE);
+    ASN1_TIME_set_string_X509(X509_getm_notAfter(cert), expired ? EXPIRED_NOT_AFTER : NOT_AFTER);
+    X509_NAME* name = X509_get_subject_name(cert);
+    X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, (const unsigned char*)"ns3tls", -1, -1, 0);
+    X509_NAME_add_entry_by_txt(
+        name, "CN", MBSTRING_ASC, (const unsigned char*)commonName.c_str(), -1, -1, 0);
+    X509_set_issuer_name(cert, issuer ? X509_get_subject_name(issuer) : name);
+    X509_set_pubkey(cert, subjectKey);
+    X509* issuerCert = issuer ? issuer : cert;
+    AddExtension(cert, issuerCert, NID_subject_key_identifier, "hash");
+    AddExtension(cert, issuerCert, NID_authority_key_identifier, "keyid:always");
+    if (isCa)
+    {
+        AddExtension(cert, issuerCert, NID_basic_constraints, "critical,CA:TRUE");
+        AddExtension(cert, issuerCert, NID_key_usage, "critical,keyCertSign,cRLSign");
+    }
+    else
+    {
+        AddExtension(cert, issuerCert, NID_basic_constraints, "critical,CA:FALSE");
+        AddExtension(cert, issuerCert, NID_key_usage, "critical,digitalSignature,keyEncipherment");
+        AddExtension(cert, issuerCert, NID_ext_key_usage, "serverAuth,clientAuth");
+        AddExtension(cert, issuerCert, NID_subject_alt_name, "DNS:server.ns3tls,DNS:client.ns3tls");
+    }
+    const EVP_MD* md = EVP_PKEY_get_id(issuerKey) == EVP_PKEY_ED25519 ? nullptr : EVP_sha256();
+    NS_ABORT_MSG_IF(X509_sign(cert, issuerKey, md) == 0, "X509_sign failed: " << OpenSslError());
+    return cert;
+}
+
+X509*
+CachedRoot(const std::string& keyType, bool untrusted)
+{
+    static std::map<std::string, X509*> roots;
+    std::string cn
+        = std::string(untrusted ? "ns3tls Untrusted Root CA " : "ns3tls Root CA ") + keyType;
+    auto it = roots.find(cn);
+    if (it != roots.end())
+    {
+        return it->second;
+    }
+    EVP_PKEY* key = CachedKey(keyType, untrusted ? "untrusted-root" : "root");
+    X509* root = MakeCertificate(cn, key, nullptr, key, true, false);
+    roots[cn] = root;
+    if (!untrusted)
+    {
+        X509_STORE_add_cert(TlsCredentials::GetTrustStore(), root);
+    }
+    return root;
+}
+
+std::string
+Trim(const std::string& s)
+{
+    size_t b = s.find_first_not_of(" \t");
+    size_t e = s.find_last_not_of(" \t");
+    return b == std::string::npos ? "" : s.substr(b, e - b + 1);
+}
+
+} // namespace
+
+std::string
+TlsCredentials::Spec::ToString() const
+{
+    std::ostringstream os;
+    if (!certFile.empty())
+    {
+        os << "cert=" << certFile << ",key=" << keyFile;
+        return os.str();
+    }
+    os << keyType;
+    if (chainLength > 0)
+    {
+        os << ",chain=" << chainLength;
+    }
+    if (expired)
+    {
+        os << ",expired";
+    }
+    if (untrusted)
+    {
+        os << ",untrusted";
+    }
+    return os.str();
+}
+
+bool
+TlsCredentials::IsKnownKeyType(const std::string& keyType)
+{
+    for (const char* k : KEY_TYPES)
+    {
+        if (keyType == k)
+        {
+            return true;
+        }
+    }
+    return false;
+}
+
+std::string
+TlsCredentials::KnownKeyTypes()
+{
+    std::string s;
+    for (const char* k : KEY_TYPES)
+    {
+        s += (s.empty() ? "" : "|") + std::string(k);
+    }
+    return s;
+}
+
+std::string
+TlsCredentials::Parse(const std::string& text, Spec& spec)
+{
+    spec = Spec();
+    std::istringstream is(text);
+    std::string item;
+    while (std::getline(is, item, ','))
+    {
+        item = Trim(item);
+        if (item.empty())
+        {
+            continue;
+        }
+        if (IsKnownKeyType(item))
+        {
+            spec.keyType = item;
+        }
+        else if (item.rfind("chain=", 0) == 0)
+        {
+            std::string n = item.substr(6);
+            if (n.empty() || n.find_first_not_of("0123456789") != std::string::npos
+                || std::stoul(n) > 32)
+            {
+                return "invalid chain length '" + n + "' (expected 0..32)";
+            }
+            spec.chainLength = std::stoul(n);
+        }
+        else if (item == "expired")
+        {
+            spec.expired = true;
+        }
+        else if (item == "untrusted")
+        {
+            spec.untrusted = true;
+        }
+        else if (item.rfind("cert=", 0) == 0)
+        {
+            spec.certFile = item.substr(5);
+        }
+        else if (item.rfind("key=", 0) == 0)
+        {
+            spec.keyFile = item.substr(4);
+        }
+        else
+        {
+            return "unknown credentials item '" + item + "' (key types: " + KnownKeyTypes()
+                   + "; or chain=N, expired, untrusted, cert=FILE, key=FILE)";
+        }
+    }
+    if (spec.certFile.empty() != spec.keyFile.empty())
+    {
+        return "PEM credentials need both cert=FILE and key=FILE";
+    }
+    return "";
+}
+
+X509_STORE*
+TlsCredentials::GetTrustStore()
+{
+    static X509_STORE* store = X509_STORE_new();
+    return store;
+}
+
+long
+TlsCredentials::GetVerificationTime()
+{
+    return VERIFICATION_TIME;
+}
+
+std::shared_ptr<const TlsCredentials>
+TlsCredentials::Get(const Spec& spec, std::string& error)
+{
+    static std::map<std::string, std::shared_ptr<const TlsCredentials>> cache;
+    std::string cacheKey = spec.ToString();
+    auto it = cache.find(cacheKey);
+    if (it != cache.end())
+    {
+        return it->second;
+    }
+    std::shared_ptr<TlsCredentials> creds(new TlsCredentials());
+    if (!spec.certFile.empty())
+    {
+        FILE* f = std::fopen(spec.certFile.c_str(), "r");
+        if (f == nullptr)
+        {
+            error = "cannot read certificate file '" + spec.certFile + "'";
+            return nullptr;
+        }
+        creds->m_leaf = PEM_read_X509(f, nullptr, nullptr, nullptr);
+        while (X509* extra = PEM_read_X509(f, nullptr, nullptr, nullptr))
+        {
+            creds->m_chain.push_back(extra);
+        }
+        std::fclose(f);
+        ERR_clear_error();
+        if (creds->m_leaf == nullptr)
+        {
+            error = "no PEM certificate in '" + spec.certFile + "'";
+            return nullptr;
+        }
+        f = std::fopen(spec.keyFile.c_str(), "r");
+        if (f == nullptr)
+        {
+            error = "cannot read private key file '" + spec.keyFile + "'";
+            return nullptr;
+        }
+        creds->m_key = PEM_read_PrivateKey(f, nullptr, nullptr, nullptr);
+        std::fclose(f);
+        if (creds->m_key == nullptr)
+        {
+            error = "no PEM private key in '" + spec.keyFile + "': " + OpenSslError();
+            return nullptr;
+        }
+        if (X509_check_private_key(creds->m_leaf, creds->m_key) != 1)
+        {
+            ERR_clear_error();
+            error = "private key '" + spec.keyFile + "' does not match '" + spec.certFile + "'";
+            return nullptr;
+        }
+        creds->m_keyType = "pem";
+        EVP_PKEY_up_ref(creds->m_key);
+        cache[cacheKey] = creds;
+        return creds;
+    }
+    if (!IsKnownKeyType(spec.keyType))
+    {
+        error = "unknown key type '" + spec.keyType + "' (expected " + KnownKeyTypes() + ")";
+        return nullptr;
+    }
+    creds->m_keyType = spec.keyType;
+    const std::string prefix = spec.untrusted ? "untrusted-" : "";
+    X509* issuer = CachedRoot(spec.keyType, spec.untrusted);
+    EVP_PKEY* issuerKey = CachedKey(spec.keyType, prefix + "root");
+    creds->m_root = issuer;
+    std::vector<X509*> intermediates;
+    for (unsigned i = 1; i <= spec.chainLength; ++i)
+    {
+        EVP_PKEY* key = CachedKey(spec.keyType, "intermediate");
+        std::string cn
+            = "ns3tls " + prefix + "Intermediate CA " + std::to_string(i) + " " + spec.keyType;
+        X509* cert = MakeCertificate(cn, key, issuer, issuerKey, true, false);
+        intermediates.push_back(cert);
+        issuer = cert;
+        issuerKey = key;
+    }
+    creds->m_key = CachedKey(spec.keyType, "leaf");
+    EVP_PKEY_up_ref(creds->m_key);
+    creds->m_leaf = MakeCertificate(
+        "server.ns3tls " + spec.ToString(), creds->m_key, issuer, issuerKey, false, spec.expired);
+    // Sent order: the leaf's issuer first.
+    creds->m_chain.assign(intermediates.rbegin(), intermediates.rend());
+    cache[cacheKey] = creds;
+    return creds;
+}
+
+TlsCredentials::~TlsCredentials()
+{
+    X509_free(m_leaf);
+    EVP_PKEY_free(m_key);
+    for (X509* c : m_chain)
+    {
+        X509_free(c);
+    }
+}
+
+X509*
+TlsCredentials::GetLeaf() const
+{
+    return m_leaf;
+}
+
+EVP_PKEY*
+TlsCredentials::GetKey() const
+{
+    return m_key;
+}
+
+const std::vector<X509*>&
+TlsCredentials::GetChain() const
+{
+    return m_chain;
+}
+
+X509*
+TlsCredentials::GetRoot() const
+{
+    return m_root;
+}
+
+const std::string&
+TlsCredentials::GetKeyType() const
+{
+    return m_keyType;
+}
+
+} // namespace ns3

@@ -1,0 +1,647 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "ns3/tls-engine.h"
+
+#include "ns3/log.h"
+
+#include <cstring>
+#include <ctime>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("TlsEngine");
+
+namespace
+{
+
+/// RFC 8446 4.1.3: a ServerHello with this random is a HelloRetryRequest.
+const unsigned char HRR_RANDOM[32] = {
+    0xCF, 0x21, 0xAD, 0x74, 0xE5, 0x9A, 0x61, 0x11, 0xBE, 0x1D, 0x8C, 0x02, 0x1E, 0x65, 0xB8, 0x91,
+    0xC2, 0xA2, 0x11, 0x16, 0x7A, 0xBB, 0x8C, 0x5E, 0x07, 0x9E, 0x09, 0xE2, 0xC8, 0xA8, 0x33, 0x9C};
+
+uint64_t
+ThreadCpuNs()
+{
+    timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return uint64_t(ts.tv_sec) * 1000000000ULL + ts.tv_nsec;
+}
+
+/// Adds the CPU time of a scope to a counter (when on).
+class CpuTimer
+{
+  public:
+    CpuTimer(uint64_t& sink, bool on)
+        : m_sink(sink)
+        , m_on(on)
+        , m_start(on ? ThreadCpuNs() : 0)
+    {
+    }
+
+    ~CpuTimer()
+    {
+        if (m_on)
+        {
+            m_sink += ThreadCpuNs() - m_start;
+        }
+    }
+
+  private:
+    uint64_t& m_sink;
+    bool m_on;
+    uint64_t m_start;
+};
+
+} // namespace
+
+std::string
+TlsEngine::HandshakeTypeName(int type)
+{
+    switch (type)
+    {
+        case 0:
+            return "HelloRequest";
+        case 1:
+            return "ClientHello";
+        case 2:
+            return "ServerHello";
+        case 4:
+            return "NewSessionTicket";
+        case 5:
+            return "EndOfEarlyData";
+        case 8:
+            return "EncryptedExtensions";
+        case 11:
+            return "Certificate";
+        case 12:
+            return "ServerKeyExchange";
+        case 13:
+            return "CertificateRequest";
+        case 14:
+            return "ServerHelloDone";
+        case 15:
+            return "CertificateVerify";
+        case 16:
+            return "ClientKeyExchange";
+        case 20:
+            return "Finished";
+        case 22:
+            return "CertificateStatus";
+        case 24:
+            return "KeyUpdate";
+        default:
+            return "Handshake(" + std::to_string(type) + ")";
+    }
+}
+
+TlsEngine::TlsEngine(std::shared_ptr<TlsContext> context)
+    : m_context(std::move(context))
+    , m_role(m_context->GetRole())
+{
+    CpuTimer timer(m_cpuNs, m_cpuTiming);
+    m_ssl = SSL_new(m_context->GetSslCtx());
+    m_in = BIO_new(BIO_s_mem());
+    m_out = BIO_new(BIO_s_mem());
+    BIO_set_mem_eof_return(m_in, -1); // empty means "want more", not EOF
+    SSL_set_bio(m_ssl, m_in, m_out);
+    SSL_set_app_data(m_ssl, this);
+    if (m_role == TlsContext::CLIENT)
+    {
+        const std::string& name = m_context->GetConfig().serverName;
+        SSL_set_tlsext_host_name(m_ssl, name.c_str());
+        SSL_set_connect_state(m_ssl);
+    }
+    else
+    {
+        SSL_set_accept_state(m_ssl);
+        m_earlyDataReading
+            = m_context->GetConfig().maxEarlyData > 0 && m_context->GetConfig().version == "1.3";
+    }
+}
+
+TlsEngine::~TlsEngine()
+{
+    if (m_state == ESTABLISHED || m_state == CLOSED)
+    {
+        // A connection freed without shutdown is a "bad session" that OpenSSL drops from the
+        // cache (ssl_clear_bad_session); like s_time, mark an orderly end so it stays resumable.
+        SSL_set_shutdown(m_ssl, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+    }
+    SSL_free(m_ssl); // frees both BIOs
+    SSL_SESSION_free(m_session);
+}
+
+void
+TlsEngine::SetSession(SSL_SESSION* session)
+{
+    if (session != nullptr)
+    {
+        SSL_set_session(m_ssl, session);
+    }
+}
+
+void
+TlsEngine::SetEarlyData(std::vector<uint8_t> data)
+{
+    m_earlyData = std::move(data);
+}
+
+void
+TlsEngine::Receive(const uint8_t* data, size_t size)
+{
+    if (size > 0)
+    {
+        BIO_write(m_in, data, static_cast<int>(size));
+    }
+}
+
+void
+TlsEngine::Advance()
+{
+    CpuTimer timer(m_cpuNs, m_cpuTiming);
+    if (m_state == HANDSHAKING)
+    {
+        if (m_role == TlsContext::CLIENT && !m_earlyDataTried)
+        {
+            m_earlyDataTried = true;
+            SSL_SESSION* s = SSL_get_session(m_ssl);
+            if (!m_earlyData.empty() && s != nullptr
+                && SSL_SESSION_get_max_early_data(s) >= m_earlyData.size())
+            {
+                size_t written = 0;
+                if (SSL_write_early_data(m_ssl, m_earlyData.data(), m_earlyData.size(), &written)
+                    != 1)
+                {
+                    Fail();
+                    return;
+                }
+                NS_LOG_LOGIC("wrote " << written << " bytes of early data");
+            }
+        }
+        if (m_earlyDataReading && !ReadEarlyData())
+        {
+            return;
+        }
+        int r = SSL_do_handshake(m_ssl);
+        if (r != 1)
+        {
+            int err = SSL_get_error(m_ssl, r);
+            if (err != SSL_ERROR_WANT_READ && err != SSL_ERROR_WANT_WRITE)
+            {
+                Fail();
+            }
+            return;
+        }
+        OnEstablished();
+    }
+    if (m_state == ESTABLISHED)
+    {
+        ReadApplicationData();
+    }
+}
+
+bool
+TlsEngine::ReadEarlyData()
+{
+    unsigned char buf[16384];
+    while (true)
+    {
+        size_t n = 0;
+        int r = SSL_read_early_data(m_ssl, buf, sizeof(buf), &n);
+        if (r == SSL_READ_EARLY_DATA_SUCCESS)
+        {
+            m_appIn.insert(m_appIn.end(), buf, buf + n);
+            continue;
+        }
+        if (r == SSL_READ_EARLY_DATA_FINISH)
+        {
+            m_earlyDataReading = false;
+            return true;
+        }
+        int err = SSL_get_error(m_ssl, 0);
+        if (err != SSL_ERROR_WANT_READ && err != SSL_ERROR_WANT_WRITE)
+        {
+            Fail();
+        }
+        return false;
+    }
+}
+
+void
+TlsEngine::OnEstablished()
+{
+    m_state = ESTABLISHED;
+    m_handshakeBytesWritten = m_bytesWritten + BIO_ctrl_pending(m_out);
+    NS_LOG_INFO((m_role == TlsContext::CLIENT ? "client" : "server")
+                << " established " << GetVersion() << " " << GetCipher()
+                << (IsResumed() ? " resumed" : ""));
+    if (m_role == TlsContext::CLIENT && GetEarlyDataStatus() == EARLY_REJECTED)
+    {
+        // OpenSSL does not resend rejected 0-RTT data; an application must.
+        m_writeQueue.insert(m_writeQueue.begin(), m_earlyData.begin(), m_earlyData.end());
+    }
+    FlushWrites();
+}
+
+void
+TlsEngine::ReadApplicationData()
+{
+    unsigned char buf[16384];
+    while (true)
+    {
+        size_t n = 0;
+        int r = SSL_read_ex(m_ssl, buf, sizeof(buf), &n);
+        if (r == 1)
+        {
+            m_appIn.insert(m_appIn.end(), buf, buf + n);
+            continue;
+        }
+        int err = SSL_get_error(m_ssl, r);
+        if (err == SSL_ERROR_ZERO_RETURN)
+        {
+            m_peerClosed = true;
+        }
+        else if (err != SSL_ERROR_WANT_READ && err != SSL_ERROR_WANT_WRITE)
+        {
+            Fail();
+        }
+        return;
+    }
+}
+
+void
+TlsEngine::Write(const uint8_t* data, size_t size)
+{
+    CpuTimer timer(m_cpuNs, m_cpuTiming);
+    if (m_state == HANDSHAKING && m_role == TlsContext::SERVER && m_earlyDataReading)
+    {
+        // 0.5-RTT data: a server may answer 0-RTT data before the client's Finished arrives.
+        size_t written = 0;
+        if (SSL_write_early_data(m_ssl, data, size, &written) == 1)
+        {
+            return;
+        }
+        ERR_clear_error();
+    }
+    m_writeQueue.insert(m_writeQueue.end(), data, data + size);
+    FlushWrites();
+}
+
+void
+TlsEngine::FlushWrites()
+{
+    if (m_state != ESTABLISHED || m_writeQueue.empty())
+    {
+        return;
+    }
+    size_t written = 0;
+    if (SSL_write_ex(m_ssl, m_writeQueue.data(), m_writeQueue.size(), &written) != 1)
+    {
+        Fail();
+        return;
+    }
+    m_writeQueue.clear();
+}
+
+void
+TlsEngine::Shutdown()
+{
+    CpuTimer timer(m_cpuNs, m_cpuTiming);
+    if (m_state == ESTABLISHED)
+    {
+        SSL_shutdown(m_ssl);
+        m_state = CLOSED;
+    }
+}
+
+size_t
+TlsEngine::GetPendingOutput() const
+{
+    return BIO_ctrl_pending(m_out);
+}
+
+size_t
+TlsEngine::TakeOutput(std::vector<uint8_t>& out)
+{
+    char* data = nullptr;
+    long n = BIO_get_mem_data(m_out, &data);
+    if (n <= 0)
+    {
+        return 0;
+    }
+    out.insert(out.end(), data, data + n);
+    (void)BIO_reset(m_out);
+    m_bytesWritten += n;
+    return n;
+}
+
+std::vector<TlsMessage>
+TlsEngine::TakeMessages()
+{
+    std::vector<TlsMessage> m;
+    m.swap(m_messages);
+    return m;
+}
+
+size_t
+TlsEngine::TakeApplicationData(std::vector<uint8_t>& out)
+{
+    size_t n = m_appIn.size();
+    out.insert(out.end(), m_appIn.begin(), m_appIn.end());
+    m_appIn.clear();
+    return n;
+}
+
+void
+TlsEngine::SetCpuTiming(bool on)
+{
+    m_cpuTiming = on;
+}
+
+uint64_t
+TlsEngine::TakeCpuNanoseconds()
+{
+    uint64_t n = m_cpuNs;
+    m_cpuNs = 0;
+    return n;
+}
+
+void
+TlsEngine::Fail()
+{
+    if (m_state == FAILED)
+    {
+        return;
+    }
+    m_state = FAILED;
+    long verify = SSL_get_verify_result(m_ssl);
+    unsigned long e = ERR_peek_last_error();
+    if (verify != X509_V_OK)
+    {
+        m_error = std::string("verify: ") + X509_verify_cert_error_string(verify);
+    }
+    else if (!m_alertReceived.empty())
+    {
+        m_error = "alert: " + m_alertReceived;
+    }
+    else if (e != 0)
+    {
+        const char* reason = ERR_reason_error_string(e);
+        m_error = std::string("tls: ") + (reason ? reason : "error " + std::to_string(e));
+    }
+    else
+    {
+        m_error = "tls: handshake failed";
+    }
+    ERR_clear_error();
+    NS_LOG_INFO((m_role == TlsContext::CLIENT ? "client" : "server") << " failed: " << m_error);
+}
+
+void
+TlsEngine::MessageCallback(int writeP,
+                           int /* version */,
+                           int contentType,
+                           const void* buf,
+                           size_t len,
+                           SSL* ssl,
+                           void* /* arg */)
+{
+    auto* engine = static_cast<TlsEngine*>(SSL_get_app_data(ssl));
+    if (engine == nullptr || len == 0)
+    {
+        return;
+    }
+    const auto* b = static_cast<const unsigned char*>(buf);
+    TlsMessage m;
+    m.sent = writeP != 0;
+    m.contentType = static_cast<uint8_t>(contentType);
+    m.bytes = static_cast<uint32_t>(len);
+    switch (contentType)
+    {
+        case SSL3_RT_HANDSHAKE:
+            m.handshakeType = b[0];
+            m.name = HandshakeTypeName(b[0]);
+            if (b[0] == 2 && len >= 38 && std::memcmp(b + 6, HRR_RANDOM, 32) == 0)
+            {
+                m.name = "HelloRetryRequest";
+                engine->m_helloRetry = true;
+            }
+            break;
+        case SSL3_RT_CHANGE_CIPHER_SPEC:
+            m.name = "ChangeCipherSpec";
+            break;
+        case SSL3_RT_ALERT:
+            if (len < 2)
+            {
+                return;
+            }
+            m.name = std::string("Alert(") + SSL_alert_desc_string_long(b[1]) + ")";
+            if (!m.sent && b[0] == SSL3_AL_FATAL)
+            {
+                engine->m_alertReceived = SSL_alert_desc_string_long(b[1]);
+            }
+            break;
+        default:
+            return; // record headers, inner content types
+    }
+    engine->m_messages.push_back(std::move(m));
+}
+
+int
+TlsEngine::NewSessionCallback(SSL* ssl, SSL_SESSION* session)
+{
+    auto* engine = static_cast<TlsEngine*>(SSL_get_app_data(ssl));
+    if (engine == nullptr)
+    {
+        return 0;
+    }
+    SSL_SESSION_free(engine->m_session);
+    engine->m_session = session; // returning 1 keeps OpenSSL's reference for us
+    engine->m_sessionsReceived++;
+    return 1;
+}
+
+TlsEngine::State
+TlsEngine::GetState() const
+{
+    return m_state;
+}
+
+bool
+TlsEngine::IsPeerClosed() const
+{
+    return m_peerClosed;
+}
+
+const std::string&
+TlsEngine::GetError() const
+{
+    return m_error;
+}
+
+TlsContext::Role
+TlsEngine::GetRole() const
+{
+    return m_role;
+}
+
+const std::string&
+TlsEngine::GetContextVersion() const
+{
+    return m_context->GetConfig().version;
+}
+
+std::string
+TlsEngine::GetVersion() const
+{
+    return SSL_get_version(m_ssl);
+}
+
+std::string
+TlsEngine::GetCipher() const
+{
+    const SSL_CIPHER* c = SSL_get_current_cipher(m_ssl);
+    return c ? SSL_CIPHER_get_name(c) : "";
+}
+
+std::string
+TlsEngine::GetGroup() const
+{
+    if (SSL_get_session(m_ssl) == nullptr)
+    {
+        return ""; // OpenSSL 3.0 dereferences the session here
+    }
+    int nid = SSL_get_negotiated_group(m_ssl);
+    if (nid == 0)
+    {
+        return "";
+    }
+    const char* name = SSL_group_to_name(m_ssl, nid);
+    return name ? name : "";
+}
+
+bool
+TlsEngine::IsResumed() const
+{
+    return SSL_session_reused(m_ssl) == 1;
+}
+
+TlsEngine::EarlyDataStatus
+TlsEngine::GetEarlyDataStatus() const
+{
+    switch (SSL_get_early_data_status(m_ssl))
+    {
+        case SSL_EARLY_DATA_ACCEPTED:
+            return EARLY_ACCEPTED;
+        case SSL_EARLY_DATA_REJECTED:
+            return EARLY_REJECTED;
+        default:
+            return EARLY_NOT_SENT;
+    }
+}
+
+bool
+TlsEngine::HadHelloRetryRequest() const
+{
+    return m_helloRetry;
+}
+
+uint64_t
+TlsEngine::GetBytesWritten() const
+{
+    return m_bytesWritten;
+}
+
+uint64_t
+TlsEngine::GetHandshakeBytesWritten() const
+{
+    return m_handshakeBytesWritten;
+}
+
+uint32_t
+TlsEngine::GetSessionsReceived() const
+{
+    return m_sessionsReceived;
+}
+
+SSL_SESSION*
+TlsEngine::GetSession() const
+{
+    return m_session;
+}
+
+} // namespace ns3
+
+namespace ns3
+{
+
+std::string
+TlsEngine::KeyTypeName(const EVP_PKEY* key)
+{
+    if (key == nullptr)
+    {
+        return "";
+    }
+    switch (EVP_PKEY_get_base_id(key))
+    {
+        case EVP_PKEY_RSA:
+            return "rsa" + std::to_string(EVP_PKEY_get_bits(key));
+        case EVP_PKEY_EC:
+            return EVP_PKEY_get_bits(key) <= 256   ? "p256"
+                   : EVP_PKEY_get_bits(key) <= 384 ? "p384"
+                                                   : "p521";
+        case EVP_PKEY_ED25519:
+            return "ed25519";
+        case EVP_PKEY_ED448:
+            return "ed448";
+        default:
+            return "unknown";
+    }
+}
+
+std::string
+TlsEngine::GetPeerKeyType() const
+{
+    X509* peer = SSL_get0_peer_certificate(m_ssl);
+    return peer ? KeyTypeName(X509_get0_pubkey(peer)) : "";
+}
+
+std::string
+TlsEngine::GetOwnKeyType() const
+{
+    X509* own = SSL_get_certificate(m_ssl);
+    return own ? KeyTypeName(X509_get0_pubkey(own)) : "";
+}
+
+int
+TlsEngine::GetPeerChainLength() const
+{
+    STACK_OF(X509)* chain = SSL_get_peer_cert_chain(m_ssl);
+    int n = chain ? sk_X509_num(chain) : 0;
+    // A server's chain from SSL_get_peer_cert_chain excludes its own leaf on the server side.
+    return m_role == TlsContext::SERVER && SSL_get0_peer_certificate(m_ssl) ? n + 1 : n;
+}
+
+std::string
+TlsEngine::GetFirstGroup() const
+{
+    std::string groups = m_context->GetConfig().groups;
+    std::string first = groups.substr(0, groups.find(':'));
+    if (first.empty())
+    {
+        return "x25519"; // OpenSSL 3.0's first default key share
+    }
+    for (auto& c : first)
+    {
+        c = std::tolower(static_cast<unsigned char>(c));
+    }
+    return first;
+}
+
+} // namespace ns3
