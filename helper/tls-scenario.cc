@@ -24,10 +24,17 @@
 #include "ns3/tls-server-application.h"
 #include "ns3/traffic-control-helper.h"
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace ns3
 {
@@ -196,6 +203,58 @@ MakeCostModel(const TlsScenarioConfig& c)
     return nullptr;
 }
 
+/// @return the file a path names once symlinks are followed (itself if it names none yet)
+std::string
+ResolveOutput(const std::string& path)
+{
+    std::error_code ec;
+    std::filesystem::path p
+        = std::filesystem::weakly_canonical(std::filesystem::absolute(path), ec);
+    return ec ? path : p.string();
+}
+
+/**
+ * Can an output be written, without touching it? An existing file (or device, FIFO) must be
+ * writable; a new one needs a writable directory.
+ */
+std::string
+CheckWritable(const std::string& what, const std::string& path)
+{
+    std::string bad = "cannot write " + what + " '" + path + "'";
+    if (path.find('\0') != std::string::npos)
+    {
+        return bad + ": NUL in the path";
+    }
+    std::string target = ResolveOutput(path);
+    struct stat st;
+    if (::stat(target.c_str(), &st) == 0)
+    {
+        if (S_ISDIR(st.st_mode))
+        {
+            return bad + ": it is a directory";
+        }
+        if (::access(target.c_str(), W_OK) != 0)
+        {
+            return bad + ": " + std::strerror(errno);
+        }
+        if (!S_ISREG(st.st_mode))
+        {
+            return ""; // a device or FIFO is written through, not replaced
+        }
+    }
+    // A regular file is replaced by renaming a temporary file of the same directory over it.
+    std::string dir = std::filesystem::path(target).parent_path().string();
+    if (dir.empty())
+    {
+        dir = ".";
+    }
+    if (::access(dir.c_str(), W_OK | X_OK) != 0)
+    {
+        return bad + ": " + std::strerror(errno);
+    }
+    return "";
+}
+
 std::string
 Join(const std::vector<std::string>& cells)
 {
@@ -239,23 +298,41 @@ TlsScenario::Run(const TlsScenarioConfig& config, Result& result)
     {
         return error;
     }
-    for (const std::string* path : {&config.csv, &config.timeline})
+    // Fail before anything is truncated or simulated: every output can be written, and no two
+    // outputs are one file (one would silently overwrite the other).
+    std::vector<std::pair<std::string, std::string>> outputs; // flag, path
+    for (const auto& [flag, path] : {std::make_pair("--csv", &config.csv),
+                                     std::make_pair("--timeline", &config.timeline),
+                                     std::make_pair("--keylog", &config.keylog)})
     {
-        // Fail before simulating, not after: can the output be written at all?
-        if (path->empty())
+        if (!path->empty())
         {
-            continue;
+            outputs.emplace_back(flag, *path);
         }
-        bool writable = std::ofstream(*path + ".tmp").good();
-        std::remove((*path + ".tmp").c_str());
-        if (!writable)
+    }
+    for (const std::string& file : GetPcapFiles(config))
+    {
+        outputs.emplace_back("--pcap", file);
+    }
+    for (size_t i = 0; i < outputs.size(); ++i)
+    {
+        error = CheckWritable(outputs[i].first.substr(2) + " file", outputs[i].second);
+        if (!error.empty())
         {
-            return "cannot write '" + *path + "'";
+            return error;
+        }
+        for (size_t j = 0; j < i; ++j)
+        {
+            if (ResolveOutput(outputs[i].second) == ResolveOutput(outputs[j].second))
+            {
+                return outputs[j].first + " and " + outputs[i].first + " name the same file '"
+                       + outputs[i].second + "'";
+            }
         }
     }
     if (!config.keylog.empty() && !TlsContext::SetKeyLogFile(config.keylog))
     {
-        return "cannot write key log file '" + config.keylog + "'";
+        return "cannot write keylog file '" + config.keylog + "'";
     }
 
     // Topology. One client: client -- link -- server. More: a dumbbell, each client on its
@@ -348,6 +425,13 @@ TlsScenario::Run(const TlsScenarioConfig& config, Result& result)
     {
         // Both ends of the (bottleneck) link, not every access link of thousands of clients.
         bottleneck.EnablePcap(config.pcap, captured, false);
+        for (uint32_t d = 0; d < captured.GetN(); ++d)
+        {
+            // GetPcapFiles checked these names before anything was written.
+            NS_ABORT_MSG_UNLESS(PcapHelper().GetFilenameFromDevice(config.pcap, captured.Get(d))
+                                    == GetPcapFiles(config)[d],
+                                "pcap file names differ from GetPcapFiles");
+        }
     }
 
     Ptr<TlsCostModel> cost = MakeCostModel(config);
@@ -434,6 +518,12 @@ TlsScenario::Run(const TlsScenarioConfig& config, Result& result)
     {
         for (auto& r : app->GetRecords())
         {
+            if (r->ok && r->serverDone.IsNegative() && r->postError.empty())
+            {
+                // The run ended (one --timeout after the last client finished) before the
+                // server read the client's last flight: say so rather than leave it unsaid.
+                r->postError = "server: handshake incomplete";
+            }
             result.records.push_back(r);
         }
     }
@@ -516,26 +606,79 @@ TlsScenario::TimelineCsv(const TlsScenarioConfig& config, const Result& result)
     return out;
 }
 
+std::vector<std::string>
+TlsScenario::GetPcapFiles(const TlsScenarioConfig& config)
+{
+    if (config.pcap.empty())
+    {
+        return {};
+    }
+    // PcapHelper::GetFilenameFromDevice: PREFIX-NODE-DEVICE.pcap. Node 0 is the server; the
+    // other end of the captured link is the client (node 1) or the router (after the
+    // clients). Device 0 of every node is its loopback, the captured link is each one's first.
+    uint32_t other = config.clients > 1 ? config.clients + 1 : 1;
+    return {config.pcap + "-" + std::to_string(other) + "-1.pcap", config.pcap + "-0-1.pcap"};
+}
+
 std::string
 TlsScenario::WriteFile(const std::string& path, const std::string& content)
 {
-    std::string tmp = path + ".tmp";
+    std::string bad = "cannot write '" + path + "'";
+    auto writeAll = [&content](int fd)
     {
-        std::ofstream f(tmp, std::ios::out | std::ios::trunc);
-        if (!f)
+        size_t done = 0;
+        while (done < content.size())
         {
-            return "cannot write '" + path + "'";
+            ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+            if (n < 0 && errno == EINTR)
+            {
+                continue;
+            }
+            if (n <= 0)
+            {
+                return false;
+            }
+            done += n;
         }
-        f << content;
-        if (!f.good())
+        return true;
+    };
+    std::string target = ResolveOutput(path); // a symlink is written through, not replaced
+    struct stat st;
+    bool exists = ::stat(target.c_str(), &st) == 0;
+    if (exists && !S_ISREG(st.st_mode))
+    {
+        // A device (/dev/null, /dev/stdout) or FIFO: write to it; never replace the node.
+        int fd = ::open(target.c_str(), O_WRONLY | O_CLOEXEC);
+        if (fd < 0)
         {
-            return "cannot write '" + path + "'";
+            return bad + ": " + std::strerror(errno);
         }
+        bool ok = writeAll(fd);
+        int savedErrno = errno;
+        ok = ::close(fd) == 0 && ok;
+        return ok ? "" : bad + ": " + std::strerror(ok ? errno : savedErrno);
     }
-    if (std::rename(tmp.c_str(), path.c_str()) != 0)
+    // A regular file is replaced atomically: a unique temporary file in the same directory
+    // (never a name a user may own), then rename(2) over the target.
+    std::filesystem::path t(target);
+    std::string tmp = (t.parent_path() / ("." + t.filename().string() + ".XXXXXX")).string();
+    int fd = ::mkstemp(tmp.data());
+    if (fd < 0)
     {
+        return bad + ": " + std::strerror(errno);
+    }
+    // mkstemp makes the file 0600: give it the existing file's mode, or what open(2) would.
+    mode_t umaskValue = ::umask(0);
+    ::umask(umaskValue);
+    ::fchmod(fd, exists ? (st.st_mode & 07777) : (0666 & ~umaskValue));
+    bool ok = writeAll(fd);
+    int savedErrno = errno;
+    ok = ::close(fd) == 0 && ok;
+    if (!ok || std::rename(tmp.c_str(), target.c_str()) != 0)
+    {
+        savedErrno = ok ? errno : savedErrno;
         std::remove(tmp.c_str());
-        return "cannot write '" + path + "'";
+        return bad + ": " + std::strerror(savedErrno);
     }
     return "";
 }

@@ -55,12 +55,21 @@ class TlsScenario
     static std::string TimelineCsv(const TlsScenarioConfig& config, const Result& result);
 
     /**
-     * @brief Writes a file atomically (temporary file, then rename).
+     * @brief Writes an output file. A regular file (or a new one) is replaced atomically: a
+     * unique temporary file in its directory (mkstemp(3)), then rename(2); symlinks are
+     * followed, and a device or FIFO is written to, never replaced.
      * @param path the file
      * @param content its content
      * @return "" or an error naming the path
      */
     static std::string WriteFile(const std::string& path, const std::string& content);
+
+    /**
+     * @brief The files --pcap writes (PcapHelper's PREFIX-NODE-DEVICE.pcap names).
+     * @param config the parameters
+     * @return the file names, client (or router) end first; empty without --pcap
+     */
+    static std::vector<std::string> GetPcapFiles(const TlsScenarioConfig& config);
 };
 
 } // namespace ns3

@@ -166,18 +166,6 @@ TlsContext::Get(const TlsConfig& config, Role role, std::string& error)
         return nullptr;
     }
 
-    // Trust: the simulation's generated roots, plus the user's CA file.
-    X509_STORE* store = TlsCredentials::GetTrustStore();
-    X509_STORE_up_ref(store);
-    SSL_CTX_set_cert_store(ctx, store);
-    if (!config.caFile.empty()
-        && SSL_CTX_load_verify_locations(ctx, config.caFile.c_str(), nullptr) != 1)
-    {
-        ERR_clear_error();
-        error = "cannot read CA file '" + config.caFile + "'";
-        return nullptr;
-    }
-
     bool needsCredentials = role == SERVER || config.clientAuth;
     if (needsCredentials)
     {
@@ -200,6 +188,34 @@ TlsContext::Get(const TlsConfig& config, Role role, std::string& error)
             X509_up_ref(c);
             SSL_CTX_add1_chain_cert(ctx, c);
             X509_free(c);
+        }
+    }
+
+    // Trust (after the credentials, whose generated root it includes): the simulation's
+    // generated roots, plus the user's CA file. A CA file goes into a
+    // store of this context's own (a copy of the generated roots), never into the shared one:
+    // it must not stay trusted by later contexts or runs.
+    X509_STORE* shared = TlsCredentials::GetTrustStore();
+    if (config.caFile.empty())
+    {
+        X509_STORE_up_ref(shared);
+        SSL_CTX_set_cert_store(ctx, shared);
+    }
+    else
+    {
+        X509_STORE* own = X509_STORE_new();
+        STACK_OF(X509)* roots = X509_STORE_get1_all_certs(shared);
+        for (int i = 0; i < sk_X509_num(roots); ++i)
+        {
+            X509_STORE_add_cert(own, sk_X509_value(roots, i));
+        }
+        sk_X509_pop_free(roots, X509_free);
+        SSL_CTX_set_cert_store(ctx, own);
+        if (SSL_CTX_load_verify_locations(ctx, config.caFile.c_str(), nullptr) != 1)
+        {
+            ERR_clear_error();
+            error = "cannot read CA file '" + config.caFile + "'";
+            return nullptr;
         }
     }
 
