@@ -35,11 +35,23 @@ KeyLogCallback(const SSL*, const char* line)
     }
 }
 
+/// The contexts of the current run. OpenSSL is initialised before the map is built, so the map
+/// (destroyed at exit in reverse order) frees its SSL_CTXs before OpenSSL's own exit handler.
+struct ContextCache
+{
+    ContextCache()
+    {
+        OPENSSL_init_ssl(0, nullptr);
+    }
+
+    std::map<std::string, std::shared_ptr<TlsContext>> map; //!< by role and TlsConfig::Key()
+};
+
 std::map<std::string, std::shared_ptr<TlsContext>>&
 Cache()
 {
-    static std::map<std::string, std::shared_ptr<TlsContext>> cache;
-    return cache;
+    static ContextCache cache;
+    return cache.map;
 }
 
 /// The TLS 1.2 cipher list offered for a key exchange when the user gives none.
