@@ -3,6 +3,8 @@
  */
 #include "ns3/tls-handshake-record.h"
 
+#include "ns3/tcp-header.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -83,6 +85,92 @@ TlsHandshakeRecord::AddMessage(bool atClient, const TlsMessage& message, Time ti
         return &t;
     }
     return nullptr;
+}
+
+void
+TlsHandshakeRecord::AddTcpSent(
+    bool atClient, uint8_t flags, uint32_t seq, uint32_t bytes, bool retransmission, Time time)
+{
+    bool syn = flags & TcpHeader::SYN;
+    std::string name;
+    if (syn)
+    {
+        name = (flags & TcpHeader::ACK) ? "SYN-ACK" : "SYN";
+    }
+    else if (retransmission)
+    {
+        name = "segment";
+    }
+    else if (atClient && bytes == 0 && (flags & TcpHeader::ACK) && m_synAckReceived
+             && std::none_of(segments.begin(),
+                             segments.end(),
+                             [](const auto& s) { return s.fromClient && s.name == "ACK"; }))
+    {
+        name = "ACK"; // the third segment of the three-way handshake
+    }
+    else
+    {
+        return;
+    }
+    TcpSegmentTiming s;
+    s.fromClient = atClient;
+    s.name = name;
+    s.seq = seq;
+    s.bytes = bytes;
+    s.retransmission = retransmission;
+    s.sent = time;
+    segments.push_back(s);
+}
+
+void
+TlsHandshakeRecord::AddTcpReceived(
+    bool atClient, uint8_t flags, uint32_t seq, uint32_t bytes, Time time)
+{
+    bool syn = flags & TcpHeader::SYN;
+    if (atClient && syn)
+    {
+        m_synAckReceived = true;
+    }
+    auto matches = [&](const TcpSegmentTiming& s)
+    {
+        return s.fromClient != atClient && s.received.IsNegative() && s.seq == seq
+               && s.bytes == bytes && (s.name == "SYN" || s.name == "SYN-ACK") == syn;
+    };
+    if (syn)
+    {
+        auto it = std::find_if(segments.rbegin(), segments.rend(), matches);
+        if (it != segments.rend())
+        {
+            it->received = time;
+            return;
+        }
+        TcpSegmentTiming s; // sent where no trace saw it
+        s.fromClient = !atClient;
+        s.name = atClient ? "SYN-ACK" : "SYN";
+        s.seq = seq;
+        s.received = time;
+        segments.push_back(s);
+        return;
+    }
+    auto it = std::find_if(segments.begin(), segments.end(), matches);
+    if (it != segments.end())
+    {
+        it->received = time;
+    }
+}
+
+void
+TlsHandshakeRecord::AddServerSyn(Time time)
+{
+    // The SYN that got through is the latest one sent (an earlier unanswered one was lost).
+    for (auto it = segments.rbegin(); it != segments.rend(); ++it)
+    {
+        if (it->fromClient && it->name == "SYN" && it->received.IsNegative())
+        {
+            it->received = time;
+            break;
+        }
+    }
 }
 
 double
@@ -206,31 +294,60 @@ TlsHandshakeRecord::GetCells() const
 std::vector<std::string>
 TlsHandshakeRecord::GetTimelineColumnNames()
 {
-    return {"conn", "client", "time_ms", "recv_ms", "sender", "message", "bytes"};
+    return {"conn",
+            "client",
+            "time_ms",
+            "recv_ms",
+            "sender",
+            "message",
+            "bytes",
+            "layer",
+            "retransmission"};
 }
 
 std::vector<std::vector<std::string>>
 TlsHandshakeRecord::GetTimelineRows() const
 {
-    std::vector<const TlsMessageTiming*> sorted;
+    // TCP segments and TLS messages, by send time (a segment before a message sent with it).
+    std::vector<std::pair<Time, std::vector<std::string>>> sorted;
+    auto row = [this](Time sent,
+                      Time received,
+                      bool fromClient,
+                      const std::string& name,
+                      uint32_t bytes,
+                      const char* layer,
+                      bool retransmission)
+    {
+        double recv = received.IsNegative() ? std::numeric_limits<double>::quiet_NaN()
+                                            : Span(connectTime, received);
+        return std::vector<std::string>{std::to_string(conn),
+                                        std::to_string(client),
+                                        FormatMs(Span(connectTime, sent)),
+                                        FormatMs(recv),
+                                        fromClient ? "client" : "server",
+                                        Escape(name),
+                                        std::to_string(bytes),
+                                        layer,
+                                        retransmission ? "1" : "0"};
+    };
+    for (const auto& s : segments)
+    {
+        sorted.emplace_back(
+            s.sent.IsNegative() ? s.received : s.sent,
+            row(s.sent, s.received, s.fromClient, s.name, s.bytes, "tcp", s.retransmission));
+    }
     for (const auto& t : messages)
     {
-        sorted.push_back(&t);
+        sorted.emplace_back(t.sent,
+                            row(t.sent, t.received, t.fromClient, t.name, t.bytes, "tls", false));
     }
-    std::stable_sort(
-        sorted.begin(), sorted.end(), [](auto a, auto b) { return a->sent < b->sent; });
+    std::stable_sort(sorted.begin(),
+                     sorted.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
     std::vector<std::vector<std::string>> rows;
-    for (const auto* t : sorted)
+    for (auto& r : sorted)
     {
-        double recv = t->received.IsNegative() ? std::numeric_limits<double>::quiet_NaN()
-                                               : Span(connectTime, t->received);
-        rows.push_back({std::to_string(conn),
-                        std::to_string(client),
-                        FormatMs(Span(connectTime, t->sent)),
-                        FormatMs(recv),
-                        t->fromClient ? "client" : "server",
-                        Escape(t->name),
-                        std::to_string(t->bytes)});
+        rows.push_back(std::move(r.second));
     }
     return rows;
 }

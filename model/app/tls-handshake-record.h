@@ -35,6 +35,22 @@ struct TlsMessageTiming
 
 /**
  * @ingroup tls
+ * @brief One TCP segment of the timeline: the three-way handshake (RFC 9293 section 3.5) and
+ * every retransmission, from the sockets' "Tx"/"Rx" trace sources.
+ */
+struct TcpSegmentTiming
+{
+    bool fromClient{true};      //!< sender
+    std::string name;           //!< "SYN", "SYN-ACK", "ACK" or "segment"
+    uint32_t seq{0};            //!< sequence number
+    uint32_t bytes{0};          //!< payload bytes
+    bool retransmission{false}; //!< sent before (TCP retransmission)
+    Time sent{Time(-1)};        //!< when the sender transmitted it
+    Time received{Time(-1)};    //!< when the receiver's TCP got it (negative: lost or unseen)
+};
+
+/**
+ * @ingroup tls
  * @brief Everything measured about one client connection: the row of the results CSV.
  *
  * Filled by the client application, and by the server application that accepted the
@@ -75,6 +91,7 @@ class TlsHandshakeRecord : public SimpleRefCount<TlsHandshakeRecord>
     Time clientCpu{0};                 //!< simulated CPU time charged to the client
     Time serverCpu{0};                 //!< simulated CPU time charged to the server
     std::vector<TlsMessageTiming> messages; //!< per-message timeline, in send order per side
+    std::vector<TcpSegmentTiming> segments; //!< TCP handshake and retransmissions, in send order
 
     /**
      * @brief Records a message sent or read by one side, pairing reads with earlier sends.
@@ -84,6 +101,37 @@ class TlsHandshakeRecord : public SimpleRefCount<TlsHandshakeRecord>
      * @return the entry created (send) or completed (read), or nullptr if a read matched none
      */
     const TlsMessageTiming* AddMessage(bool atClient, const TlsMessage& message, Time time);
+
+    /**
+     * @brief Records a TCP segment one side transmitted (from TcpSocketBase's "Tx" trace):
+     * SYN, SYN-ACK, the handshake's ACK and retransmissions; other segments are ignored.
+     * @param atClient true if the client sent it
+     * @param flags the TCP flags
+     * @param seq the sequence number
+     * @param bytes the payload length
+     * @param retransmission true if the sender sent this sequence range before
+     * @param time the simulated time
+     */
+    void AddTcpSent(
+        bool atClient, uint8_t flags, uint32_t seq, uint32_t bytes, bool retransmission, Time time);
+    /**
+     * @brief Marks a recorded segment received (from TcpSocketBase's "Rx" trace): the first
+     * unreceived segment of the peer with this sequence number, length and SYN flag (the
+     * latest for a SYN, as a lost SYN is never received). A SYN or SYN-ACK sent unseen (e.g.
+     * by a socket of the "ns3" profile before Accept) is added with an unknown send time.
+     * @param atClient true if the client received it
+     * @param flags the TCP flags
+     * @param seq the sequence number
+     * @param bytes the payload length
+     * @param time the simulated time
+     */
+    void AddTcpReceived(bool atClient, uint8_t flags, uint32_t seq, uint32_t bytes, Time time);
+    /**
+     * @brief The server got a connection request (a SYN reached its listening socket, which
+     * forks the socket that answers; ns-3 TcpSocketBase::ProcessListen).
+     * @param time the simulated time
+     */
+    void AddServerSyn(Time time);
 
     /// @return Connect() -> TCP established, in ms (NaN if not)
     double GetTcpMs() const;
@@ -122,8 +170,9 @@ class TlsHandshakeRecord : public SimpleRefCount<TlsHandshakeRecord>
     static std::string FormatMs(double ms);
 
   private:
-    uint32_t m_readByClient{0}; //!< index in messages after the last one the client read
-    uint32_t m_readByServer{0}; //!< index in messages after the last one the server read
+    uint32_t m_readByClient{0};   //!< index in messages after the last one the client read
+    uint32_t m_readByServer{0};   //!< index in messages after the last one the server read
+    bool m_synAckReceived{false}; //!< the client received a SYN-ACK (its next ACK is the 3rd)
 };
 
 } // namespace ns3
