@@ -97,9 +97,9 @@ TlsHandshakeRecord::AddTcpSent(
     {
         name = (flags & TcpHeader::ACK) ? "SYN-ACK" : "SYN";
     }
-    else if (retransmission)
+    else if (retransmission && bytes > 0)
     {
-        name = "segment";
+        name = "segment"; // data sent again (a FIN alone is not part of the handshake)
     }
     else if (atClient && bytes == 0 && (flags & TcpHeader::ACK) && m_synAckReceived
              && std::none_of(segments.begin(),
@@ -136,14 +136,9 @@ TlsHandshakeRecord::AddTcpReceived(
         return s.fromClient != atClient && s.received.IsNegative() && s.seq == seq
                && s.bytes == bytes && (s.name == "SYN" || s.name == "SYN-ACK") == syn;
     };
-    if (syn)
+    auto it = std::find_if(segments.rbegin(), segments.rend(), matches);
+    if (syn && it == segments.rend())
     {
-        auto it = std::find_if(segments.rbegin(), segments.rend(), matches);
-        if (it != segments.rend())
-        {
-            it->received = time;
-            return;
-        }
         TcpSegmentTiming s; // sent where no trace saw it
         s.fromClient = !atClient;
         s.name = atClient ? "SYN-ACK" : "SYN";
@@ -152,8 +147,8 @@ TlsHandshakeRecord::AddTcpReceived(
         segments.push_back(s);
         return;
     }
-    auto it = std::find_if(segments.begin(), segments.end(), matches);
-    if (it != segments.end())
+    // The latest copy sent: an earlier unreceived one was lost (else it had not been resent).
+    if (it != segments.rend())
     {
         it->received = time;
     }

@@ -36,7 +36,7 @@ struct TlsMessageTiming
 /**
  * @ingroup tls
  * @brief One TCP segment of the timeline: the three-way handshake (RFC 9293 section 3.5) and
- * every retransmission, from the sockets' "Tx"/"Rx" trace sources.
+ * every retransmission of data, from the sockets' "Tx"/"Rx" trace sources.
  */
 struct TcpSegmentTiming
 {
@@ -104,7 +104,7 @@ class TlsHandshakeRecord : public SimpleRefCount<TlsHandshakeRecord>
 
     /**
      * @brief Records a TCP segment one side transmitted (from TcpSocketBase's "Tx" trace):
-     * SYN, SYN-ACK, the handshake's ACK and retransmissions; other segments are ignored.
+     * SYN, SYN-ACK, the handshake's ACK and data retransmissions; other segments are ignored.
      * @param atClient true if the client sent it
      * @param flags the TCP flags
      * @param seq the sequence number
@@ -115,9 +115,9 @@ class TlsHandshakeRecord : public SimpleRefCount<TlsHandshakeRecord>
     void AddTcpSent(
         bool atClient, uint8_t flags, uint32_t seq, uint32_t bytes, bool retransmission, Time time);
     /**
-     * @brief Marks a recorded segment received (from TcpSocketBase's "Rx" trace): the first
-     * unreceived segment of the peer with this sequence number, length and SYN flag (the
-     * latest for a SYN, as a lost SYN is never received). A SYN or SYN-ACK sent unseen (e.g.
+     * @brief Marks a recorded segment received (from TcpSocketBase's "Rx" trace): the latest
+     * unreceived segment of the peer with this sequence number, length and SYN flag (an
+     * earlier copy was lost, or it had not been sent again). A SYN or SYN-ACK sent unseen (e.g.
      * by a socket of the "ns3" profile before Accept) is added with an unknown send time.
      * @param atClient true if the client received it
      * @param flags the TCP flags
