@@ -161,6 +161,8 @@ def cmd_sweep(argv):
                  [k.replace("-", "_") for pt in points or [] for k in pt])
     by = list(dict.fromkeys(by))
     print(format_table(summarize(df, by)))
+    if st.get("rerun"):
+        print(f"{st['rerun']} bad cache entries simulated again", file=sys.stderr)
     print(f"{st['tasks']} simulations ({st['points']} points): {st['cached']} cached, "
           f"{st['ran']} run, {st['failed']} failed, {st['wall_seconds']:.1f} s"
           + (f"; results in {out}" if out else ""))
@@ -181,39 +183,80 @@ def cmd_plot(argv):
     from . import plot as P
 
     p = argparse.ArgumentParser(prog="ns3tls plot", description="Plot results: ECDF, box plot, "
-                                "median/p95 lines, or the sequence diagram of a timeline.")
+                                "median lines with confidence bands, or the sequence diagram "
+                                "of a timeline. A parameter that varies but is on no axis, hue "
+                                "or facet gets a panel per value (never pooled).")
     p.add_argument("results", help="results CSV, directory of CSVs, sweep cache directory, or "
                    "(for --kind sequence) a timeline CSV")
     p.add_argument("--kind", "-k", choices=["cdf", "box", "line", "sequence"], default="cdf")
-    p.add_argument("--x", help="x axis: loss (box), rtt (line), or the panel column (cdf)")
+    p.add_argument("--x", help="x axis: loss (box, default), rtt (line, default), or the panel "
+                   "column (cdf)")
     p.add_argument("--y", default="total_ms", help="metric (default total_ms)")
     p.add_argument("--hue", default="tls", help="condition column(s), comma separated")
-    p.add_argument("--query", "-q", help="pandas query to select rows, e.g. \"rtt_ms == 50\"")
+    p.add_argument("--facet", default="auto",
+                   help="panel column(s), comma separated; 'auto' (default) adds a panel per "
+                   "value of any parameter that varies but is on no axis or hue; 'none' "
+                   "refuses such data instead")
+    p.add_argument("--query", "-q", help="pandas query to select rows, e.g. \"rtt_ms == 50\" "
+                   "(shown under the figure)")
     p.add_argument("--conn", type=int, default=0, help="connection for --kind sequence")
+    p.add_argument("--client", type=int, default=0, help="client for --kind sequence")
+    p.add_argument("--from", dest="start", choices=["connect", "established"],
+                   default="connect", help="--kind sequence: time 0 at Connect() (default) or "
+                   "at TCP established")
     p.add_argument("--log", choices=["auto", "yes", "no"], default="auto",
                    help="log axis for the metric")
     p.add_argument("-o", "--out", required=True, help="output .png, .svg or .pdf")
     args = p.parse_args(argv)
     try:
         df = load(args.results)
+        if args.kind == "sequence" and "message" not in df.columns:
+            return _fail(f"{args.results} is a results table: --kind sequence needs a timeline "
+                         f"CSV (the example's --timeline, or ns3tls.timeline())")
+        if args.kind != "sequence" and "message" in df.columns:
+            return _fail(f"{args.results} is a timeline: use --kind sequence")
         if args.query:
-            df = df.query(args.query)
+            try:
+                df = df.query(args.query)
+            except Exception as e:  # noqa: BLE001 - pandas raises many kinds
+                return _fail(f"bad --query {args.query!r}: {e}")
+            if df.empty:
+                return _fail(f"no rows match --query {args.query!r}" + _query_hint(args.query))
         if df.empty:
             return _fail("no rows to plot")
         hue = args.hue or None
+        facet = {"none": None, "auto": "auto"}.get(args.facet, args.facet)
         log = {"auto": "auto", "yes": True, "no": False}[args.log]
+        where = args.query
         if args.kind == "cdf":
-            P.ecdf(df, y=args.y, hue=hue, col=args.x, logx=log, out=args.out)
+            P.ecdf(df, y=args.y, hue=hue, col=args.x, logx=log, out=args.out, facet=facet,
+                   where=where)
         elif args.kind == "box":
-            P.box(df, x=args.x or "loss", y=args.y, hue=hue, logy=log, out=args.out)
+            P.box(df, x=args.x or "loss", y=args.y, hue=hue, logy=log, out=args.out,
+                  facet=facet, where=where)
         elif args.kind == "line":
-            P.line(df, x=args.x or "rtt_ms", y=args.y, hue=hue, logy=log is True, out=args.out)
+            P.line(df, x=args.x or "rtt_ms", y=args.y, hue=hue, logy=log is True, out=args.out,
+                   facet=facet, where=where)
         else:
-            P.sequence(df, conn=args.conn, out=args.out)
+            P.sequence(df, conn=args.conn, client=args.client, out=args.out, start=args.start)
     except (ValueError, KeyError, FileNotFoundError) as e:
         return _fail(e)
     print(args.out)
     return 0
+
+
+#: Text columns with a numeric twin a query can compare with numbers.
+_TWINS = {"rtt": "rtt_ms", "bandwidth": "bandwidth_mbps"}
+
+
+def _query_hint(query):
+    import re
+
+    for col, twin in _TWINS.items():
+        if re.search(rf"\b{col}\b(?!_)", query):
+            return (f" ('{col}' is text such as '50ms'; its number is '{twin}', "
+                    f"e.g. \"{twin} == 50\")")
+    return ""
 
 
 # ----------------------------------------------------------------------------------------------
@@ -225,6 +268,7 @@ def cmd_demo(argv):
 
     from . import plot as P
     from . import sweep, timeline
+    from ._format import value_text
 
     p = argparse.ArgumentParser(prog="ns3tls demo", description="TLS 1.2 vs 1.3 over RTTs and "
                                 "losses: a small sweep, a table of medians and p95s, demo.png.")
@@ -253,8 +297,9 @@ def cmd_demo(argv):
         median=lambda v: v.quantile(0.5), p95=lambda v: v.quantile(0.95)).unstack("tls")
     table.columns = [f"{stat} TLS {tls}" for stat, tls in table.columns]
     table = table[[c for s in ("median", "p95") for c in table.columns if c.startswith(s)]]
-    table.index = pd.MultiIndex.from_tuples([(f"{r:g} ms", f"{l * 100:g} %") for r, l in
-                                             table.index], names=["rtt", "loss"])
+    table = table.sort_index()
+    table.index = pd.MultiIndex.from_tuples([(value_text("rtt_ms", r), value_text("loss", l))
+                                             for r, l in table.index], names=["rtt", "loss"])
     print()
     print("connect -> handshake complete (total_ms), ms")
     print(table.to_string(float_format=lambda v: f"{v:.1f}"))
@@ -262,7 +307,7 @@ def cmd_demo(argv):
     print(f"\n{len(df)} handshakes in {st['tasks']} simulations ({st['cached']} cached, "
           f"{st['ran']} run, {failed} handshakes failed)")
     tls = [timeline(tls=v, rtt="50ms", handshakes=1) for v in ("1.2", "1.3")]
-    P.overview(df, tls, rtt=50.0, out=args.out)
+    P.overview(df, tls, out=args.out, ecdf_rtt=50.0)
     print(f"wrote {args.out} in {time.monotonic() - t0:.1f} s total")
     return 0
 
@@ -293,7 +338,3 @@ def main(argv=None):
         return 130
     except BrokenPipeError:
         return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
