@@ -5,8 +5,9 @@
 - a dask.distributed cluster, by scheduler address or Client: ``Client.get_executor()``;
 - any concurrent.futures.Executor given by the caller (e.g. a ProcessPoolExecutor).
 
-Every executor runs :func:`task` on a payload ``{"params", "timeline", "timeout",
-"crypto_thread"}`` and gets the worker's reply dict back (see _runner.execute).
+Every executor runs :func:`task` on a payload ``{"params", "timeline", "timeout"}`` and gets
+the worker's reply dict back (see _runner.execute). How a simulation is started (a fresh
+process today) is _runner's business alone.
 """
 
 import concurrent.futures as cf
@@ -19,7 +20,7 @@ from . import _runner
 def task(payload):
     """One simulation (runs on the executor: a local thread or a dask worker)."""
     reply = _runner.execute(payload["params"], payload.get("timeline", False),
-                            payload.get("timeout"), crypto_thread=payload.get("crypto_thread"))
+                            payload.get("timeout"))
     reply["host"] = socket.gethostname()
     reply["executor_pid"] = os.getpid()
     return reply

@@ -217,16 +217,12 @@ def _execute(todo, by_key, stats, build, cache_dir, executor, jobs, progress, ti
     from tqdm.auto import tqdm
 
     pool = _executors.open_pool(executor, jobs)
-    # Simulations side by side already use every core: no crypto thread each, unless one at
-    # a time (then the C++ default).
-    crypto = None if pool.jobs == 1 else "off"
     bar = tqdm(total=len(todo), desc="sweep", unit="run", file=sys.stderr, dynamic_ncols=True,
                disable=not progress, postfix=pool.description)
     futures = {}
     try:
         for k, t in todo.items():
-            payload = {"params": t.flags, "timeline": timeline, "timeout": timeout,
-                       "crypto_thread": crypto}
+            payload = {"params": t.flags, "timeline": timeline, "timeout": timeout}
             futures[pool.submit(payload)] = k
         for fut in cf.as_completed(list(futures)):
             k = futures[fut]

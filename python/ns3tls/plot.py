@@ -661,9 +661,9 @@ def sequence(tl, conn=0, client=0, ax=None, out=None, title=None, start="connect
         ax.add_patch(FancyArrowPatch((x0, ys0), (end_x, end_y), arrowstyle="-|>",
                                      mutation_scale=12, color=color, lw=1.3 if kind == "tls"
                                      else 1.1, linestyle=ls, zorder=2))
+        if lost and kind != "tls":  # a TCP segment never received: lost
+            ax.plot([end_x], [end_y], marker="x", color=LOST_COLOR, ms=8, mew=2, zorder=3)
         if lost:
-            marker = LOST_COLOR if kind != "tls" else color
-            ax.plot([end_x], [end_y], marker="x", color=marker, ms=8, mew=2, zorder=3)
             text = text + (" \u2014 lost" if kind != "tls" else " \u2014 not read")
         labels.append(((ys0 + end_y) / 2, (x0 + end_x) / 2, text, color))
         lane_times[sender].setdefault(round(sent, 3), sent)
@@ -772,7 +772,8 @@ def _wrap(text, width):
 # the demo's figure
 
 
-def overview(results, timelines=None, out=None, hue="tls", ecdf_rtt=None, ecdf_loss=None):
+def overview(results, timelines=None, out=None, hue="tls", ecdf_rtt=None, ecdf_loss=None,
+             dpi=100):
     """The demo's figure: per RTT, the mean handshake time against loss for each TLS version,
     with each run's mean as a dot (the runs' spread), the 95 % confidence band from the runs,
     and the 95th percentile of all handshakes dashed; below, the sequence diagrams of
@@ -804,4 +805,6 @@ def overview(results, timelines=None, out=None, hue="tls", ecdf_rtt=None, ecdf_l
     sel = results[(results["rtt_ms"] == ecdf_rtt) & (results["loss"] == ecdf_loss)]
     ecdf(sel, hue=hue, ax=fig.add_subplot(grid[1, len(timelines) * len(rtts):]), facet=None,
          title=f"ECDF, RTT {ecdf_rtt:g} ms, loss {value_text('loss', ecdf_loss)}")
-    return _finish(fig, out)
+    if out:
+        save(fig, out, dpi=dpi)
+    return fig
