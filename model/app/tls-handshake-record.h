@@ -11,9 +11,12 @@
 #include "ns3/ptr.h"
 #include "ns3/simple-ref-count.h"
 
+#include <cstdint>
+#include <functional>
 #include <ostream>
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 namespace ns3
@@ -25,12 +28,51 @@ namespace ns3
  */
 struct TlsMessageTiming
 {
-    uint32_t conn{0};        //!< connection index of the client application
-    bool fromClient{true};   //!< sender
-    std::string name;        //!< e.g. "ServerHello"
-    uint32_t bytes{0};       //!< message length
-    Time sent{Time(-1)};     //!< when the sender handed it to TCP (negative: unknown)
-    Time received{Time(-1)}; //!< when the receiver's TLS engine read it (negative: never)
+    uint32_t conn{0};           //!< connection index of the client application
+    bool fromClient{true};      //!< sender
+    std::string name;           //!< e.g. "ServerHello"
+    uint32_t bytes{0};          //!< message length
+    Time sent{Time(-1)};        //!< when the sender handed it to TCP (negative: unknown)
+    Time received{Time(-1)};    //!< when the receiver's TLS engine read it (negative: never)
+    bool tcp{false};            //!< a TCP segment (TcpSegmentTiming), not a TLS message
+    bool retransmission{false}; //!< TCP: sent before
+};
+
+class TlsHandshakeRecord;
+
+/**
+ * @ingroup tls
+ * @brief What a results column holds; it fixes how a value is written to CSV and read back.
+ */
+enum class TlsColumnKind
+{
+    INTEGER, //!< a count or index; written in decimal
+    BOOLEAN, //!< 1 or 0
+    MS,      //!< a time or time span in ms, 6 decimals (ns); empty when it never happened
+    TEXT,    //!< text, quoted when needed; stays text when read back ("1.3")
+};
+
+/// A column's value: INTEGER and BOOLEAN as int64_t, MS as double (NaN: none), TEXT as string.
+using TlsColumnValue = std::variant<int64_t, double, std::string>;
+
+/**
+ * @ingroup tls
+ * @brief One column of the results (Args = the record) or timeline (Args = record, message).
+ *
+ * The column tables (TlsHandshakeRecord::GetColumns(), GetTimelineColumns()) are the single
+ * definition of the output schema: the CSV writers, the Python bindings and the Python
+ * package's text/number typing all read them. To add a column, add one entry.
+ */
+template <typename... Args>
+struct TlsColumn
+{
+    std::string name;                                  //!< CSV header and Python attribute
+    TlsColumnKind kind;                                //!< how the value is written and read
+    std::string help;                                  //!< one line for the docs
+    std::function<TlsColumnValue(const Args&...)> get; //!< the value
+
+    /// @return the CSV cell of this column for the given row
+    std::string Cell(const Args&... args) const;
 };
 
 /**
@@ -38,15 +80,16 @@ struct TlsMessageTiming
  * @brief One TCP segment of the timeline: the three-way handshake (RFC 9293 section 3.5) and
  * every retransmission of data, from the sockets' "Tx"/"Rx" trace sources.
  */
-struct TcpSegmentTiming
+struct TcpSegmentTiming : public TlsMessageTiming
 {
-    bool fromClient{true};      //!< sender
-    std::string name;           //!< "SYN", "SYN-ACK", "ACK" or "segment"
-    uint32_t seq{0};            //!< sequence number
-    uint32_t bytes{0};          //!< payload bytes
-    bool retransmission{false}; //!< sent before (TCP retransmission)
-    Time sent{Time(-1)};        //!< when the sender transmitted it
-    Time received{Time(-1)};    //!< when the receiver's TCP got it (negative: lost or unseen)
+    /// A TCP segment (name "SYN", "SYN-ACK", "ACK" or "segment"; bytes: payload; received:
+    /// when the receiver's TCP got it, negative if lost or unseen).
+    TcpSegmentTiming()
+    {
+        tcp = true;
+    }
+
+    uint32_t seq{0}; //!< sequence number
 };
 
 /**
@@ -55,7 +98,7 @@ struct TcpSegmentTiming
  *
  * Filled by the client application, and by the server application that accepted the
  * connection (found through a registry keyed by the client's address and port), so that
- * server-side times and bytes land in the same row.
+ * server-side times and bytes land in the same row. Its CSV columns are GetColumns().
  */
 class TlsHandshakeRecord : public SimpleRefCount<TlsHandshakeRecord>
 {
@@ -95,7 +138,7 @@ class TlsHandshakeRecord : public SimpleRefCount<TlsHandshakeRecord>
 
     /**
      * @brief Records a message sent or read by one side, pairing reads with earlier sends.
-     * @param fromClient true if the event happened at the client
+     * @param atClient true if the event happened at the client
      * @param message the message as the engine saw it
      * @param time the simulated time of the event
      * @return the entry created (send) or completed (read), or nullptr if a read matched none
@@ -144,14 +187,35 @@ class TlsHandshakeRecord : public SimpleRefCount<TlsHandshakeRecord>
     /// @return Connect() -> first response byte, in ms (NaN if none)
     double GetTtfbMs() const;
 
-    /// @return the metric column names, in CSV order (scenario parameters are added by callers)
+    /// A results column: a function of the record.
+    using Column = TlsColumn<TlsHandshakeRecord>;
+    /// A timeline column: a function of the record and one of its messages.
+    using TimelineColumn = TlsColumn<TlsHandshakeRecord, TlsMessageTiming>;
+
+    /// @return the metric columns, in CSV order (scenario parameters are added by callers)
+    static const std::vector<Column>& GetColumns();
+    /// @return the timeline columns, in CSV order
+    static const std::vector<TimelineColumn>& GetTimelineColumns();
+    /// @return the metric column names, in CSV order
     static std::vector<std::string> GetColumnNames();
-    /// @return this record's metric values as CSV cells, matching GetColumnNames()
+    /// @return this record's metric values as CSV cells, matching GetColumns()
     std::vector<std::string> GetCells() const;
     /// @return the timeline column names
     static std::vector<std::string> GetTimelineColumnNames();
     /// @return the timeline rows (cells), sorted by send time
     std::vector<std::vector<std::string>> GetTimelineRows() const;
+    /// @return the messages sorted by send time (stable: equal times keep their order)
+    std::vector<const TlsMessageTiming*> GetMessagesBySendTime() const;
+
+    /**
+     * @brief Writes a value as a CSV cell.
+     * @param kind the column's kind
+     * @param value the value (its alternative must match the kind)
+     * @return the cell: decimal, 1/0, FormatMs() or Escape()d text
+     */
+    static std::string FormatCell(TlsColumnKind kind, const TlsColumnValue& value);
+    /// @return "integer", "boolean", "ms" or "text"
+    static std::string GetKindName(TlsColumnKind kind);
 
     /**
      * @brief Makes a record findable by the server that accepts the connection.
@@ -174,6 +238,13 @@ class TlsHandshakeRecord : public SimpleRefCount<TlsHandshakeRecord>
     uint32_t m_readByServer{0};   //!< index in messages after the last one the server read
     bool m_synAckReceived{false}; //!< the client received a SYN-ACK (its next ACK is the 3rd)
 };
+
+template <typename... Args>
+std::string
+TlsColumn<Args...>::Cell(const Args&... args) const
+{
+    return TlsHandshakeRecord::FormatCell(kind, get(args...));
+}
 
 } // namespace ns3
 

@@ -1,13 +1,13 @@
 """Where a sweep's simulations run: a concurrent.futures.Executor each.
 
 - local (default): a thread pool of ``jobs`` threads, each running one simulation at a time in
-  a child process (ns3tls._runner);
+  a process of its own (ns3tls._runner);
 - a dask.distributed cluster, by scheduler address or Client: ``Client.get_executor()``;
 - any concurrent.futures.Executor given by the caller (e.g. a ProcessPoolExecutor).
 
 Every executor runs :func:`task` on a payload ``{"params", "timeline", "timeout"}`` and gets
-the worker's reply dict back (see _runner.execute). How a simulation is started (a fresh
-process today) is _runner's business alone.
+the worker's reply dict back (see _runner.execute). How a simulation is started (a child of
+the fork server, or a fresh interpreter) is _runner's business alone.
 """
 
 import concurrent.futures as cf
