@@ -253,8 +253,8 @@ main(int argc, char* argv[])
             continue;
         }
         TlsConfig config;
-        config.version = c.tls;
-        config.keyExchange = c.kx;
+        TlsConfig::ParseRange(c.tls, config.minVersion, config.maxVersion);
+        TlsConfig::ParseKeyExchange(c.kx, config.keyExchange);
         config.credentials = c.key;
         Simulate(c.tls, c.key, 1, 5); // warm-up: key generation, OpenSSL algorithm caches
         double a = RawRate(config, rawSeconds);

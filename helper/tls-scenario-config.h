@@ -54,7 +54,7 @@ class TlsScenarioConfig
     std::vector<std::pair<std::string, std::string>> GetParameterColumns() const;
 
     // Parsed values.
-    std::string tls{"1.3"};             //!< TLS version
+    std::string tls{"1.3"};             //!< client's TLS version(s): 1.2, 1.3 or 1.2-1.3
     std::string kx{"ecdhe"};            //!< TLS 1.2 key exchange
     std::string groups;                 //!< client (and server) groups
     std::string serverGroups;           //!< server groups if different
@@ -101,6 +101,9 @@ class TlsScenarioConfig
     std::string timeline;                    //!< output timeline CSV
     std::string pcap;                        //!< pcap prefix
     std::string keylog;                      //!< NSS key log file
+
+    std::string serverTls{"1.2-1.3"};        //!< server's TLS version(s)
+    std::string serverName{"server.ns3tls"}; //!< SNI and the name the client verifies
 
     /**
      * @brief Parses "50ms", "0.2s", "800us".

@@ -115,6 +115,28 @@ TlsHandshakeRecord::GetTtfbMs() const
     return Span(connectTime, firstResponseByte);
 }
 
+double
+TlsHandshakeRecord::GetFailMs() const
+{
+    return ok ? std::numeric_limits<double>::quiet_NaN() : Span(connectTime, endTime);
+}
+
+void
+TlsHandshakeRecord::SetServerFinal()
+{
+    if (serverFinal)
+    {
+        return;
+    }
+    serverFinal = true;
+    if (!onServerFinal.IsNull())
+    {
+        Callback<void> cb = onServerFinal;
+        onServerFinal = Callback<void>();
+        cb();
+    }
+}
+
 std::string
 TlsHandshakeRecord::FormatMs(double ms)
 {
@@ -152,6 +174,7 @@ TlsHandshakeRecord::GetColumnNames()
             "total_ms",
             "server_done_ms",
             "ttfb_ms",
+            "fail_ms",
             "ok",
             "error",
             "resumed",
@@ -183,6 +206,7 @@ TlsHandshakeRecord::GetCells() const
             FormatMs(GetTotalMs()),
             FormatMs(GetServerDoneMs()),
             FormatMs(GetTtfbMs()),
+            FormatMs(GetFailMs()),
             ok ? "1" : "0",
             Escape(error),
             resumed ? "1" : "0",

@@ -44,7 +44,8 @@ namespace detail
 template <typename T>
 struct holder_helper<ns3::Ptr<T>>
 {
-    static const T* get(const ns3::Ptr<T>& p)
+    static const T*
+    get(const ns3::Ptr<T>& p)
     {
         return ns3::PeekPointer(p);
     }
@@ -164,7 +165,8 @@ PYBIND11_MODULE(_core, m)
         .def(py::init<>())
         .def(
             "set",
-            [](TlsScenarioConfig& c, const std::string& name, const std::string& value) {
+            [](TlsScenarioConfig& c, const std::string& name, const std::string& value)
+            {
                 std::string error = c.Set(FlagName(name), value);
                 if (!error.empty())
                 {
@@ -176,14 +178,14 @@ PYBIND11_MODULE(_core, m)
             "Sets a parameter from its flag string (raises ValueError with the C++ message)")
         .def(
             "get",
-            [](const TlsScenarioConfig& c, const std::string& name) {
-                return c.Get(FlagName(name));
-            },
+            [](const TlsScenarioConfig& c, const std::string& name)
+            { return c.Get(FlagName(name)); },
             py::arg("name"),
             "The canonical string value of a parameter")
         .def(
             "validate",
-            [](const TlsScenarioConfig& c) {
+            [](const TlsScenarioConfig& c)
+            {
                 std::string error = c.Validate();
                 if (!error.empty())
                 {
@@ -203,30 +205,29 @@ PYBIND11_MODULE(_core, m)
         .def_readonly("conn", &TlsMessageTiming::conn)
         .def_readonly("from_client", &TlsMessageTiming::fromClient)
         .def_property_readonly("sender",
-                               [](const TlsMessageTiming& t) {
-                                   return std::string(t.fromClient ? "client" : "server");
-                               })
+                               [](const TlsMessageTiming& t)
+                               { return std::string(t.fromClient ? "client" : "server"); })
         .def_readonly("name", &TlsMessageTiming::name)
         .def_readonly("bytes", &TlsMessageTiming::bytes)
         .def_property_readonly("sent_ms", [](const TlsMessageTiming& t) { return Ms(t.sent); })
         .def_property_readonly("received_ms",
                                [](const TlsMessageTiming& t) { return Ms(t.received); })
-        .def("__repr__", [](const TlsMessageTiming& t) {
-            std::ostringstream os;
-            os << "<Message " << (t.fromClient ? "client" : "server") << " " << t.name << " "
-               << t.bytes << "B sent=" << Ms(t.sent) << "ms>";
-            return os.str();
-        });
+        .def("__repr__",
+             [](const TlsMessageTiming& t)
+             {
+                 std::ostringstream os;
+                 os << "<Message " << (t.fromClient ? "client" : "server") << " " << t.name << " "
+                    << t.bytes << "B sent=" << Ms(t.sent) << "ms>";
+                 return os.str();
+             });
 
     py::class_<TlsHandshakeRecord, Ptr<TlsHandshakeRecord>>(
-        m,
-        "Record",
-        "Everything measured about one client connection (a row of the results CSV)")
+        m, "Record", "Everything measured about one client connection (a row of the results CSV)")
         .def_readonly("conn", &TlsHandshakeRecord::conn)
         .def_readonly("client", &TlsHandshakeRecord::client)
-        .def_property_readonly(
-            "client_address",
-            [](const TlsHandshakeRecord& r) { return AddressString(r.clientAddress); })
+        .def_property_readonly("client_address",
+                               [](const TlsHandshakeRecord& r)
+                               { return AddressString(r.clientAddress); })
         .def_property_readonly("connect_ms",
                                [](const TlsHandshakeRecord& r) { return Ms(r.connectTime); })
         .def_property_readonly("tcp_ms", &TlsHandshakeRecord::GetTcpMs)
@@ -234,6 +235,7 @@ PYBIND11_MODULE(_core, m)
         .def_property_readonly("total_ms", &TlsHandshakeRecord::GetTotalMs)
         .def_property_readonly("server_done_ms", &TlsHandshakeRecord::GetServerDoneMs)
         .def_property_readonly("ttfb_ms", &TlsHandshakeRecord::GetTtfbMs)
+        .def_property_readonly("fail_ms", &TlsHandshakeRecord::GetFailMs)
         .def_property_readonly("end_ms", [](const TlsHandshakeRecord& r) { return Ms(r.endTime); })
         .def_readonly("ok", &TlsHandshakeRecord::ok)
         .def_readonly("error", &TlsHandshakeRecord::error)
@@ -250,16 +252,17 @@ PYBIND11_MODULE(_core, m)
         .def_readonly("server_hs_bytes", &TlsHandshakeRecord::serverHandshakeBytes)
         .def_readonly("client_retransmissions", &TlsHandshakeRecord::clientRetransmissions)
         .def_readonly("server_retransmissions", &TlsHandshakeRecord::serverRetransmissions)
-        .def_property_readonly(
-            "client_cpu_ms",
-            [](const TlsHandshakeRecord& r) { return r.clientCpu.GetNanoSeconds() / 1e6; })
-        .def_property_readonly(
-            "server_cpu_ms",
-            [](const TlsHandshakeRecord& r) { return r.serverCpu.GetNanoSeconds() / 1e6; })
+        .def_property_readonly("client_cpu_ms",
+                               [](const TlsHandshakeRecord& r)
+                               { return r.clientCpu.GetNanoSeconds() / 1e6; })
+        .def_property_readonly("server_cpu_ms",
+                               [](const TlsHandshakeRecord& r)
+                               { return r.serverCpu.GetNanoSeconds() / 1e6; })
         .def_readonly("messages", &TlsHandshakeRecord::messages)
         .def(
             "cells",
-            [](const TlsHandshakeRecord& r) {
+            [](const TlsHandshakeRecord& r)
+            {
                 py::dict d;
                 auto names = TlsHandshakeRecord::GetColumnNames();
                 auto cells = r.GetCells();
@@ -271,17 +274,19 @@ PYBIND11_MODULE(_core, m)
             },
             "The record's CSV cells by column name (strings, as written)")
         .def_static("column_names", &TlsHandshakeRecord::GetColumnNames)
-        .def("__repr__", [](const TlsHandshakeRecord& r) {
-            std::ostringstream os;
-            os << "<Record conn=" << r.conn << " client=" << r.client << " ok=" << r.ok
-               << " total_ms=" << r.GetTotalMs();
-            if (!r.error.empty())
-            {
-                os << " error='" << r.error << "'";
-            }
-            os << ">";
-            return os.str();
-        });
+        .def("__repr__",
+             [](const TlsHandshakeRecord& r)
+             {
+                 std::ostringstream os;
+                 os << "<Record conn=" << r.conn << " client=" << r.client << " ok=" << r.ok
+                    << " total_ms=" << r.GetTotalMs();
+                 if (!r.error.empty())
+                 {
+                     os << " error='" << r.error << "'";
+                 }
+                 os << ">";
+                 return os.str();
+             });
 
     py::class_<TlsScenario::Result>(m, "Result", "What one simulation produced")
         .def_readonly("records", &TlsScenario::Result::records)
@@ -300,21 +305,20 @@ PYBIND11_MODULE(_core, m)
           "Config from {name: string value}; raises ValueError naming a bad parameter");
     m.def(
         "canonical",
-        [](const std::map<std::string, std::string>& params) {
-            return Canonical(MakeConfig(params));
-        },
+        [](const std::map<std::string, std::string>& params)
+        { return Canonical(MakeConfig(params)); },
         py::arg("params"),
         "Validates params and returns every parameter's canonical value");
     m.def(
         "parameter_columns",
-        [](const std::map<std::string, std::string>& params) {
-            return MakeConfig(params).GetParameterColumns();
-        },
+        [](const std::map<std::string, std::string>& params)
+        { return MakeConfig(params).GetParameterColumns(); },
         py::arg("params"),
         "The scenario columns every CSV row of these params carries");
     m.def(
         "run_csv",
-        [](const std::map<std::string, std::string>& params) {
+        [](const std::map<std::string, std::string>& params)
+        {
             TlsScenarioConfig config = MakeConfig(params);
             TlsScenario::Result result = RunScenario(config);
             return py::make_tuple(py::str(TlsScenario::Csv(config, result)),
@@ -326,9 +330,8 @@ PYBIND11_MODULE(_core, m)
         "what the example writes with --csv and --timeline.");
     m.def(
         "run",
-        [](const std::map<std::string, std::string>& params) {
-            return RunScenario(MakeConfig(params));
-        },
+        [](const std::map<std::string, std::string>& params)
+        { return RunScenario(MakeConfig(params)); },
         py::arg("params"),
         "Runs one simulation in this process and returns the Result (records)");
 }
