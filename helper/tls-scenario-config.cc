@@ -514,6 +514,44 @@ TlsScenarioConfig::GetHelp(const std::string& name)
 }
 
 std::string
+TlsScenarioConfig::SetNs3Default(const std::string& path, const std::string& value)
+{
+    // Attributes the scenario sets on its objects from its own flags (an attribute default
+    // would be overwritten silently): the flag to use instead.
+    static const std::vector<std::pair<std::string, std::string>> owned{
+        {"ns3::TlsClientApplication::Handshakes", "--handshakes"},
+        {"ns3::TlsClientApplication::Interval", "--interval"},
+        {"ns3::TlsClientApplication::Timeout", "--timeout"},
+        {"ns3::TlsClientApplication::EarlyData", "--early-data"},
+        {"ns3::TlsClientApplication::RequestSize", "--request"},
+        {"ns3::TlsClientApplication::ResponseSize", "--response"},
+        {"ns3::TlsClientApplication::", "the scenario's flags"},
+        {"ns3::TlsServerApplication::", "the scenario's flags"},
+        {"ns3::TlsApplication::MinVersion", "--tls / --server-tls"},
+        {"ns3::TlsApplication::MaxVersion", "--tls / --server-tls"},
+        {"ns3::TlsApplication::Version", "--tls / --server-tls"},
+        {"ns3::TlsApplication::ServerName", "--server-name"},
+        {"ns3::TlsApplication::TcpProfile", "--tcp"},
+        {"ns3::TlsApplication::", "the scenario's flags"},
+        {"ns3::PointToPointNetDevice::DataRate", "--bandwidth / --access-bandwidth"},
+        {"ns3::PointToPointChannel::Delay", "--rtt / --access-delay"},
+        {"ns3::DropTailQueue<Packet>::MaxSize", "--queue"},
+        {"ns3::RateErrorModel::", "--loss"},
+        {"ns3::TlsCpu::", "--server-cores / --client-speed / --server-speed"},
+        {"ns3::TlsOperationCostModel::", "--cpu / --cost-table"},
+    };
+    for (const auto& [prefix, flag] : owned)
+    {
+        if (path.rfind(prefix, 0) == 0)
+        {
+            return "--" + path + " is set by the scenario: use " + flag;
+        }
+    }
+    ns3Defaults.emplace_back(path, value);
+    return "";
+}
+
+std::string
 TlsScenarioConfig::Validate() const
 {
     bool rsaKey = key.rfind("rsa", 0) == 0;

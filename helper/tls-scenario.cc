@@ -209,6 +209,14 @@ TlsScenario::Run(const TlsScenarioConfig& config, Result& result)
     // Every TCP socket of the scenario uses the profile: set it once as the attribute
     // defaults rather than per socket (name lookups per attribute per connection).
     TcpProfile::SetDefaults(config.tcp);
+    for (const auto& [path, value] : config.ns3Defaults)
+    {
+        // The user's explicit values win over the profile.
+        if (!Config::SetDefaultFailSafe(path, StringValue(value)))
+        {
+            return "invalid --" + path + "='" + value + "'";
+        }
+    }
     RngSeedManager::SetSeed(config.seed);
     RngSeedManager::SetRun(config.run);
     TlsRandom::Seed(config.seed, config.run);
