@@ -4,7 +4,7 @@ import io
 import os
 
 #: Columns that hold text even when every value looks like a number ("1.3") or is empty.
-TEXT_COLUMNS = ("tls", "kx", "key", "groups", "resume", "rtt", "bandwidth", "queue", "tcp", "cpu",
+TEXT_COLUMNS = ("tls", "server_tls", "server_name", "kx", "key", "groups", "resume", "rtt", "bandwidth", "queue", "tcp", "cpu",
                 "fault", "error", "version", "cipher", "group", "sender", "message")
 
 
