@@ -280,8 +280,10 @@ Parameters()
         Text("server-groups",
              "server's groups if they differ (e.g. to provoke a HelloRetryRequest)",
              &C::serverGroups),
-        Text(
-            "ciphers", "TLS 1.2 cipher list or TLS 1.3 ciphersuites (OpenSSL syntax)", &C::ciphers),
+        Text("ciphers",
+             "OpenSSL cipher names: TLS_* go to the TLS 1.3 ciphersuites, the others to the "
+             "TLS 1.2 cipher list",
+             &C::ciphers),
         Text("sigalgs", "signature algorithms, OpenSSL syntax", &C::sigalgs),
         {"key",
          "server key type (" + TlsCredentials::KnownKeyTypes() + ")",
