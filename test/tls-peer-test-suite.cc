@@ -22,6 +22,7 @@
 #include "ns3/traffic-control-helper.h"
 
 #include <cstdio>
+#include <functional>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
@@ -234,15 +235,18 @@ class TlsServerNameTestCase : public TestCase
         std::string chainFile = CreateTempDirFilename("chain.pem");
         std::string keyFile = CreateTempDirFilename("key.pem");
         std::string caFile = CreateTempDirFilename("ca.pem");
-        FILE* f = std::fopen(chainFile.c_str(), "w");
-        PEM_write_X509(f, leaf);
-        std::fclose(f);
-        f = std::fopen(keyFile.c_str(), "w");
-        PEM_write_PrivateKey(f, leafKey, nullptr, nullptr, 0, nullptr, nullptr);
-        std::fclose(f);
-        f = std::fopen(caFile.c_str(), "w");
-        PEM_write_X509(f, ca);
-        std::fclose(f);
+        auto write = [](const std::string& path, const std::function<void(FILE*)>& pem)
+        {
+            FILE* f = std::fopen(path.c_str(), "w");
+            NS_ABORT_MSG_UNLESS(f, "cannot write " << path);
+            pem(f);
+            std::fclose(f);
+        };
+        write(chainFile, [&](FILE* f) { PEM_write_X509(f, leaf); });
+        write(keyFile,
+              [&](FILE* f)
+              { PEM_write_PrivateKey(f, leafKey, nullptr, nullptr, 0, nullptr, nullptr); });
+        write(caFile, [&](FILE* f) { PEM_write_X509(f, ca); });
         X509_free(leaf);
         X509_free(ca);
         EVP_PKEY_free(leafKey);
