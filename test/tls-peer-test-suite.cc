@@ -359,9 +359,10 @@ class TlsUserConfigTestCase : public TestCase
         TlsScenarioConfig c = FastScenario();
         NS_TEST_ASSERT_MSG_EQ(c.SetNs3Default("ns3::TcpSocket::InitialCwnd", "1"), "", "taken");
         auto r = RunScenario(c).records.at(0);
-        // One segment, then the rest of the server's flight after the client's ACK, which
-        // the client delays by the profile's 40 ms (it is not a quick ACK: the first data
-        // segment already went with one): 3 RTT + 40 ms instead of 2 RTT.
+        // The server's flight (~1.6 kB with rsa2048) needs two 1448-byte segments: with a
+        // window of one, the second waits for the client's ACK of the first, which waits for the
+        // delayed-ACK timer (linux profile: DelAckCount 2, DelAckTimeout 40 ms). 3 RTT + 40 ms
+        // instead of 2 RTT.
         NS_TEST_ASSERT_MSG_EQ(r->ok, true, r->error);
         NS_TEST_ASSERT_MSG_EQ_TOL(r->GetTotalMs(), 3 * RTT_MS + 40, TOL_MS, "initcwnd 1");
         TcpProfile::SetDefaults("linux"); // later tests in this process: the profile again
