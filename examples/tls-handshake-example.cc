@@ -76,7 +76,7 @@ PrintSummary(const TlsScenarioConfig& config, const TlsScenario::Result& result)
         config.tls.c_str(),
         config.serverTls.c_str(),
         config.Get("kx").c_str(),
-        config.Get("key").c_str(),
+        config.certFile.empty() ? config.Get("key").c_str() : "pem",
         config.Get("rtt").c_str(),
         config.Get("bandwidth").c_str(),
         config.Get("loss").c_str(),
