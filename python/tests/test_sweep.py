@@ -76,7 +76,7 @@ def test_every_point_is_validated_before_anything_runs(tmp_path, monkeypatch):
         raise AssertionError("nothing may run")
 
     monkeypatch.setattr(_runner, "execute", no_simulation)
-    with pytest.raises(ValueError, match=r"invalid --tls='1.4' \(expected 1.2\|1.3\)"):
+    with pytest.raises(ValueError, match=r"invalid --tls='1.4' \(expected 1.2, 1.3 or 1.2-1.3\)"):
         ns3tls.sweep({"tls": ["1.2", "1.4"]}, cache_dir=tmp_path, progress=False)
     with pytest.raises(ValueError, match=r"--loss='2'"):
         ns3tls.sweep(dict(FAST, loss=[0, 2]), cache_dir=tmp_path, progress=False)
