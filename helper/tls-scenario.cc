@@ -83,6 +83,8 @@ MakeTlsConfigs(const TlsScenarioConfig& c, TlsConfig& client, TlsConfig& server)
     client.caFile = c.caFile;
     client.clientAuth = c.clientAuth;
     client.resume = c.resume;
+    client.verifyDate = c.verifyDate;
+    client.sessionTimeout = c.sessionTimeout.GetNanoSeconds() / 1000000000;
     std::string creds = c.certFile.empty()
                             ? c.key + (c.chain ? ",chain=" + std::to_string(c.chain) : "")
                             : "cert=" + c.certFile + ",key=" + c.keyFile;
@@ -142,6 +144,8 @@ SetTlsAttributes(ApplicationContainer apps, const TlsConfig& t)
         a->SetAttribute("CaFile", StringValue(t.caFile));
         a->SetAttribute("ClientAuth", BooleanValue(t.clientAuth));
         a->SetAttribute("Resumption", StringValue(t.resume));
+        a->SetAttribute("VerifyDate", StringValue(TlsClock::FormatDate(t.verifyDate)));
+        a->SetAttribute("SessionTimeout", TimeValue(Seconds(t.sessionTimeout)));
     }
 }
 

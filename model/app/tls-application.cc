@@ -89,6 +89,20 @@ TlsApplication::GetTypeId()
                             StringValue("linux"),
                             MakeStringAccessor(&TlsApplication::m_tcpProfile),
                             MakeStringChecker())
+              .AddAttribute("VerifyDate",
+                            "OpenSSL's date at simulated time 0 (UTC, YYYY-MM-DD or "
+                            "YYYY-MM-DDTHH:MM:SSZ): certificates are verified, and sessions "
+                            "dated, at this date plus the simulated time",
+                            StringValue(TlsClock::FormatDate(TlsClock::DEFAULT_EPOCH)),
+                            MakeStringAccessor(&TlsApplication::m_verifyDate),
+                            MakeStringChecker())
+              .AddAttribute("SessionTimeout",
+                            "Session lifetime (SSL_CTX_set_timeout, whole seconds): a server "
+                            "resumes no older session and a TLS 1.3 ticket's lifetime hint is "
+                            "this (at most 7 days)",
+                            TimeValue(Seconds(TlsClock::DEFAULT_SESSION_TIMEOUT)),
+                            MakeTimeAccessor(&TlsApplication::m_sessionTimeout),
+                            MakeTimeChecker(Seconds(1)))
               .AddAttribute("MaxEarlyData",
                             "Server: 0-RTT bytes accepted in TLS 1.3 (0 disables early data)",
                             UintegerValue(16384),
@@ -111,6 +125,9 @@ TlsApplication::GetTlsConfig(TlsContext::Role role) const
     c.clientAuth = m_clientAuth;
     c.resume = m_resumption;
     c.serverName = m_serverName;
+    std::string error = TlsClock::ParseDate(m_verifyDate, c.verifyDate);
+    NS_ABORT_MSG_IF(!error.empty(), "VerifyDate: " << error);
+    c.sessionTimeout = m_sessionTimeout.GetNanoSeconds() / 1000000000; // checked >= 1 s
     if (role == TlsContext::SERVER)
     {
         c.maxEarlyData = m_maxEarlyData;

@@ -30,12 +30,11 @@ namespace
 
 const char* const KEY_TYPES[] = {"rsa2048", "rsa3072", "rsa4096", "p256", "p384", "ed25519"};
 
-/// Certificates are valid 2025..2035 and verified "on" 2026-01-01, whatever the wall clock says.
+/// Certificates are valid 2025..2035 (verified by default "on" 2026-01-01, TlsClock).
 const char* const NOT_BEFORE = "20250101000000Z";
 const char* const NOT_AFTER = "20350101000000Z";
 const char* const EXPIRED_NOT_BEFORE = "20200101000000Z";
 const char* const EXPIRED_NOT_AFTER = "20210101000000Z";
-const long VERIFICATION_TIME = 1767225600; // 2026-01-01T00:00:00Z
 
 std::string
 OpenSslError()
@@ -350,12 +349,6 @@ TlsCredentials::GetTrustStore()
 {
     static X509_STORE* store = X509_STORE_new();
     return store;
-}
-
-long
-TlsCredentials::GetVerificationTime()
-{
-    return VERIFICATION_TIME;
 }
 
 std::shared_ptr<const TlsCredentials>

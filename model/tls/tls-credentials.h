@@ -74,9 +74,6 @@ class TlsCredentials
     /// @return the process-wide store of trusted generated roots (not owned by the caller)
     static X509_STORE* GetTrustStore();
 
-    /// @return the fixed time (seconds since the epoch) at which certificates are verified
-    static long GetVerificationTime();
-
     ~TlsCredentials();
     TlsCredentials(const TlsCredentials&) = delete;
     TlsCredentials& operator=(const TlsCredentials&) = delete;

@@ -58,6 +58,25 @@ class CpuTimer
     uint64_t m_start;
 };
 
+/// Brackets one engine step with the clock's BeginStep() and EndStep().
+class ClockStep
+{
+  public:
+    explicit ClockStep(TlsClock& clock)
+        : m_clock(clock)
+    {
+        m_clock.BeginStep();
+    }
+
+    ~ClockStep()
+    {
+        m_clock.EndStep();
+    }
+
+  private:
+    TlsClock& m_clock;
+};
+
 } // namespace
 
 std::string
@@ -111,6 +130,7 @@ TlsEngine::TlsEngine(std::shared_ptr<TlsContext> context)
     BIO_set_mem_eof_return(m_in, -1); // empty means "want more", not EOF
     SSL_set_bio(m_ssl, m_in, m_out);
     SSL_set_app_data(m_ssl, this);
+    m_clock = std::make_unique<TlsClock>(m_ssl, m_context->GetConfig().verifyDate);
     if (m_role == TlsContext::CLIENT)
     {
         const std::string& name = m_context->GetConfig().serverName;
@@ -133,6 +153,7 @@ TlsEngine::~TlsEngine()
         // cache (ssl_clear_bad_session); like s_time, mark an orderly end so it stays resumable.
         SSL_set_shutdown(m_ssl, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
     }
+    m_clock.reset();
     SSL_free(m_ssl); // frees both BIOs
     SSL_SESSION_free(m_session);
 }
@@ -165,6 +186,7 @@ void
 TlsEngine::Advance()
 {
     CpuTimer timer(m_cpuNs, m_cpuTiming);
+    ClockStep clockStep(*m_clock);
     if (m_state == HANDSHAKING)
     {
         if (m_role == TlsContext::CLIENT && !m_earlyDataTried)
@@ -461,6 +483,7 @@ TlsEngine::NewSessionCallback(SSL* ssl, SSL_SESSION* session)
     {
         return 0;
     }
+    engine->m_clock->OnNewSession(session);
     SSL_SESSION_free(engine->m_session);
     engine->m_session = session; // returning 1 keeps OpenSSL's reference for us
     engine->m_sessionsReceived++;

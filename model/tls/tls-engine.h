@@ -4,6 +4,7 @@
 #ifndef TLS_ENGINE_H
 #define TLS_ENGINE_H
 
+#include "ns3/tls-clock.h"
 #include "ns3/tls-context.h"
 
 #include <cstdint>
@@ -197,6 +198,7 @@ class TlsEngine
 
     std::shared_ptr<TlsContext> m_context; //!< keeps SSL_CTX alive
     SSL* m_ssl{nullptr};                   //!< the connection
+    std::unique_ptr<TlsClock> m_clock;     //!< OpenSSL's time on the simulated clock
     BIO* m_in{nullptr};                    //!< bytes from the peer
     BIO* m_out{nullptr};                   //!< bytes to the peer
     TlsContext::Role m_role;               //!< client or server
