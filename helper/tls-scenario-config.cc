@@ -526,7 +526,7 @@ TlsScenarioConfig::Validate() const
     bool rsaKey = key.rfind("rsa", 0) == 0;
     if (tls == "1.2" && (kx == "rsa" || kx == "dhe") && !rsaKey && certFile.empty())
     {
-        return "--kx=" + kx + " needs an RSA key (--key=rsa2048|rsa3072|rsa4096), not --key=" + key;
+        return "--kx=" + kx + " needs an RSA key (--key=rsa...), not --key=" + key;
     }
     if (earlyData > 0 && (tls != "1.3" || resume == "none"))
     {

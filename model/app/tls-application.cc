@@ -52,7 +52,7 @@ TlsApplication::GetTypeId()
                             MakeStringChecker())
               .AddAttribute(
                   "Credentials",
-                  "Own certificate: key type (rsa2048|rsa3072|rsa4096|p256|p384|ed25519), "
+                  "Own certificate: key type (" + TlsCredentials::KnownKeyTypes() + "), "
                   "chain=N, expired, untrusted, or cert=FILE,key=FILE (comma-separated)",
                   StringValue("rsa2048"),
                   MakeStringAccessor(&TlsApplication::m_credentials),
