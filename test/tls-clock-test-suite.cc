@@ -249,7 +249,7 @@ class TlsTicketAgeTestCase : public TestCase
         TlsRandom::Seed(1, 1);
         TlsContext::ClearCache();
         TlsConfig config;
-        config.resume = "ticket";
+        config.resume = TlsConfig::RESUME_TICKET;
         // Not RSA: an RSA key draws a blinding value on its first private-key operation in a
         // process, so its randomness depends on what ran before in this process.
         config.credentials = "p256";

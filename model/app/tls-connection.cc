@@ -3,7 +3,6 @@
  */
 #include "ns3/tls-connection.h"
 
-#include "ns3/tls-crypto-thread.h"
 
 #include "ns3/log.h"
 #include "ns3/packet.h"
@@ -32,13 +31,14 @@ TlsConnection::TlsConnection(Ptr<Socket> socket,
     m_socket->SetCloseCallbacks(MakeCallback(&TlsConnection::OnNormalClose, this),
                                 MakeCallback(&TlsConnection::OnErrorClose, this));
     m_socket->TraceConnectWithoutContext("Tx", MakeCallback(&TlsConnection::OnTcpTx, this));
+    m_socket->TraceConnectWithoutContext("Rx", MakeCallback(&TlsConnection::OnTcpRx, this));
 }
 
 TlsConnection::~TlsConnection()
 {
     NS_LOG_FUNCTION(this);
     Detach();
-    TlsCryptoThread::Run(m_cryptoThread, [&] { m_engine.reset(); });
+    m_engine.reset();
 }
 
 void
@@ -52,6 +52,7 @@ TlsConnection::Detach()
         m_socket->SetCloseCallbacks(MakeNullCallback<void, Ptr<Socket>>(),
                                     MakeNullCallback<void, Ptr<Socket>>());
         m_socket->TraceDisconnectWithoutContext("Tx", MakeCallback(&TlsConnection::OnTcpTx, this));
+        m_socket->TraceDisconnectWithoutContext("Rx", MakeCallback(&TlsConnection::OnTcpRx, this));
     }
     m_listener = Listener();
     m_record = nullptr;
@@ -73,17 +74,10 @@ void
 TlsConnection::Start(SSL_SESSION* session, std::vector<uint8_t> earlyData)
 {
     NS_LOG_FUNCTION(this);
-    // Every OpenSSL call of the engine runs through TlsCryptoThread (see there why).
-    m_cryptoThread = TlsCryptoThread::IsEnabled();
-    bool cpuTiming = m_costModel && m_costModel->NeedsCpuTime();
-    TlsCryptoThread::Run(m_cryptoThread,
-                         [&]
-                         {
-                             m_engine = std::make_unique<TlsEngine>(m_context);
-                             m_engine->SetCpuTiming(cpuTiming);
-                             m_engine->SetSession(session);
-                             m_engine->SetEarlyData(std::move(earlyData));
-                         });
+    m_engine = std::make_unique<TlsEngine>(m_context);
+    m_engine->SetCpuTiming(m_costModel && m_costModel->NeedsCpuTime());
+    m_engine->SetSession(session);
+    m_engine->SetEarlyData(std::move(earlyData));
     if (m_context->GetRole() == TlsContext::CLIENT)
     {
         Pump(); // ClientHello
@@ -138,32 +132,24 @@ TlsConnection::Pump()
     }
     auto result = std::make_shared<StepResult>();
     result->start = now;
-    TlsEngine::State before;
-    TlsEngine::State after;
-    uint64_t out = 0;
-    uint64_t cpuNanoseconds = 0;
-    TlsCryptoThread::Run(m_cryptoThread,
-                         [&]
-                         {
-                             before = m_engine->GetState();
-                             m_engine->Receive(m_rxPending.data(), m_rxPending.size());
-                             if (!m_pendingWrites.empty())
-                             {
-                                 m_engine->Write(m_pendingWrites.data(), m_pendingWrites.size());
-                             }
-                             bool wasPeerClosed = m_engine->IsPeerClosed();
-                             m_engine->Advance();
-                             if (m_shutdownRequested)
-                             {
-                                 m_engine->Shutdown();
-                             }
-                             result->messages = m_engine->TakeMessages();
-                             out = m_engine->TakeOutput(result->output);
-                             m_engine->TakeApplicationData(result->data);
-                             after = m_engine->GetState();
-                             result->peerClosed = m_engine->IsPeerClosed() && !wasPeerClosed;
-                             cpuNanoseconds = m_engine->TakeCpuNanoseconds();
-                         });
+    TlsEngine::State before = m_engine->GetState();
+    m_engine->Receive(m_rxPending.data(), m_rxPending.size());
+    if (!m_pendingWrites.empty())
+    {
+        m_engine->Write(m_pendingWrites.data(), m_pendingWrites.size());
+    }
+    bool wasPeerClosed = m_engine->IsPeerClosed();
+    m_engine->Advance();
+    if (m_shutdownRequested)
+    {
+        m_engine->Shutdown();
+    }
+    result->messages = m_engine->TakeMessages();
+    uint64_t out = m_engine->TakeOutput(result->output);
+    m_engine->TakeApplicationData(result->data);
+    TlsEngine::State after = m_engine->GetState();
+    result->peerClosed = m_engine->IsPeerClosed() && !wasPeerClosed;
+    uint64_t cpuNanoseconds = m_engine->TakeCpuNanoseconds();
     m_rxPending.clear();
     m_pendingWrites.clear();
     m_shutdownRequested = false;
@@ -365,10 +351,20 @@ TlsConnection::OnTcpTx(Ptr<const Packet> packet,
     }
     if (length == 0)
     {
+        if (m_record)
+        {
+            m_record->AddTcpSent(m_context->GetRole() == TlsContext::CLIENT,
+                                 flags,
+                                 header.GetSequenceNumber().GetValue(),
+                                 0,
+                                 false,
+                                 Simulator::Now());
+        }
         return; // pure ACK
     }
     SequenceNumber32 end = header.GetSequenceNumber() + length;
-    if (m_sentAny && end <= m_highestTx)
+    bool retransmission = m_sentAny && end <= m_highestTx;
+    if (retransmission)
     {
         ++m_retransmissions;
         NS_LOG_LOGIC("retransmission up to " << end);
@@ -377,6 +373,30 @@ TlsConnection::OnTcpTx(Ptr<const Packet> packet,
     {
         m_highestTx = end;
         m_sentAny = true;
+    }
+    if (m_record)
+    {
+        m_record->AddTcpSent(m_context->GetRole() == TlsContext::CLIENT,
+                             flags,
+                             header.GetSequenceNumber().GetValue(),
+                             packet->GetSize(),
+                             retransmission,
+                             Simulator::Now());
+    }
+}
+
+void
+TlsConnection::OnTcpRx(Ptr<const Packet> packet,
+                       const TcpHeader& header,
+                       Ptr<const TcpSocketBase> /* socket */)
+{
+    if (m_record)
+    {
+        m_record->AddTcpReceived(m_context->GetRole() == TlsContext::CLIENT,
+                                 header.GetFlags(),
+                                 header.GetSequenceNumber().GetValue(),
+                                 packet->GetSize(),
+                                 Simulator::Now());
     }
 }
 

@@ -63,7 +63,8 @@ class TlsConnection : public SimpleRefCount<TlsConnection>
     void SetListener(const Listener& listener);
 
     /**
-     * @brief Counts the bytes this end hands to and reads from TCP into a record.
+     * @brief Counts the bytes this end hands to and reads from TCP into a record, and records
+     * its TCP handshake segments and retransmissions there (TcpSocketBase "Tx"/"Rx" traces).
      * @param record the connection's record
      */
     void SetRecord(Ptr<TlsHandshakeRecord> record);
@@ -128,6 +129,9 @@ class TlsConnection : public SimpleRefCount<TlsConnection>
     void OnTcpTx(Ptr<const Packet> packet,
                  const TcpHeader& header,
                  Ptr<const TcpSocketBase> socket);
+    void OnTcpRx(Ptr<const Packet> packet,
+                 const TcpHeader& header,
+                 Ptr<const TcpSocketBase> socket);
 
     Ptr<Socket> m_socket;                  //!< TCP socket
     std::shared_ptr<TlsContext> m_context; //!< TLS context
@@ -145,7 +149,6 @@ class TlsConnection : public SimpleRefCount<TlsConnection>
     bool m_socketClosed{false};            //!< Close() called on the socket
     bool m_failedReported{false};          //!< failure already reported
     std::vector<uint8_t> m_rxPending;      //!< received, not yet given to the engine
-    bool m_cryptoThread{false};            //!< the engine's OpenSSL calls use TlsCryptoThread
     Time m_cpuTime{0};                     //!< simulated CPU time charged
     uint32_t m_retransmissions{0};         //!< TCP retransmissions
     SequenceNumber32 m_highestTx{0};       //!< highest sequence end sent

@@ -9,6 +9,8 @@
 #include "ns3/log.h"
 #include "ns3/string.h"
 
+#include <openssl/ssl.h>
+
 #include <cctype>
 #include <cmath>
 #include <cstdio>
@@ -101,7 +103,7 @@ TlsOperationCostModel::GetOperations(const TlsCostStep& step)
         // buffered part of a flight split across TCP segments does not pay it again.
         ops.push_back(client ? "step:client" : "step:server");
     }
-    bool tls13 = e->GetContextVersion() == "1.3";
+    bool tls13 = e->IsTls13();
     std::string cipher = e->GetCipher();
     std::string kx = cipher.rfind("ECDHE", 0) == 0 ? "ecdhe"
                      : cipher.rfind("DHE", 0) == 0 ? "dhe"
@@ -116,8 +118,10 @@ TlsOperationCostModel::GetOperations(const TlsCostStep& step)
         {
             continue;
         }
-        const std::string& n = m.name;
-        if (client && m.sent && n == "ClientHello")
+        // Keyed on the handshake type (OpenSSL's SSL3_MT_*), not the display name; a
+        // HelloRetryRequest shares ServerHello's type and costs nothing here.
+        const int n = m.helloRetryRequest ? -1 : m.handshakeType;
+        if (client && m.sent && n == SSL3_MT_CLIENT_HELLO)
         {
             // TLS 1.3 key share: the first group, or the one a HelloRetryRequest asked for.
             if (tls13)
@@ -127,11 +131,11 @@ TlsOperationCostModel::GetOperations(const TlsCostStep& step)
                     + NormaliseGroup(e->HadHelloRetryRequest() ? negotiated : e->GetFirstGroup()));
             }
         }
-        else if (client && !m.sent && n == "ServerHello" && tls13)
+        else if (client && !m.sent && n == SSL3_MT_SERVER_HELLO && tls13)
         {
             ops.push_back("derive:" + group);
         }
-        else if (!m.sent && n == "Certificate")
+        else if (!m.sent && n == SSL3_MT_CERTIFICATE)
         {
             // Each certificate's signature, verified with its issuer's key.
             for (const auto& issuer : e->GetPeerChainIssuerKeyTypes())
@@ -139,24 +143,24 @@ TlsOperationCostModel::GetOperations(const TlsCostStep& step)
                 ops.push_back("verify:" + issuer);
             }
         }
-        else if (!m.sent && (n == "CertificateVerify" || n == "ServerKeyExchange"))
+        else if (!m.sent && (n == SSL3_MT_CERTIFICATE_VERIFY || n == SSL3_MT_SERVER_KEY_EXCHANGE))
         {
             ops.push_back("verify:" + peerKey);
         }
-        else if (m.sent && (n == "CertificateVerify" || n == "ServerKeyExchange"))
+        else if (m.sent && (n == SSL3_MT_CERTIFICATE_VERIFY || n == SSL3_MT_SERVER_KEY_EXCHANGE))
         {
-            if (n == "ServerKeyExchange")
+            if (n == SSL3_MT_SERVER_KEY_EXCHANGE)
             {
                 ops.push_back("keygen:" + group);
             }
             ops.push_back("sign:" + ownKey);
         }
-        else if (!client && m.sent && n == "ServerHello" && tls13)
+        else if (!client && m.sent && n == SSL3_MT_SERVER_HELLO && tls13)
         {
             ops.push_back("keygen:" + group);
             ops.push_back("derive:" + group);
         }
-        else if (client && m.sent && n == "ClientKeyExchange")
+        else if (client && m.sent && n == SSL3_MT_CLIENT_KEY_EXCHANGE)
         {
             if (kx == "rsa")
             {
@@ -168,7 +172,7 @@ TlsOperationCostModel::GetOperations(const TlsCostStep& step)
                 ops.push_back("derive:" + group);
             }
         }
-        else if (!client && !m.sent && n == "ClientKeyExchange")
+        else if (!client && !m.sent && n == SSL3_MT_CLIENT_KEY_EXCHANGE)
         {
             ops.push_back(kx == "rsa" ? "rsa-decrypt:" + ownKey : "derive:" + group);
         }
@@ -257,7 +261,7 @@ TlsOperationCostModel::MeasureMissing(const TlsConfig& client, const TlsConfig& 
             to.Advance();
             account(to);
         }
-        if (c.GetSession() == nullptr || client.resume == "none")
+        if (c.GetSession() == nullptr || client.resume == TlsConfig::RESUME_NONE)
         {
             break;
         }
