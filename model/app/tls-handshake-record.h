@@ -7,13 +7,17 @@
 #include "ns3/tls-engine.h"
 
 #include "ns3/address.h"
+#include "ns3/callback.h"
 #include "ns3/nstime.h"
 #include "ns3/ptr.h"
 #include "ns3/simple-ref-count.h"
 
+#include <cstdint>
+#include <functional>
 #include <ostream>
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 namespace ns3
@@ -25,12 +29,68 @@ namespace ns3
  */
 struct TlsMessageTiming
 {
-    uint32_t conn{0};        //!< connection index of the client application
-    bool fromClient{true};   //!< sender
-    std::string name;        //!< e.g. "ServerHello"
-    uint32_t bytes{0};       //!< message length
-    Time sent{Time(-1)};     //!< when the sender handed it to TCP (negative: unknown)
-    Time received{Time(-1)}; //!< when the receiver's TLS engine read it (negative: never)
+    uint32_t conn{0};           //!< connection index of the client application
+    bool fromClient{true};      //!< sender
+    std::string name;           //!< e.g. "ServerHello"
+    uint32_t bytes{0};          //!< message length
+    Time sent{Time(-1)};        //!< when the sender handed it to TCP (negative: unknown)
+    Time received{Time(-1)};    //!< when the receiver's TLS engine read it (negative: never)
+    bool tcp{false};            //!< a TCP segment (TcpSegmentTiming), not a TLS message
+    bool retransmission{false}; //!< TCP: sent before
+};
+
+class TlsHandshakeRecord;
+
+/**
+ * @ingroup tls
+ * @brief What a results column holds; it fixes how a value is written to CSV and read back.
+ */
+enum class TlsColumnKind
+{
+    INTEGER, //!< a count or index; written in decimal
+    BOOLEAN, //!< 1 or 0
+    MS,      //!< a time or time span in ms, 6 decimals (ns); empty when it never happened
+    TEXT,    //!< text, quoted when needed; stays text when read back ("1.3")
+};
+
+/// A column's value: INTEGER and BOOLEAN as int64_t, MS as double (NaN: none), TEXT as string.
+using TlsColumnValue = std::variant<int64_t, double, std::string>;
+
+/**
+ * @ingroup tls
+ * @brief One column of the results (Args = the record) or timeline (Args = record, message).
+ *
+ * The column tables (TlsHandshakeRecord::GetColumns(), GetTimelineColumns()) are the single
+ * definition of the output schema: the CSV writers, the Python bindings and the Python
+ * package's text/number typing all read them. To add a column, add one entry.
+ */
+template <typename... Args>
+struct TlsColumn
+{
+    std::string name;                                  //!< CSV header and Python attribute
+    TlsColumnKind kind;                                //!< how the value is written and read
+    std::string help;                                  //!< one line for the docs
+    std::function<TlsColumnValue(const Args&...)> get; //!< the value
+
+    /// @return the CSV cell of this column for the given row
+    std::string Cell(const Args&... args) const;
+};
+
+/**
+ * @ingroup tls
+ * @brief One TCP segment of the timeline: the three-way handshake (RFC 9293 section 3.5) and
+ * every retransmission of data, from the sockets' "Tx"/"Rx" trace sources.
+ */
+struct TcpSegmentTiming : public TlsMessageTiming
+{
+    /// A TCP segment (name "SYN", "SYN-ACK", "ACK" or "segment"; bytes: payload; received:
+    /// when the receiver's TCP got it, negative if lost or unseen).
+    TcpSegmentTiming()
+    {
+        tcp = true;
+    }
+
+    uint32_t seq{0}; //!< sequence number
 };
 
 /**
@@ -39,7 +99,7 @@ struct TlsMessageTiming
  *
  * Filled by the client application, and by the server application that accepted the
  * connection (found through a registry keyed by the client's address and port), so that
- * server-side times and bytes land in the same row.
+ * server-side times and bytes land in the same row. Its CSV columns are GetColumns().
  */
 class TlsHandshakeRecord : public SimpleRefCount<TlsHandshakeRecord>
 {
@@ -75,15 +135,54 @@ class TlsHandshakeRecord : public SimpleRefCount<TlsHandshakeRecord>
     Time clientCpu{0};                 //!< simulated CPU time charged to the client
     Time serverCpu{0};                 //!< simulated CPU time charged to the server
     std::vector<TlsMessageTiming> messages; //!< per-message timeline, in send order per side
+    std::vector<TcpSegmentTiming> segments; //!< TCP handshake and retransmissions, in send order
+    /// Not a column: the server sets it once its side of the record is final (handshake
+    /// complete or failed, connection ended), then calls onServerFinal if set.
+    bool serverFinal{false};
+    Callback<void> onServerFinal; //!< not a column: see serverFinal
+
+    /// Marks the server side final and calls onServerFinal (once).
+    void SetServerFinal();
 
     /**
      * @brief Records a message sent or read by one side, pairing reads with earlier sends.
-     * @param fromClient true if the event happened at the client
+     * @param atClient true if the event happened at the client
      * @param message the message as the engine saw it
      * @param time the simulated time of the event
      * @return the entry created (send) or completed (read), or nullptr if a read matched none
      */
     const TlsMessageTiming* AddMessage(bool atClient, const TlsMessage& message, Time time);
+
+    /**
+     * @brief Records a TCP segment one side transmitted (from TcpSocketBase's "Tx" trace):
+     * SYN, SYN-ACK, the handshake's ACK and data retransmissions; other segments are ignored.
+     * @param atClient true if the client sent it
+     * @param flags the TCP flags
+     * @param seq the sequence number
+     * @param bytes the payload length
+     * @param retransmission true if the sender sent this sequence range before
+     * @param time the simulated time
+     */
+    void AddTcpSent(
+        bool atClient, uint8_t flags, uint32_t seq, uint32_t bytes, bool retransmission, Time time);
+    /**
+     * @brief Marks a recorded segment received (from TcpSocketBase's "Rx" trace): the latest
+     * unreceived segment of the peer with this sequence number, length and SYN flag (an
+     * earlier copy was lost, or it had not been sent again). A SYN or SYN-ACK sent unseen (e.g.
+     * by a socket of the "ns3" profile before Accept) is added with an unknown send time.
+     * @param atClient true if the client received it
+     * @param flags the TCP flags
+     * @param seq the sequence number
+     * @param bytes the payload length
+     * @param time the simulated time
+     */
+    void AddTcpReceived(bool atClient, uint8_t flags, uint32_t seq, uint32_t bytes, Time time);
+    /**
+     * @brief The server got a connection request (a SYN reached its listening socket, which
+     * forks the socket that answers; ns-3 TcpSocketBase::ProcessListen).
+     * @param time the simulated time
+     */
+    void AddServerSyn(Time time);
 
     /// @return Connect() -> TCP established, in ms (NaN if not)
     double GetTcpMs() const;
@@ -95,15 +194,42 @@ class TlsHandshakeRecord : public SimpleRefCount<TlsHandshakeRecord>
     double GetServerDoneMs() const;
     /// @return Connect() -> first response byte, in ms (NaN if none)
     double GetTtfbMs() const;
+    /**
+     * @brief What a failed handshake cost the client: Connect() -> the end of the attempt
+     * (the alert sent or received, the TCP error, or the timeout), in ms.
+     * @return the span, NaN if the client's handshake completed
+     */
+    double GetFailMs() const;
 
-    /// @return the metric column names, in CSV order (scenario parameters are added by callers)
+    /// A results column: a function of the record.
+    using Column = TlsColumn<TlsHandshakeRecord>;
+    /// A timeline column: a function of the record and one of its messages.
+    using TimelineColumn = TlsColumn<TlsHandshakeRecord, TlsMessageTiming>;
+
+    /// @return the metric columns, in CSV order (scenario parameters are added by callers)
+    static const std::vector<Column>& GetColumns();
+    /// @return the timeline columns, in CSV order
+    static const std::vector<TimelineColumn>& GetTimelineColumns();
+    /// @return the metric column names, in CSV order
     static std::vector<std::string> GetColumnNames();
-    /// @return this record's metric values as CSV cells, matching GetColumnNames()
+    /// @return this record's metric values as CSV cells, matching GetColumns()
     std::vector<std::string> GetCells() const;
     /// @return the timeline column names
     static std::vector<std::string> GetTimelineColumnNames();
     /// @return the timeline rows (cells), sorted by send time
     std::vector<std::vector<std::string>> GetTimelineRows() const;
+    /// @return the messages sorted by send time (stable: equal times keep their order)
+    std::vector<const TlsMessageTiming*> GetMessagesBySendTime() const;
+
+    /**
+     * @brief Writes a value as a CSV cell.
+     * @param kind the column's kind
+     * @param value the value (its alternative must match the kind)
+     * @return the cell: decimal, 1/0, FormatMs() or Escape()d text
+     */
+    static std::string FormatCell(TlsColumnKind kind, const TlsColumnValue& value);
+    /// @return "integer", "boolean", "ms" or "text"
+    static std::string GetKindName(TlsColumnKind kind);
 
     /**
      * @brief Makes a record findable by the server that accepts the connection.
@@ -122,9 +248,17 @@ class TlsHandshakeRecord : public SimpleRefCount<TlsHandshakeRecord>
     static std::string FormatMs(double ms);
 
   private:
-    uint32_t m_readByClient{0}; //!< index in messages after the last one the client read
-    uint32_t m_readByServer{0}; //!< index in messages after the last one the server read
+    uint32_t m_readByClient{0};   //!< index in messages after the last one the client read
+    uint32_t m_readByServer{0};   //!< index in messages after the last one the server read
+    bool m_synAckReceived{false}; //!< the client received a SYN-ACK (its next ACK is the 3rd)
 };
+
+template <typename... Args>
+std::string
+TlsColumn<Args...>::Cell(const Args&... args) const
+{
+    return TlsHandshakeRecord::FormatCell(kind, get(args...));
+}
 
 } // namespace ns3
 

@@ -7,6 +7,8 @@
 #include "ns3/log.h"
 #include "ns3/string.h"
 
+#include <openssl/ssl.h>
+
 #include <cctype>
 #include <cmath>
 #include <cstdio>
@@ -97,7 +99,7 @@ TlsOperationCostModel::GetOperations(const TlsCostStep& step)
         // buffered part of a flight split across TCP segments does not pay it again.
         ops.push_back(client ? "step:client" : "step:server");
     }
-    bool tls13 = e->GetContextVersion() == "1.3";
+    bool tls13 = e->IsTls13();
     std::string cipher = e->GetCipher();
     std::string kx = cipher.rfind("ECDHE", 0) == 0 ? "ecdhe"
                      : cipher.rfind("DHE", 0) == 0 ? "dhe"
@@ -113,8 +115,10 @@ TlsOperationCostModel::GetOperations(const TlsCostStep& step)
         {
             continue;
         }
-        const std::string& n = m.name;
-        if (client && m.sent && n == "ClientHello")
+        // Keyed on the handshake type (OpenSSL's SSL3_MT_*), not the display name; a
+        // HelloRetryRequest shares ServerHello's type and costs nothing here.
+        const int n = m.helloRetryRequest ? -1 : m.handshakeType;
+        if (client && m.sent && n == SSL3_MT_CLIENT_HELLO)
         {
             // TLS 1.3 key share: the first group, or the one a HelloRetryRequest asked for.
             if (tls13)
@@ -124,11 +128,11 @@ TlsOperationCostModel::GetOperations(const TlsCostStep& step)
                     + NormaliseGroup(e->HadHelloRetryRequest() ? negotiated : e->GetFirstGroup()));
             }
         }
-        else if (client && !m.sent && n == "ServerHello" && tls13)
+        else if (client && !m.sent && n == SSL3_MT_SERVER_HELLO && tls13)
         {
             ops.push_back("derive:" + group);
         }
-        else if (!m.sent && n == "Certificate")
+        else if (!m.sent && n == SSL3_MT_CERTIFICATE)
         {
             std::string key = peerKey.empty() ? "rsa2048" : peerKey;
             for (int i = 0; i < std::max(1, e->GetPeerChainLength()); ++i)
@@ -136,24 +140,24 @@ TlsOperationCostModel::GetOperations(const TlsCostStep& step)
                 ops.push_back("verify:" + key); // each certificate's signature, by its issuer
             }
         }
-        else if (!m.sent && (n == "CertificateVerify" || n == "ServerKeyExchange"))
+        else if (!m.sent && (n == SSL3_MT_CERTIFICATE_VERIFY || n == SSL3_MT_SERVER_KEY_EXCHANGE))
         {
             ops.push_back("verify:" + peerKey);
         }
-        else if (m.sent && (n == "CertificateVerify" || n == "ServerKeyExchange"))
+        else if (m.sent && (n == SSL3_MT_CERTIFICATE_VERIFY || n == SSL3_MT_SERVER_KEY_EXCHANGE))
         {
-            if (n == "ServerKeyExchange")
+            if (n == SSL3_MT_SERVER_KEY_EXCHANGE)
             {
                 ops.push_back("keygen:" + group);
             }
             ops.push_back("sign:" + ownKey);
         }
-        else if (!client && m.sent && n == "ServerHello" && tls13)
+        else if (!client && m.sent && n == SSL3_MT_SERVER_HELLO && tls13)
         {
             ops.push_back("keygen:" + group);
             ops.push_back("derive:" + group);
         }
-        else if (client && m.sent && n == "ClientKeyExchange")
+        else if (client && m.sent && n == SSL3_MT_CLIENT_KEY_EXCHANGE)
         {
             if (kx == "rsa")
             {
@@ -165,7 +169,7 @@ TlsOperationCostModel::GetOperations(const TlsCostStep& step)
                 ops.push_back("derive:" + group);
             }
         }
-        else if (!client && !m.sent && n == "ClientKeyExchange")
+        else if (!client && !m.sent && n == SSL3_MT_CLIENT_KEY_EXCHANGE)
         {
             ops.push_back(kx == "rsa" ? "rsa-decrypt:" + ownKey : "derive:" + group);
         }

@@ -41,7 +41,8 @@ class TcpLinuxSocket : public TcpSocketBase
     NS3TLS_DECLARE_GET_INSTANCE_TYPE_ID
 
     TcpLinuxSocket() = default;
-    /// @param sock the socket to copy (listening socket forking an accepted one)
+    /// @param sock the socket to copy (listening socket forking an accepted one, which keeps
+    /// the listener's "Tx" and "Rx" trace sinks)
     TcpLinuxSocket(const TcpLinuxSocket& sock);
     ~TcpLinuxSocket() override;
 

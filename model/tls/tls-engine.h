@@ -28,8 +28,9 @@ struct TlsMessage
     bool sent{false};       //!< true if this engine wrote it, false if it read it
     std::string name;       //!< e.g. "ClientHello", "HelloRetryRequest", "Alert(unknown CA)"
     uint8_t contentType{0}; //!< TLS content type (22 handshake, 20 CCS, 21 alert)
-    int handshakeType{-1};  //!< handshake message type, -1 for CCS and alerts
-    uint32_t bytes{0};      //!< message length (handshake header included, record header not)
+    int handshakeType{-1};  //!< handshake message type (OpenSSL's SSL3_MT_*), -1 for CCS and alerts
+    bool helloRetryRequest{false}; //!< a ServerHello that is a HelloRetryRequest (RFC 8446 4.1.3)
+    uint32_t bytes{0}; //!< message length (handshake header included, record header not)
 };
 
 /**
@@ -139,8 +140,12 @@ class TlsEngine
     const std::string& GetError() const;
     /// @return the role
     TlsContext::Role GetRole() const;
-    /// @return the configured version ("1.2" or "1.3"), known before negotiation
-    const std::string& GetContextVersion() const;
+    /**
+     * @brief Whether this connection is (or, before ServerHello, would be) TLS 1.3.
+     * @return true for a negotiated TLS 1.3; before negotiation, true if a client offers 1.3
+     * (its ClientHello then carries a key share)
+     */
+    bool IsTls13() const;
     /// @return the negotiated version, e.g. "TLSv1.3"
     std::string GetVersion() const;
     /// @return the negotiated cipher suite (OpenSSL name)

@@ -1,6 +1,7 @@
 """The bindings give the same numbers as the C++ example, and reject what it rejects."""
 
 import math
+import os
 import subprocess
 import threading
 import time
@@ -70,11 +71,13 @@ def test_unknown_parameter_names_it():
         ns3tls.run(rttt="50ms")
 
 
-def test_bad_sweep_value_does_not_raise(tmp_path):
-    df = ns3tls.sweep({"tls": ["1.3", "1.4"], "key": "p256"}, cache_dir=tmp_path, progress=False)
-    bad = df[df["tls"] == "1.4"]
-    assert len(bad) == 1 and bad["ok"].iloc[0] == 0 and "--tls='1.4'" in bad["error"].iloc[0]
-    assert (df.loc[df["tls"] == "1.3", "ok"] == 1).all()
+def test_bad_sweep_value_raises_before_running(tmp_path):
+    # A bad value is a mistake in the sweep, not a handshake failure: nothing runs.
+    with pytest.raises(ValueError,
+                       match=r"^invalid --tls='1.4' \(expected 1.2, 1.3 or 1.2-1.3\)$"):
+        ns3tls.sweep({"tls": ["1.3", "1.4"], "key": "p256"}, cache_dir=tmp_path,
+                     progress=False)
+    assert not os.listdir(tmp_path)
 
 
 def test_names_and_help():
@@ -125,3 +128,28 @@ def test_simulation_releases_the_gil():
     assert busy > 0.2, "precondition: the simulation must take measurable time"
     # With the GIL held, the ticking thread would be frozen for the whole simulation.
     assert len(during) > 0.25 * (busy - 0.1) / 0.002 * 0.5
+
+
+def test_one_column_table_for_csv_records_and_frames():
+    """The C++ column table names the CSV header, the Record properties and the text columns."""
+    from ns3tls import _core, _frames
+
+    columns = _core.columns()
+    names = [name for name, _, _ in columns]
+    params = {"tls": "1.3", "resume": "ticket", "early_data": 100, "handshakes": 2}
+    csv, timeline, _ = ns3tls.run_csv(**params)
+    assert csv.splitlines()[0].split(",")[: len(names)] == names
+    tl_names = [name for name, _, _ in _core.timeline_columns()]
+    assert timeline.splitlines()[0].split(",")[: len(tl_names)] == tl_names
+    rec = ns3tls.simulate(**params).records[1]
+    values = rec.values()
+    assert list(values) == names
+    kinds = {"integer": int, "boolean": bool, "ms": float, "text": str}
+    for name, kind, _ in columns:
+        assert type(getattr(rec, name)) is kinds[kind], name
+        assert type(values[name]) is kinds[kind], name
+    assert rec.early_data is True and rec.early_data_sent is True and rec.resumed is True
+    text = {n for n, k, _ in columns + _core.timeline_columns() if k == "text"}
+    assert text <= set(_frames.TEXT_COLUMNS)
+    df = ns3tls.read_csv(csv)
+    assert df["version"].tolist() == ["TLSv1.3", "TLSv1.3"] and df["early_data"].tolist() == [0, 1]
