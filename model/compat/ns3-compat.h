@@ -21,7 +21,7 @@
  *
  * The TcpSocketBase hooks TcpLinuxSocket overrides (SendDataPacket, NewAck, ReTxTimeout,
  * DoForwardUp, CompleteFork, Fork) and the Ipv4L3Protocol / Ipv4EndPoint calls TcpLinuxDemux makes
- * have the same signatures in every release from 3.37 to 3.48; ns-3 sets the C++ standard of an
+ * have the same signatures in 3.37 and 3.48; ns-3 sets the C++ standard of an
  * in-tree build itself (C++17 in 3.37, C++20 from 3.41, C++23 from 3.46), and the module's code is
  * valid in all three.
  */
