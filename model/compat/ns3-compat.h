@@ -17,6 +17,8 @@
  *  - Ipv4RoutingProtocol::RouteInput callbacks: by value up to 3.38, const references from 3.39
  *    (NS3TLS_ROUTE_INPUT_CB);
  *  - EventId::IsRunning() became IsPending() in 3.42 (compat::IsPending);
+ *  - EnumValue is a template from 3.41: MakeEnumAccessor names the enum type
+ *    (NS3TLS_ENUM_ACCESSOR), and one checker's values are all of one type;
  *  - Object::GetInstanceTypeId() is final from 3.45 (NS3TLS_DECLARE_GET_INSTANCE_TYPE_ID).
  *
  * The TcpSocketBase hooks TcpLinuxSocket overrides (SendDataPacket, NewAck, ReTxTimeout,
@@ -47,6 +49,17 @@
 #define NS3TLS_ROUTE_INPUT_CB(type) const type&
 #else
 #define NS3TLS_ROUTE_INPUT_CB(type) type
+#endif
+
+/**
+ * MakeEnumAccessor for an attribute of enum type TYPE (a member or a setter/getter pair): from
+ * ns-3.41 EnumValue<TYPE> is a template and the accessor names the type (CHANGES.md, "Changes from
+ * ns-3.40 to ns-3.41"); before, EnumValue holds an int and the type is deduced.
+ */
+#if NS3TLS_NS3_AT_LEAST(3, 41)
+#define NS3TLS_ENUM_ACCESSOR(type, ...) MakeEnumAccessor<type>(__VA_ARGS__)
+#else
+#define NS3TLS_ENUM_ACCESSOR(type, ...) MakeEnumAccessor(__VA_ARGS__)
 #endif
 
 /**
