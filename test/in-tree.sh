@@ -36,7 +36,7 @@
 #
 # Needs: apt-get (Debian/Ubuntu) for 3.37 unless NS3TLS_NS3_SOURCE is given, git for other
 # releases, tar, cmake, ninja, g++, libssl-dev, python3 -- what `./ns3tls setup` installs (ns-3.48
-# needs CMake >= 3.25 and g++ >= 11: Debian 12's). Exit status 0 only if every step passed.
+# needs CMake >= 3.25; Debian 12's CMake 3.25 and g++ 12 do). Exit status 0 only if every step passed.
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
