@@ -10,6 +10,8 @@
 #include "ns3/tls-credentials.h"
 #include "ns3/tls-scenario.h"
 
+#include "tls-test-compat.h"
+
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
