@@ -6,9 +6,11 @@
  * Four clients and a server share one CSMA (Ethernet-like) LAN of 100 Mbps and 2 ms delay.
  * Each client opens three TLS 1.3 connections, resuming the session of the previous one. The
  * example wires the helpers, attributes and trace sources by hand (no TlsScenario) and prints
- * every handshake as it completes, the messages of the first one, and a summary.
+ * every handshake as it completes, the messages of the first one, and a summary. A
+ * TlsTrackerHelper joins client and server sides and writes the same CSV as `./ns3tls run`
+ * (plus a "topology" column) with --csv, and the timeline with --timeline.
  *
- *   ./build/examples/tls-csma-example [--clients=4] [--version=1.3] [--key=p256]
+ *   ./build/examples/tls-csma-example [--clients=4] [--version=1.3] [--key=p256] [--csv=FILE]
  */
 #include "ns3/core-module.h"
 #include "ns3/csma-module.h"
@@ -57,6 +59,10 @@ main(int argc, char* argv[])
     cmd.AddValue("clients", "number of client nodes on the LAN", clients);
     cmd.AddValue("version", "TLS version (1.2 or 1.3)", version);
     cmd.AddValue("key", "server key type", key);
+    std::string csv;
+    std::string timeline;
+    cmd.AddValue("csv", "write a row per handshake to this CSV file", csv);
+    cmd.AddValue("timeline", "write a row per TLS message to this CSV file", timeline);
     cmd.Parse(argc, argv);
 
     NodeContainer nodes;
@@ -90,6 +96,10 @@ main(int argc, char* argv[])
         clientApps.Add(client.Install(nodes.Get(i)));
     }
     clientApps.Start(Seconds(1));
+    TlsTrackerHelper tracker; // joins the server's side into each client record
+    tracker.Install(serverApps);
+    tracker.Install(clientApps);
+    tracker.AddColumn("topology", "csma-lan");
     Config::Connect("/NodeList/*/ApplicationList/*/$ns3::TlsClientApplication/HandshakeComplete",
                     MakeCallback(&OnHandshakeComplete));
     clientApps.Get(0)->TraceConnectWithoutContext("HandshakeMessage", MakeCallback(&OnMessage));
@@ -100,5 +110,15 @@ main(int argc, char* argv[])
     std::cout << "server: " << s->GetAccepted() << " accepted, " << s->GetCompleted()
               << " completed" << std::endl;
     Simulator::Destroy();
+    for (auto [path, content] : {std::make_pair(csv, tracker.GetCsv()),
+                                 std::make_pair(timeline, tracker.GetTimelineCsv())})
+    {
+        std::string error = path.empty() ? "" : TlsTrackerHelper::WriteFile(path, content);
+        if (!error.empty())
+        {
+            std::cerr << "error: " << error << std::endl;
+            return 2;
+        }
+    }
     return 0;
 }

@@ -6,6 +6,7 @@
 
 #include "ns3/tls-scenario-config.h"
 
+#include "ns3/tls-context.h"
 #include "ns3/tls-handshake-record.h"
 
 #include <string>
@@ -14,14 +15,19 @@
 namespace ns3
 {
 
+class TlsDumbbellHelper;
+class TlsServerApplication;
+class TlsTrackerHelper;
+
 /**
  * @ingroup tls
- * @brief The canonical experiment: client node(s) -- point-to-point link -- server node.
+ * @brief The canonical experiment (`./ns3tls run`): K clients, a TLS server, one path.
  *
- * Each client has its own link to the server with the configured rate, one-way delay rtt/2,
- * drop-tail device queue and independent per-direction Bernoulli loss; no traffic-control
- * layer (a handshake path has no AQM). Run() builds it, installs TlsServerApplication and
- * TlsClientApplication, runs the simulation and returns one record per connection.
+ * Run() reads as the experiment does: validate the configuration (and build both OpenSSL
+ * contexts) -> topology (TlsDumbbellHelper: one link, or a dumbbell for K > 1) -> install
+ * (TlsServerApplication, K TlsClientApplication, a TlsTrackerHelper on all of them) -> run ->
+ * collect (the tracker's records; the CSVs are the tracker's with the scenario's parameters as
+ * extra columns).
  */
 class TlsScenario
 {
@@ -54,6 +60,33 @@ class TlsScenario
     /// @return the timeline CSV (header and rows)
     static std::string TimelineCsv(const TlsScenarioConfig& config, const Result& result);
 
+  private:
+    /**
+     * @brief Validates, seeds, builds both TLS contexts and checks the outputs can be written.
+     * @param config the parameters
+     * @param clientTls the client's TLS settings (out)
+     * @param serverTls the server's TLS settings (out)
+     * @return "" or a one-line error
+     */
+    static std::string Prepare(const TlsScenarioConfig& config,
+                               TlsConfig& clientTls,
+                               TlsConfig& serverTls);
+    /**
+     * @brief Installs the server and the clients on the topology and the tracker on them.
+     * @param config the parameters
+     * @param topology the built topology
+     * @param clientTls the client's TLS settings
+     * @param serverTls the server's TLS settings
+     * @param tracker the tracker to install
+     * @return the server application
+     */
+    static Ptr<TlsServerApplication> Install(const TlsScenarioConfig& config,
+                                             const TlsDumbbellHelper& topology,
+                                             const TlsConfig& clientTls,
+                                             const TlsConfig& serverTls,
+                                             TlsTrackerHelper& tracker);
+
+  public:
     /**
      * @brief Writes a file atomically (temporary file, then rename).
      * @param path the file

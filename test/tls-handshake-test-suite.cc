@@ -17,8 +17,10 @@
 #include "ns3/tls-scenario.h"
 #include "ns3/tls-server-application.h"
 #include "ns3/tls-server-helper.h"
+#include "ns3/tls-tracker-helper.h"
 #include "ns3/traffic-control-helper.h"
 
+#include <algorithm>
 #include <sstream>
 
 using namespace ns3;
@@ -113,8 +115,11 @@ RunLink(const LinkParams& p)
     client.SetAttribute("Interval", TimeValue(Seconds(1)));
     ApplicationContainer clientApps = client.Install(nodes.Get(0));
     clientApps.Start(Seconds(1));
+    TlsTrackerHelper tracker; // joins the server's side into the client's records
+    tracker.Install(serverApps);
+    tracker.Install(clientApps);
     Simulator::Run();
-    run.records = DynamicCast<TlsClientApplication>(clientApps.Get(0))->GetRecords();
+    run.records = tracker.GetRecords();
     run.accepted = DynamicCast<TlsServerApplication>(serverApps.Get(0))->GetAccepted();
     Simulator::Destroy();
     return run;
@@ -228,14 +233,19 @@ class TlsIpv6TestCase : public TestCase
         addresses.SetBase(Ipv6Address("2001:db8::"), Ipv6Prefix(64));
         Ipv6InterfaceContainer ifaces = addresses.Assign(devices);
         TlsServerHelper server(443);
-        server.Install(nodes.Get(1));
+        TlsTrackerHelper tracker;
+        tracker.Install(server.Install(nodes.Get(1)));
         TlsClientHelper client(Inet6SocketAddress(ifaces.GetAddress(1, 1), 443));
         client.SetAttribute("Handshakes", UintegerValue(2));
         ApplicationContainer apps = client.Install(nodes.Get(0));
         apps.Start(Seconds(3)); // after duplicate address detection
+        tracker.Install(apps);
         Simulator::Stop(Seconds(20));
         Simulator::Run();
-        auto records = DynamicCast<TlsClientApplication>(apps.Get(0))->GetRecords();
+        auto records = tracker.GetRecords();
+        NS_TEST_ASSERT_MSG_EQ(records.size(),
+                              DynamicCast<TlsClientApplication>(apps.Get(0))->GetRecords().size(),
+                              "the tracker has every record of the client");
         Simulator::Destroy();
         NS_TEST_ASSERT_MSG_EQ(records.size(), 2, "two connections");
         for (const auto& r : records)
@@ -246,6 +256,15 @@ class TlsIpv6TestCase : public TestCase
             NS_TEST_ASSERT_MSG_EQ(std::isnan(r->GetServerDoneMs()), false, "server side found");
         }
         NS_TEST_ASSERT_MSG_EQ_TOL(records[1]->GetTotalMs(), 100.0, 0.1, "2 RTT");
+        // The tracker's CSV: the record's columns, then the user's, a row per connection.
+        tracker.AddColumn("topology", "ipv6 p2p");
+        std::string csv = tracker.GetCsv();
+        std::string header = TlsTrackerHelper::CsvHeader({}) + ",topology\n";
+        NS_TEST_ASSERT_MSG_EQ(csv.substr(0, header.size()), header, "header");
+        NS_TEST_ASSERT_MSG_EQ(csv.substr(header.size()),
+                              TlsTrackerHelper::CsvRows(records, {{"topology", "ipv6 p2p"}}),
+                              "rows");
+        NS_TEST_ASSERT_MSG_EQ(std::count(csv.begin(), csv.end(), '\n'), 3, "two rows");
     }
 };
 

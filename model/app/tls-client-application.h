@@ -57,6 +57,8 @@ class TlsClientApplication : public TlsApplication
     /// @return the name of a state
     static std::string GetStateString(State state);
 
+    /// Signature of ConnectionStart: the record the connection fills (a collector may keep it).
+    typedef void (*ConnectionStartTracedCallback)(Ptr<TlsHandshakeRecord> record);
     /// Signature of HandshakeComplete / HandshakeFailed / ConnectionDone.
     typedef void (*RecordTracedCallback)(Ptr<const TlsHandshakeRecord> record);
     /// Signature of HandshakeMessage.
@@ -116,6 +118,7 @@ class TlsClientApplication : public TlsApplication
     std::vector<Ptr<TlsHandshakeRecord>> m_records; //!< finished connections
     std::deque<Ptr<TlsConnection>> m_closing;       //!< finished, still closing
 
+    TracedCallback<Ptr<TlsHandshakeRecord>> m_connectionStartTrace;         //!< Connect() called
     TracedCallback<Ptr<const TlsHandshakeRecord>> m_handshakeCompleteTrace; //!< client done
     TracedCallback<Ptr<const TlsHandshakeRecord>> m_handshakeFailedTrace;   //!< failure
     TracedCallback<Ptr<const TlsHandshakeRecord>> m_connectionDoneTrace;    //!< record final

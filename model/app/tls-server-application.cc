@@ -156,13 +156,19 @@ TlsServerApplication::DoDispose()
 }
 
 void
+TlsServerApplication::SetRecordLookup(RecordLookup lookup)
+{
+    m_recordLookup = lookup;
+}
+
+void
 TlsServerApplication::OnAccept(Ptr<Socket> socket, const Address& from)
 {
     NS_LOG_FUNCTION(this << socket << from);
     ++m_accepted;
     m_acceptTrace(socket, from);
     Session& session = m_sessions[socket];
-    session.record = TlsHandshakeRecord::Find(from);
+    session.record = m_recordLookup.IsNull() ? nullptr : m_recordLookup(from);
     if (!session.record)
     {
         session.record = Create<TlsHandshakeRecord>(); // a client outside ns3tls
