@@ -14,7 +14,6 @@
 #include "ns3/tls-client-application.h"
 #include "ns3/tls-context.h"
 #include "ns3/tls-cpu.h"
-#include "ns3/tls-crypto-thread.h"
 #include "ns3/tls-measured-cost-model.h"
 #include "ns3/tls-operation-cost-model.h"
 #include "ns3/tls-random.h"
@@ -189,10 +188,6 @@ std::string
 TlsScenario::Prepare(const TlsScenarioConfig& config, TlsConfig& clientTls, TlsConfig& serverTls)
 {
     std::string error = config.Validate();
-    if (error.empty())
-    {
-        error = TlsCryptoThread::GetModeError();
-    }
     if (!error.empty())
     {
         return error;

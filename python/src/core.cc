@@ -15,12 +15,15 @@
  * is fine for one-off use.
  */
 #include "ns3/inet-socket-address.h"
+#include "ns3/rng-stream.h"
 #include "ns3/tls-handshake-record.h"
 #include "ns3/tls-scenario-config.h"
 #include "ns3/tls-scenario.h"
 
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
+
+#include <openssl/ssl.h>
 
 #include <cmath>
 #include <map>
@@ -381,4 +384,17 @@ PYBIND11_MODULE(_core, m)
         { return RunScenario(MakeConfig(params)); },
         py::arg("params"),
         "Runs one simulation in this process and returns the Result (records)");
+    m.def(
+        "warm_up",
+        []() {
+            // One-time, process-wide work that every first simulation in a process repeats:
+            // ns-3's MRG32k3a jump-ahead matrices (computed on the first RngStream, the same
+            // constants for every seed and stream) and OpenSSL's library initialisation. Neither
+            // draws a random number or touches simulation state, so a fork server calls this
+            // once and its children start where a fresh process would, minus the work.
+            RngStream stream(1, (uint64_t(1) << 63) + 1, 1); // non-zero: the table is built
+            OPENSSL_init_ssl(OPENSSL_INIT_LOAD_SSL_STRINGS | OPENSSL_INIT_LOAD_CRYPTO_STRINGS,
+                             nullptr);
+        },
+        "Process-wide one-time initialisation (the fork server calls it before forking)");
 }
