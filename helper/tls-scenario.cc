@@ -309,6 +309,24 @@ TlsScenario::Install(const TlsScenarioConfig& config,
     return DynamicCast<TlsServerApplication>(serverApps.Get(0));
 }
 
+void
+TlsScenario::GetTlsConfigs(const TlsScenarioConfig& config, TlsConfig& client, TlsConfig& server)
+{
+    MakeTlsConfigs(config, client, server);
+}
+
+void
+TlsScenario::ApplyTlsConfig(ApplicationContainer apps, const TlsConfig& tls)
+{
+    SetTlsAttributes(apps, tls);
+}
+
+Ptr<TlsCostModel>
+TlsScenario::GetCostModel(const TlsScenarioConfig& config)
+{
+    return MakeCostModel(config);
+}
+
 std::string
 TlsScenario::CsvHeader(const TlsScenarioConfig& config)
 {

@@ -6,6 +6,7 @@
 
 #include "ns3/tls-scenario-config.h"
 
+#include "ns3/application-container.h"
 #include "ns3/tls-context.h"
 #include "ns3/tls-handshake-record.h"
 
@@ -15,6 +16,7 @@
 namespace ns3
 {
 
+class TlsCostModel;
 class TlsDumbbellHelper;
 class TlsServerApplication;
 class TlsTrackerHelper;
@@ -59,6 +61,24 @@ class TlsScenario
     static std::string Csv(const TlsScenarioConfig& config, const Result& result);
     /// @return the timeline CSV (header and rows)
     static std::string TimelineCsv(const TlsScenarioConfig& config, const Result& result);
+
+    /**
+     * @brief The client's and the server's TLS settings that parameters (and --fault) imply.
+     * @param config the parameters
+     * @param client the client's settings (out)
+     * @param server the server's settings (out)
+     */
+    static void GetTlsConfigs(const TlsScenarioConfig& config,
+                              TlsConfig& client,
+                              TlsConfig& server);
+    /**
+     * @brief Sets the TLS attributes (Version, KeyExchange, Groups, Ciphers, ...) of applications.
+     * @param apps TLS applications
+     * @param tls the settings
+     */
+    static void ApplyTlsConfig(ApplicationContainer apps, const TlsConfig& tls);
+    /// @return the --cpu cost model of the parameters (nullptr for none)
+    static Ptr<TlsCostModel> GetCostModel(const TlsScenarioConfig& config);
 
   private:
     /**

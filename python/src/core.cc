@@ -14,6 +14,8 @@
  * simulation in a fresh worker process (ns3tls._worker); calling run()/run_csv() here directly
  * is fine for one-off use.
  */
+#include "network.h"
+
 #include "ns3/inet-socket-address.h"
 #include "ns3/rng-stream.h"
 #include "ns3/tls-handshake-record.h"
@@ -197,6 +199,7 @@ PYBIND11_MODULE(_core, m)
 {
     m.doc() = "ns3tls compiled core: the canned TLS-over-ns-3 scenario (see the ns3tls package)";
     m.attr("__version__") = NS3TLS_VERSION;
+    BindNetwork(m);
 
     py::class_<TlsScenarioConfig>(m, "Config", "Scenario parameters, set by flag name from strings")
         .def(py::init<>())
@@ -386,7 +389,8 @@ PYBIND11_MODULE(_core, m)
         "Runs one simulation in this process and returns the Result (records)");
     m.def(
         "warm_up",
-        []() {
+        []()
+        {
             // One-time, process-wide work that every first simulation in a process repeats:
             // ns-3's MRG32k3a jump-ahead matrices (computed on the first RngStream, the same
             // constants for every seed and stream) and OpenSSL's library initialisation. Neither
