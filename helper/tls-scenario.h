@@ -71,12 +71,6 @@ class TlsScenario
     static void GetTlsConfigs(const TlsScenarioConfig& config,
                               TlsConfig& client,
                               TlsConfig& server);
-    /**
-     * @brief Sets the TLS attributes (Version, KeyExchange, Groups, Ciphers, ...) of applications.
-     * @param apps TLS applications
-     * @param tls the settings
-     */
-    static void ApplyTlsConfig(ApplicationContainer apps, const TlsConfig& tls);
     /// @return the --cpu cost model of the parameters (nullptr for none)
     static Ptr<TlsCostModel> GetCostModel(const TlsScenarioConfig& config);
 

@@ -92,8 +92,8 @@ class TlsOperationsTestCase : public TestCase
     DoRun() override
     {
         TlsConfig c;
-        c.version = m_version;
-        c.keyExchange = m_kx;
+        NS_ABORT_UNLESS(TlsConfig::ParseRange(m_version, c.minVersion, c.maxVersion)
+                        && TlsConfig::ParseKeyExchange(m_kx, c.keyExchange));
         c.credentials = m_credentials;
         auto ops = StepOperations(c);
         NS_TEST_ASSERT_MSG_EQ(ops.size(), m_expected.size(), "steps");

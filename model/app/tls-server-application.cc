@@ -215,6 +215,7 @@ TlsServerApplication::OnHandshakeDone(Ptr<Socket> socket)
     UpdateRecord(s);
     NS_LOG_INFO("server handshake complete with " << s.record->clientAddress);
     m_handshakeCompleteTrace(s.record);
+    s.record->SetServerFinal();
 }
 
 void
@@ -280,6 +281,7 @@ TlsServerApplication::OnFailed(Ptr<Socket> socket)
         ++m_failed;
         m_handshakeFailedTrace(s.record);
     }
+    s.record->SetServerFinal();
     EndSession(socket, false);
 }
 
@@ -298,6 +300,7 @@ TlsServerApplication::EndSession(Ptr<Socket> socket, bool graceful)
         return;
     }
     UpdateRecord(it->second);
+    it->second.record->SetServerFinal();
     Ptr<TlsConnection> c = it->second.connection;
     m_sessions.erase(it);
     if (graceful)

@@ -204,9 +204,8 @@ class Network
         TlsServerHelper helper(PORT);
         helper.SetAttribute("TcpProfile", StringValue(config.tcp));
         helper.SetAttribute("CostModel", PointerValue(TlsScenario::GetCostModel(config)));
-        helper.SetAttribute("MaxEarlyData", UintegerValue(serverTls.maxEarlyData));
+        helper.SetTlsConfig(serverTls);
         ApplicationContainer apps = helper.Install(Node(node));
-        TlsScenario::ApplyTlsConfig(apps, serverTls);
         apps.Start(Seconds(0));
         m_tracker.Install(apps);
         m_servers[node] = apps.Get(0);
@@ -247,8 +246,8 @@ class Network
             helper.SetAttribute("ClientIndex", UintegerValue(m_clients));
             helper.SetAttribute("TcpProfile", StringValue(config.tcp));
             helper.SetAttribute("CostModel", PointerValue(cost));
+            helper.SetTlsConfig(clientTls);
             ApplicationContainer app = helper.Install(Node(node));
-            TlsScenario::ApplyTlsConfig(app, clientTls);
             app.Start(Seconds(start));
             m_tracker.Install(app);
             ++m_clients;
