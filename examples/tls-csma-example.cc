@@ -124,15 +124,15 @@ main(int argc, char* argv[])
     std::cout << "server: " << s->GetAccepted() << " accepted, " << s->GetCompleted()
               << " completed" << std::endl;
     Simulator::Destroy();
-    for (auto [path, content] : {std::make_pair(csv, tracker.GetCsv()),
-                                 std::make_pair(timeline, tracker.GetTimelineCsv())})
+    std::string error = csv.empty() ? "" : tracker.WriteCsv(csv);
+    if (error.empty() && !timeline.empty())
     {
-        std::string error = path.empty() ? "" : TlsTrackerHelper::WriteFile(path, content);
-        if (!error.empty())
-        {
-            std::cerr << "error: " << error << std::endl;
-            return 2;
-        }
+        error = tracker.WriteTimelineCsv(timeline);
+    }
+    if (!error.empty())
+    {
+        std::cerr << "error: " << error << std::endl;
+        return 2;
     }
     return 0;
 }

@@ -130,15 +130,15 @@ main(int argc, char* argv[])
     }
     std::cout << records.size() << " handshakes, " << ok << " ok, " << resumed
               << " resumed, mean total " << (ok ? total / ok : 0) << " ms" << std::endl;
-    for (auto [path, content] : {std::make_pair(csv, tracker.GetCsv()),
-                                 std::make_pair(timeline, tracker.GetTimelineCsv())})
+    std::string error = csv.empty() ? "" : tracker.WriteCsv(csv);
+    if (error.empty() && !timeline.empty())
     {
-        std::string error = path.empty() ? "" : TlsTrackerHelper::WriteFile(path, content);
-        if (!error.empty())
-        {
-            std::cerr << "error: " << error << std::endl;
-            return 2;
-        }
+        error = tracker.WriteTimelineCsv(timeline);
+    }
+    if (!error.empty())
+    {
+        std::cerr << "error: " << error << std::endl;
+        return 2;
     }
     return ok == records.size() ? 0 : 1;
 }

@@ -234,9 +234,7 @@ TlsScenario::Install(const TlsScenarioConfig& config,
     serverCpu->SetAttribute("Cores", UintegerValue(config.serverCores));
     serverCpu->SetAttribute("SpeedFactor", DoubleValue(config.serverSpeed));
     TlsServerHelper serverHelper(PORT);
-    serverHelper.SetAttribute("TcpProfile", StringValue(config.tcp));
-    serverHelper.SetAttribute("CostModel", PointerValue(cost));
-    serverHelper.SetTlsConfig(serverTls);
+    ConfigureServer(serverHelper, config, serverTls, cost);
     ApplicationContainer serverApps = serverHelper.Install(server);
     serverApps.Start(Seconds(0));
     tracker.Install(serverApps);
@@ -278,16 +276,8 @@ TlsScenario::Install(const TlsScenarioConfig& config,
         Ptr<TlsCpu> cpu = TlsCpu::GetOrCreate(clients.Get(i));
         cpu->SetAttribute("SpeedFactor", DoubleValue(config.clientSpeed));
         TlsClientHelper clientHelper(InetSocketAddress(topology.GetServerAddress(), PORT));
-        clientHelper.SetAttribute("Handshakes", UintegerValue(config.handshakes));
-        clientHelper.SetAttribute("Interval", TimeValue(config.interval));
-        clientHelper.SetAttribute("Timeout", TimeValue(config.timeout));
-        clientHelper.SetAttribute("EarlyData", UintegerValue(config.earlyData));
-        clientHelper.SetAttribute("RequestSize", UintegerValue(config.request));
-        clientHelper.SetAttribute("ResponseSize", UintegerValue(config.response));
+        ConfigureClient(clientHelper, config, clientTls, cost);
         clientHelper.SetAttribute("ClientIndex", UintegerValue(i));
-        clientHelper.SetAttribute("TcpProfile", StringValue(config.tcp));
-        clientHelper.SetAttribute("CostModel", PointerValue(cost));
-        clientHelper.SetTlsConfig(clientTls);
         ApplicationContainer app = clientHelper.Install(clients.Get(i));
         // The first arrival is at 1 s (a round start time keeps timelines readable).
         app.Start(Seconds(1) + arrivals[i]);
@@ -304,6 +294,34 @@ void
 TlsScenario::GetTlsConfigs(const TlsScenarioConfig& config, TlsConfig& client, TlsConfig& server)
 {
     MakeTlsConfigs(config, client, server);
+}
+
+void
+TlsScenario::ConfigureServer(TlsServerHelper& helper,
+                             const TlsScenarioConfig& config,
+                             const TlsConfig& tls,
+                             Ptr<TlsCostModel> cost)
+{
+    helper.SetAttribute("TcpProfile", StringValue(config.tcp));
+    helper.SetAttribute("CostModel", PointerValue(cost));
+    helper.SetTlsConfig(tls);
+}
+
+void
+TlsScenario::ConfigureClient(TlsClientHelper& helper,
+                             const TlsScenarioConfig& config,
+                             const TlsConfig& tls,
+                             Ptr<TlsCostModel> cost)
+{
+    helper.SetAttribute("Handshakes", UintegerValue(config.handshakes));
+    helper.SetAttribute("Interval", TimeValue(config.interval));
+    helper.SetAttribute("Timeout", TimeValue(config.timeout));
+    helper.SetAttribute("EarlyData", UintegerValue(config.earlyData));
+    helper.SetAttribute("RequestSize", UintegerValue(config.request));
+    helper.SetAttribute("ResponseSize", UintegerValue(config.response));
+    helper.SetAttribute("TcpProfile", StringValue(config.tcp));
+    helper.SetAttribute("CostModel", PointerValue(cost));
+    helper.SetTlsConfig(tls);
 }
 
 Ptr<TlsCostModel>

@@ -16,7 +16,9 @@
 namespace ns3
 {
 
+class TlsClientHelper;
 class TlsCostModel;
+class TlsServerHelper;
 class TlsDumbbellHelper;
 class TlsServerApplication;
 class TlsTrackerHelper;
@@ -71,6 +73,30 @@ class TlsScenario
     static void GetTlsConfigs(const TlsScenarioConfig& config,
                               TlsConfig& client,
                               TlsConfig& server);
+    /**
+     * @brief Sets a server helper as the scenario does: TcpProfile, CostModel, TLS settings.
+     * @param helper the helper
+     * @param config the parameters (--tcp)
+     * @param tls the server's TLS settings (GetTlsConfigs)
+     * @param cost the cost model (GetCostModel; nullptr for none)
+     */
+    static void ConfigureServer(TlsServerHelper& helper,
+                                const TlsScenarioConfig& config,
+                                const TlsConfig& tls,
+                                Ptr<TlsCostModel> cost);
+    /**
+     * @brief Sets a client helper as the scenario does: Handshakes, Interval, Timeout,
+     * EarlyData, RequestSize, ResponseSize, TcpProfile, CostModel, TLS settings (not
+     * ClientIndex or Remote).
+     * @param helper the helper
+     * @param config the parameters
+     * @param tls the client's TLS settings (GetTlsConfigs)
+     * @param cost the cost model (GetCostModel; nullptr for none)
+     */
+    static void ConfigureClient(TlsClientHelper& helper,
+                                const TlsScenarioConfig& config,
+                                const TlsConfig& tls,
+                                Ptr<TlsCostModel> cost);
     /// @return the --cpu cost model of the parameters (nullptr for none)
     static Ptr<TlsCostModel> GetCostModel(const TlsScenarioConfig& config);
 

@@ -116,27 +116,6 @@ ColumnTable(const std::vector<Column>& columns)
     return out;
 }
 
-/// Builds and validates a configuration; throws ValueError with the C++ message.
-TlsScenarioConfig
-MakeConfig(const std::map<std::string, std::string>& params)
-{
-    TlsScenarioConfig config;
-    for (const auto& [name, value] : params)
-    {
-        std::string error = config.Set(FlagName(name), value);
-        if (!error.empty())
-        {
-            throw py::value_error(error);
-        }
-    }
-    std::string error = config.Validate();
-    if (!error.empty())
-    {
-        throw py::value_error(error);
-    }
-    return config;
-}
-
 /// Every parameter's canonical value.
 std::map<std::string, std::string>
 Canonical(const TlsScenarioConfig& config)
@@ -194,6 +173,27 @@ AddressString(const Address& a)
 }
 
 } // namespace
+
+/// Builds and validates a configuration; throws ValueError with the C++ message.
+TlsScenarioConfig
+MakeConfig(const std::map<std::string, std::string>& params)
+{
+    TlsScenarioConfig config;
+    for (const auto& [name, value] : params)
+    {
+        std::string error = config.Set(FlagName(name), value);
+        if (!error.empty())
+        {
+            throw py::value_error(error);
+        }
+    }
+    std::string error = config.Validate();
+    if (!error.empty())
+    {
+        throw py::value_error(error);
+    }
+    return config;
+}
 
 PYBIND11_MODULE(_core, m)
 {

@@ -38,37 +38,6 @@ namespace
 
 const uint16_t PORT = 443;
 
-std::string
-Flag(std::string name)
-{
-    for (auto& c : name)
-    {
-        c = c == '_' ? '-' : c;
-    }
-    return name;
-}
-
-/// Parameters by ns3tls.run's names -> a validated TlsScenarioConfig; ValueError otherwise.
-TlsScenarioConfig
-Parse(const std::map<std::string, std::string>& params)
-{
-    TlsScenarioConfig config;
-    for (const auto& [name, value] : params)
-    {
-        std::string error = config.Set(Flag(name), value);
-        if (!error.empty())
-        {
-            throw py::value_error(error);
-        }
-    }
-    std::string error = config.Validate();
-    if (!error.empty())
-    {
-        throw py::value_error(error);
-    }
-    return config;
-}
-
 /// One simulation's topology and applications.
 class Network
 {
@@ -196,15 +165,13 @@ class Network
     void
     Server(uint32_t node, const std::map<std::string, std::string>& params)
     {
-        TlsScenarioConfig config = Parse(params);
+        TlsScenarioConfig config = MakeConfig(params);
         TlsConfig clientTls;
         TlsConfig serverTls;
         TlsScenario::GetTlsConfigs(config, clientTls, serverTls);
         Check(serverTls, TlsContext::SERVER);
         TlsServerHelper helper(PORT);
-        helper.SetAttribute("TcpProfile", StringValue(config.tcp));
-        helper.SetAttribute("CostModel", PointerValue(TlsScenario::GetCostModel(config)));
-        helper.SetTlsConfig(serverTls);
+        TlsScenario::ConfigureServer(helper, config, serverTls, TlsScenario::GetCostModel(config));
         ApplicationContainer apps = helper.Install(Node(node));
         apps.Start(Seconds(0));
         m_tracker.Install(apps);
@@ -222,7 +189,7 @@ class Network
             throw py::value_error("node " + std::to_string(server)
                                   + " has no server: call server() first");
         }
-        TlsScenarioConfig config = Parse(params);
+        TlsScenarioConfig config = MakeConfig(params);
         TlsConfig clientTls;
         TlsConfig serverTls;
         TlsScenario::GetTlsConfigs(config, clientTls, serverTls);
@@ -237,16 +204,8 @@ class Network
         for (uint32_t node : nodes)
         {
             TlsClientHelper helper(InetSocketAddress(address, PORT));
-            helper.SetAttribute("Handshakes", UintegerValue(config.handshakes));
-            helper.SetAttribute("Interval", TimeValue(config.interval));
-            helper.SetAttribute("Timeout", TimeValue(config.timeout));
-            helper.SetAttribute("EarlyData", UintegerValue(config.earlyData));
-            helper.SetAttribute("RequestSize", UintegerValue(config.request));
-            helper.SetAttribute("ResponseSize", UintegerValue(config.response));
+            TlsScenario::ConfigureClient(helper, config, clientTls, cost);
             helper.SetAttribute("ClientIndex", UintegerValue(m_clients));
-            helper.SetAttribute("TcpProfile", StringValue(config.tcp));
-            helper.SetAttribute("CostModel", PointerValue(cost));
-            helper.SetTlsConfig(clientTls);
             ApplicationContainer app = helper.Install(Node(node));
             app.Start(Seconds(start));
             m_tracker.Install(app);
