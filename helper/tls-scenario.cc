@@ -48,6 +48,8 @@ MakeTlsConfigs(const TlsScenarioConfig& c, TlsConfig& client, TlsConfig& server)
     client.caFile = c.caFile;
     client.clientAuth = c.clientAuth;
     client.serverName = c.serverName;
+    client.verifyDate = c.verifyDate;
+    client.sessionTimeout = c.sessionTimeout.GetNanoSeconds() / 1000000000;
     std::string creds = c.certFile.empty()
                             ? c.key + (c.chain ? ",chain=" + std::to_string(c.chain) : "")
                             : "cert=" + c.certFile + ",key=" + c.keyFile;
@@ -92,8 +94,12 @@ MakeTlsConfigs(const TlsScenarioConfig& c, TlsConfig& client, TlsConfig& server)
     }
 }
 
+/// The scenario's cost model; `model` prices what its table lacks by measuring it now.
 Ptr<TlsCostModel>
-MakeCostModel(const TlsScenarioConfig& c)
+MakeCostModel(const TlsScenarioConfig& c,
+              const TlsConfig& client,
+              const TlsConfig& server,
+              std::map<std::string, double>& measured)
 {
     if (c.cpu == "measured")
     {
@@ -103,6 +109,10 @@ MakeCostModel(const TlsScenarioConfig& c)
     {
         Ptr<TlsOperationCostModel> model = CreateObject<TlsOperationCostModel>();
         model->SetAttribute("CostTable", StringValue(c.costTable));
+        measured = model->MeasureMissing(client, server);
+        // The trial handshakes drew random numbers and filled caches: start the run afresh.
+        TlsContext::ClearCache();
+        TlsRandom::Seed(c.seed, c.run);
         return model;
     }
     return nullptr;
@@ -116,7 +126,9 @@ TlsScenario::Run(const TlsScenarioConfig& config, Result& result)
     auto wallStart = std::chrono::steady_clock::now();
     TlsConfig clientTls;
     TlsConfig serverTls;
-    std::string error = Prepare(config, clientTls, serverTls);
+    Ptr<TlsCostModel> cost;
+    std::map<std::string, double> measuredCosts;
+    std::string error = Prepare(config, clientTls, serverTls, cost, measuredCosts);
     if (!error.empty())
     {
         return error;
@@ -130,7 +142,8 @@ TlsScenario::Run(const TlsScenarioConfig& config, Result& result)
     }
 
     TlsTrackerHelper tracker;
-    Ptr<TlsServerApplication> serverApp = Install(config, topology, clientTls, serverTls, tracker);
+    Ptr<TlsServerApplication> serverApp
+        = Install(config, topology, clientTls, serverTls, cost, tracker);
 
     auto runStart = std::chrono::steady_clock::now();
     Simulator::Run();
@@ -143,6 +156,7 @@ TlsScenario::Run(const TlsScenarioConfig& config, Result& result)
     result.serverCompleted = serverApp->GetCompleted();
     result.simulatedSeconds = Simulator::Now().GetSeconds();
     result.runWallSeconds = runWall;
+    result.measuredCosts = measuredCosts;
     Simulator::Destroy();
     TlsContext::SetKeyLogFile("");
     TlsContext::ClearCache();
@@ -169,7 +183,11 @@ TlsScenario::Run(const TlsScenarioConfig& config, Result& result)
 }
 
 std::string
-TlsScenario::Prepare(const TlsScenarioConfig& config, TlsConfig& clientTls, TlsConfig& serverTls)
+TlsScenario::Prepare(const TlsScenarioConfig& config,
+                     TlsConfig& clientTls,
+                     TlsConfig& serverTls,
+                     Ptr<TlsCostModel>& cost,
+                     std::map<std::string, double>& measuredCosts)
 {
     std::string error = config.Validate();
     if (!error.empty())
@@ -199,6 +217,7 @@ TlsScenario::Prepare(const TlsScenarioConfig& config, TlsConfig& clientTls, TlsC
     {
         return error;
     }
+    cost = MakeCostModel(config, clientTls, serverTls, measuredCosts);
     for (const std::string* path : {&config.csv, &config.timeline})
     {
         // Fail before simulating, not after: can the output be written at all?
@@ -225,9 +244,9 @@ TlsScenario::Install(const TlsScenarioConfig& config,
                      const TlsDumbbellHelper& topology,
                      const TlsConfig& clientTls,
                      const TlsConfig& serverTls,
+                     Ptr<TlsCostModel> cost,
                      TlsTrackerHelper& tracker)
 {
-    Ptr<TlsCostModel> cost = MakeCostModel(config);
     Ptr<Node> server = topology.GetServer();
     NodeContainer clients = topology.GetClients();
     Ptr<TlsCpu> serverCpu = TlsCpu::GetOrCreate(server);
@@ -325,9 +344,12 @@ TlsScenario::ConfigureClient(TlsClientHelper& helper,
 }
 
 Ptr<TlsCostModel>
-TlsScenario::GetCostModel(const TlsScenarioConfig& config)
+TlsScenario::GetCostModel(const TlsScenarioConfig& config,
+                          const TlsConfig& client,
+                          const TlsConfig& server)
 {
-    return MakeCostModel(config);
+    std::map<std::string, double> measured;
+    return MakeCostModel(config, client, server, measured);
 }
 
 std::string

@@ -10,6 +10,7 @@
 #include "ns3/tls-context.h"
 #include "ns3/tls-handshake-record.h"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,7 @@ class TlsScenario
         double simulatedSeconds{0};                   //!< simulated time at the end
         double wallSeconds{0};                        //!< wall-clock time of the run
         double runWallSeconds{0}; //!< of which in Simulator::Run() (not building, tearing down)
+        std::map<std::string, double> measuredCosts; //!< --cpu=model: costs measured at start (us)
     };
 
     /**
@@ -97,8 +99,15 @@ class TlsScenario
                                 const TlsScenarioConfig& config,
                                 const TlsConfig& tls,
                                 Ptr<TlsCostModel> cost);
-    /// @return the --cpu cost model of the parameters (nullptr for none)
-    static Ptr<TlsCostModel> GetCostModel(const TlsScenarioConfig& config);
+    /**
+     * @param config the parameters (--cpu, --cost-table)
+     * @param client the client's TLS settings (operations the table lacks are measured)
+     * @param server the server's TLS settings
+     * @return the --cpu cost model of the parameters (nullptr for none)
+     */
+    static Ptr<TlsCostModel> GetCostModel(const TlsScenarioConfig& config,
+                                          const TlsConfig& client,
+                                          const TlsConfig& server);
 
   private:
     /**
@@ -106,17 +115,22 @@ class TlsScenario
      * @param config the parameters
      * @param clientTls the client's TLS settings (out)
      * @param serverTls the server's TLS settings (out)
+     * @param cost the --cpu cost model, nullptr for none (out)
+     * @param measuredCosts operation costs the model measured because its table lacked them (out)
      * @return "" or a one-line error
      */
     static std::string Prepare(const TlsScenarioConfig& config,
                                TlsConfig& clientTls,
-                               TlsConfig& serverTls);
+                               TlsConfig& serverTls,
+                               Ptr<TlsCostModel>& cost,
+                               std::map<std::string, double>& measuredCosts);
     /**
      * @brief Installs the server and the clients on the topology and the tracker on them.
      * @param config the parameters
      * @param topology the built topology
      * @param clientTls the client's TLS settings
      * @param serverTls the server's TLS settings
+     * @param cost the cost model (nullptr for none)
      * @param tracker the tracker to install
      * @return the server application
      */
@@ -124,6 +138,7 @@ class TlsScenario
                                              const TlsDumbbellHelper& topology,
                                              const TlsConfig& clientTls,
                                              const TlsConfig& serverTls,
+                                             Ptr<TlsCostModel> cost,
                                              TlsTrackerHelper& tracker);
 
   public:

@@ -6,6 +6,7 @@
 #include "ns3/tls-credentials.h"
 #include "ns3/tls-engine.h"
 #include "ns3/tls-operation-cost-model.h"
+#include "ns3/tls-random.h"
 
 #include "ns3/abort.h"
 
@@ -13,8 +14,10 @@
 #include <ctime>
 #include <functional>
 #include <openssl/core_names.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
+#include <sstream>
 #include <vector>
 
 namespace ns3
@@ -54,32 +57,103 @@ MeanMicroseconds(const std::function<void()>& op, double seconds)
     return batches[2];
 }
 
+/// Groups a TLS 1.3 or 1.2 handshake of OpenSSL 3 can negotiate, as the cost model names them.
+const char* const GROUPS[] = {"x25519",
+                              "x448",
+                              "p256",
+                              "p384",
+                              "p521",
+                              "ffdhe2048",
+                              "ffdhe3072",
+                              "ffdhe4096",
+                              "ffdhe6144",
+                              "ffdhe8192",
+                              "modp2048", // TLS 1.2 DHE (ssl_get_auto_dh: RFC 3526 groups)
+                              "modp3072",
+                              "modp4096",
+                              "modp8192",
+                              "brainpoolp256r1", // TLS 1.2 ECDHE
+                              "brainpoolp384r1",
+                              "brainpoolp512r1"};
+
+/// A key pair in a group (the cost model's name), or nullptr if the name is unknown.
 EVP_PKEY*
 GroupKey(const std::string& group)
 {
-    if (group == "x25519")
+    if (group == "x25519" || group == "x448")
     {
-        return EVP_PKEY_Q_keygen(nullptr, nullptr, "X25519");
+        return EVP_PKEY_Q_keygen(nullptr, nullptr, group == "x25519" ? "X25519" : "X448");
     }
-    if (group == "x448")
-    {
-        return EVP_PKEY_Q_keygen(nullptr, nullptr, "X448");
-    }
-    if (group.rfind("ffdhe", 0) == 0)
+    std::string dh = group.rfind("ffdhe", 0) == 0  ? group
+                     : group.rfind("modp", 0) == 0 ? "modp_" + group.substr(4)
+                                                   : "";
+    if (!dh.empty())
     {
         EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_from_name(nullptr, "DH", nullptr);
         EVP_PKEY_keygen_init(ctx);
         OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(
-                                   OSSL_PKEY_PARAM_GROUP_NAME, const_cast<char*>(group.c_str()), 0),
+                                   OSSL_PKEY_PARAM_GROUP_NAME, const_cast<char*>(dh.c_str()), 0),
                                OSSL_PARAM_construct_end()};
-        EVP_PKEY_CTX_set_params(ctx, params);
         EVP_PKEY* key = nullptr;
-        EVP_PKEY_keygen(ctx, &key);
+        if (EVP_PKEY_CTX_set_params(ctx, params) != 1 || EVP_PKEY_keygen(ctx, &key) != 1)
+        {
+            key = nullptr;
+        }
         EVP_PKEY_CTX_free(ctx);
+        ERR_clear_error();
         return key;
     }
-    const char* curve = group == "p256" ? "P-256" : group == "p384" ? "P-384" : "P-521";
-    return EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", curve);
+    std::string curve = group == "p256"                     ? "P-256"
+                        : group == "p384"                   ? "P-384"
+                        : group == "p521"                   ? "P-521"
+                        : group.rfind("brainpoolp", 0) == 0 ? "brainpoolP" + group.substr(10)
+                                                            : "";
+    EVP_PKEY* key
+        = curve.empty() ? nullptr : EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", curve.c_str());
+    ERR_clear_error();
+    return key;
+}
+
+/**
+ * A key of a type (the cost model's name): the simulation's own credentials key for the types
+ * TlsCredentials generates, else a key generated here from a stream of its own (RSA of any
+ * size, or an algorithm by its OpenSSL name), or nullptr.
+ */
+EVP_PKEY*
+TypeKey(const std::string& keyType, bool& owned)
+{
+    owned = false;
+    if (TlsCredentials::IsKnownKeyType(keyType))
+    {
+        TlsCredentials::Spec spec;
+        spec.keyType = keyType;
+        std::string error;
+        auto creds = TlsCredentials::Get(spec, error);
+        return creds ? creds->GetKey() : nullptr;
+    }
+    TlsRandom::StreamGuard stream("cost/" + keyType);
+    EVP_PKEY* key = nullptr;
+    if (keyType.rfind("rsa", 0) == 0 && keyType.size() > 3
+        && keyType.find_first_not_of("0123456789", 3) == std::string::npos)
+    {
+        key = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", (size_t)std::stoul(keyType.substr(3)));
+    }
+    else
+    {
+        key = GroupKey(keyType); // EC keys are named by their curve
+        if (key == nullptr)
+        {
+            std::string upper = keyType;
+            for (auto& c : upper)
+            {
+                c = std::toupper(static_cast<unsigned char>(c));
+            }
+            key = EVP_PKEY_Q_keygen(nullptr, nullptr, upper.c_str());
+        }
+    }
+    ERR_clear_error();
+    owned = key != nullptr;
+    return key;
 }
 
 void
@@ -101,7 +175,8 @@ SignOrVerify(EVP_PKEY* key, bool sign, std::vector<unsigned char>& signature)
     static const unsigned char data[130] = {0x20}; // TLS 1.3 CertificateVerify content size
     EVP_MD_CTX* md = EVP_MD_CTX_new();
     EVP_PKEY_CTX* pctx = nullptr;
-    bool ed = EVP_PKEY_get_base_id(key) == EVP_PKEY_ED25519;
+    int type = EVP_PKEY_get_base_id(key);
+    bool ed = type == EVP_PKEY_ED25519 || type == EVP_PKEY_ED448;
     const EVP_MD* digest = ed ? nullptr : EVP_sha256();
     if (sign)
     {
@@ -225,47 +300,86 @@ MeasureStepOverhead(std::map<std::string, double>& table, int handshakes)
 
 } // namespace
 
+double
+TlsCostCalibration::MeasureOperation(const std::string& operation, double seconds)
+{
+    size_t colon = operation.find(':');
+    std::string kind = operation.substr(0, colon);
+    std::string name = colon == std::string::npos ? "" : operation.substr(colon + 1);
+    double us = -1;
+    if (kind == "keygen" || kind == "derive")
+    {
+        EVP_PKEY* a = GroupKey(name);
+        EVP_PKEY* b = GroupKey(name);
+        if (a && b)
+        {
+            us = kind == "keygen"
+                     ? MeanMicroseconds([&]() { EVP_PKEY_free(GroupKey(name)); }, seconds)
+                     : MeanMicroseconds([&]() { Derive(a, b); }, seconds);
+        }
+        EVP_PKEY_free(a);
+        EVP_PKEY_free(b);
+        return us;
+    }
+    bool rsaOp = kind == "rsa-encrypt" || kind == "rsa-decrypt";
+    if (kind != "sign" && kind != "verify" && !rsaOp)
+    {
+        return -1;
+    }
+    bool owned = false;
+    EVP_PKEY* key = TypeKey(name, owned);
+    if (key != nullptr && (!rsaOp || EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA))
+    {
+        std::vector<unsigned char> data;
+        if (rsaOp)
+        {
+            RsaCrypt(key, true, data);
+            us = MeanMicroseconds([&]() { RsaCrypt(key, kind == "rsa-encrypt", data); }, seconds);
+        }
+        else
+        {
+            SignOrVerify(key, true, data);
+            us = MeanMicroseconds([&]() { SignOrVerify(key, kind == "sign", data); }, seconds);
+        }
+    }
+    if (owned)
+    {
+        EVP_PKEY_free(key);
+    }
+    return us;
+}
+
 std::map<std::string, double>
 TlsCostCalibration::Measure(double seconds)
 {
     std::map<std::string, double> table;
-    for (const char* group : {"x25519", "x448", "p256", "p384", "p521", "ffdhe2048", "ffdhe3072"})
+    std::vector<std::string> operations;
+    for (const char* group : GROUPS)
     {
-        EVP_PKEY* a = GroupKey(group);
-        EVP_PKEY* b = GroupKey(group);
-        NS_ABORT_MSG_IF(!a || !b, "cannot generate a key for group " << group);
-        table[std::string("keygen:") + group]
-            = MeanMicroseconds([&]() { EVP_PKEY_free(GroupKey(group)); }, seconds);
-        table[std::string("derive:") + group] = MeanMicroseconds([&]() { Derive(a, b); }, seconds);
-        EVP_PKEY_free(a);
-        EVP_PKEY_free(b);
+        operations.push_back(std::string("keygen:") + group);
+        operations.push_back(std::string("derive:") + group);
     }
-    for (const char* keyType : {"rsa2048", "rsa3072", "rsa4096", "p256", "p384", "ed25519"})
+    std::istringstream keyTypes(TlsCredentials::KnownKeyTypes());
+    std::string keyType;
+    while (std::getline(keyTypes, keyType, '|'))
     {
-        TlsCredentials::Spec spec;
-        spec.keyType = keyType;
-        std::string error;
-        auto creds = TlsCredentials::Get(spec, error);
-        NS_ABORT_MSG_IF(!creds, error);
-        EVP_PKEY* key = creds->GetKey();
-        std::vector<unsigned char> sig;
-        table[std::string("sign:") + keyType]
-            = MeanMicroseconds([&]() { SignOrVerify(key, true, sig); }, seconds);
-        table[std::string("verify:") + keyType]
-            = MeanMicroseconds([&]() { SignOrVerify(key, false, sig); }, seconds);
-        if (std::string(keyType).rfind("rsa", 0) == 0)
+        operations.push_back("sign:" + keyType);
+        operations.push_back("verify:" + keyType);
+        if (keyType.rfind("rsa", 0) == 0)
         {
-            std::vector<unsigned char> ct;
-            table[std::string("rsa-encrypt:") + keyType]
-                = MeanMicroseconds([&]() { RsaCrypt(key, true, ct); }, seconds);
-            table[std::string("rsa-decrypt:") + keyType]
-                = MeanMicroseconds([&]() { RsaCrypt(key, false, ct); }, seconds);
+            operations.push_back("rsa-encrypt:" + keyType);
+            operations.push_back("rsa-decrypt:" + keyType);
         }
+    }
+    for (const auto& op : operations)
+    {
+        double us = MeasureOperation(op, seconds);
+        NS_ABORT_MSG_IF(us < 0, "calibration cannot measure " << op);
+        table[op] = us;
     }
     table["step:client"] = 0;
     table["step:server"] = 0;
     MeasureStepOverhead(table, std::max(20, static_cast<int>(seconds * 400)));
-    table["default"] = table["verify:rsa2048"];
     return table;
 }
 

@@ -28,14 +28,14 @@ NS_LOG_COMPONENT_DEFINE("TlsCredentials");
 namespace
 {
 
-const char* const KEY_TYPES[] = {"rsa2048", "rsa3072", "rsa4096", "p256", "p384", "ed25519"};
+const char* const KEY_TYPES[]
+    = {"rsa2048", "rsa3072", "rsa4096", "rsa8192", "p256", "p384", "p521", "ed25519", "ed448"};
 
-/// Certificates are valid 2025..2035 and verified "on" 2026-01-01, whatever the wall clock says.
+/// Certificates are valid 2025..2035 (verified by default "on" 2026-01-01, TlsClock).
 const char* const NOT_BEFORE = "20250101000000Z";
 const char* const NOT_AFTER = "20350101000000Z";
 const char* const EXPIRED_NOT_BEFORE = "20200101000000Z";
 const char* const EXPIRED_NOT_AFTER = "20210101000000Z";
-const long VERIFICATION_TIME = 1767225600; // 2026-01-01T00:00:00Z
 
 std::string
 OpenSslError()
@@ -66,9 +66,17 @@ GenerateKey(const std::string& keyType)
     {
         return EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-384");
     }
+    if (keyType == "p521")
+    {
+        return EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-521");
+    }
     if (keyType == "ed25519")
     {
         return EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
+    }
+    if (keyType == "ed448")
+    {
+        return EVP_PKEY_Q_keygen(nullptr, nullptr, "ED448");
     }
     return nullptr;
 }
@@ -204,7 +212,9 @@ MakeCertificate(const std::string& commonName,
         AddExtension(cert, issuerCert, NID_ext_key_usage, "serverAuth,clientAuth");
         AddExtension(cert, issuerCert, NID_subject_alt_name, "DNS:server.ns3tls,DNS:client.ns3tls");
     }
-    const EVP_MD* md = EVP_PKEY_get_id(issuerKey) == EVP_PKEY_ED25519 ? nullptr : EVP_sha256();
+    int issuerType = EVP_PKEY_get_id(issuerKey);
+    const EVP_MD* md
+        = issuerType == EVP_PKEY_ED25519 || issuerType == EVP_PKEY_ED448 ? nullptr : EVP_sha256();
     NS_ABORT_MSG_IF(X509_sign(cert, issuerKey, md) == 0, "X509_sign failed: " << OpenSslError());
     return cert;
 }
@@ -350,12 +360,6 @@ TlsCredentials::GetTrustStore()
 {
     static X509_STORE* store = X509_STORE_new();
     return store;
-}
-
-long
-TlsCredentials::GetVerificationTime()
-{
-    return VERIFICATION_TIME;
 }
 
 std::shared_ptr<const TlsCredentials>

@@ -20,7 +20,8 @@ namespace ns3
  * @brief A certificate chain and its private key, generated in memory or read from PEM files.
  *
  * The specification string is a comma-separated list of items:
- *  - a key type: rsa2048 | rsa3072 | rsa4096 | p256 | p384 | ed25519 (default rsa2048);
+ *  - a key type: rsa2048 | rsa3072 | rsa4096 | rsa8192 | p256 | p384 | p521 | ed25519 | ed448
+ *    (default rsa2048);
  *  - `chain=N`: N intermediate CAs between the leaf and the root (default 0);
  *  - `expired`: the leaf's validity ended in 2021;
  *  - `untrusted`: the chain ends in a root that no simulated peer trusts;
@@ -73,9 +74,6 @@ class TlsCredentials
 
     /// @return the process-wide store of trusted generated roots (not owned by the caller)
     static X509_STORE* GetTrustStore();
-
-    /// @return the fixed time (seconds since the epoch) at which certificates are verified
-    static long GetVerificationTime();
 
     ~TlsCredentials();
     TlsCredentials(const TlsCredentials&) = delete;

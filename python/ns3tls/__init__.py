@@ -26,8 +26,9 @@ def run_csv(**params):
 
     The texts are exactly what ``tls-handshake-example`` writes with ``--csv`` and
     ``--timeline`` for the same parameters; info has records, server_accepted, server_completed,
-    simulated_seconds, wall_seconds and run_wall_seconds (in Simulator::Run). Raises ValueError
-    for a bad parameter.
+    simulated_seconds, wall_seconds, run_wall_seconds (in Simulator::Run) and measured_costs
+    ({operation: microseconds} that --cpu=model measured at run start because its table lacks
+    them). Raises ValueError for a bad parameter.
     """
     from . import _params, _runner
 
@@ -43,7 +44,7 @@ def run_csv(**params):
 def run(**params):
     """Runs one scenario and returns a pandas DataFrame with a row per handshake.
 
-    Columns: the metrics of design.md (tcp_ms, tls_ms, total_ms, server_done_ms, ttfb_ms, ok,
+    Columns: the metrics of README.md "Output columns" (tcp_ms, tls_ms, total_ms, server_done_ms, ttfb_ms, ok,
     error, resumed, early_data, bytes, retransmissions, ...) then the scenario's parameters.
     ``df.attrs["info"]`` holds the run's info (simulated and wall-clock seconds, ...).
     Raises ValueError (with the C++ message naming the flag) for a bad parameter.

@@ -138,6 +138,7 @@ Info(const TlsScenario::Result& result)
     info["simulated_seconds"] = result.simulatedSeconds;
     info["wall_seconds"] = result.wallSeconds;
     info["run_wall_seconds"] = result.runWallSeconds;
+    info["measured_costs"] = result.measuredCosts; // --cpu=model: measured at run start (us)
     return info;
 }
 
@@ -339,6 +340,7 @@ PYBIND11_MODULE(_core, m)
         .def_readonly("simulated_seconds", &TlsScenario::Result::simulatedSeconds)
         .def_readonly("wall_seconds", &TlsScenario::Result::wallSeconds)
         .def_readonly("run_wall_seconds", &TlsScenario::Result::runWallSeconds)
+        .def_readonly("measured_costs", &TlsScenario::Result::measuredCosts)
         .def_property_readonly("info", &Info);
 
     m.def(

@@ -171,7 +171,8 @@ class Network
         TlsScenario::GetTlsConfigs(config, clientTls, serverTls);
         Check(serverTls, TlsContext::SERVER);
         TlsServerHelper helper(PORT);
-        TlsScenario::ConfigureServer(helper, config, serverTls, TlsScenario::GetCostModel(config));
+        TlsScenario::ConfigureServer(
+            helper, config, serverTls, TlsScenario::GetCostModel(config, clientTls, serverTls));
         ApplicationContainer apps = helper.Install(Node(node));
         apps.Start(Seconds(0));
         m_tracker.Install(apps);
@@ -194,7 +195,7 @@ class Network
         TlsConfig serverTls;
         TlsScenario::GetTlsConfigs(config, clientTls, serverTls);
         Check(clientTls, TlsContext::CLIENT);
-        Ptr<TlsCostModel> cost = TlsScenario::GetCostModel(config);
+        Ptr<TlsCostModel> cost = TlsScenario::GetCostModel(config, clientTls, serverTls);
         Ptr<Ipv4> ipv4 = Node(server)->GetObject<Ipv4>();
         if (ipv4->GetNInterfaces() < 2)
         {
