@@ -14,6 +14,7 @@
 #include "ns3/tls-cpu.h"
 #include "ns3/tls-operation-cost-model.h"
 #include "ns3/tls-scenario.h"
+#include "tls-test-compat.h"
 
 #include <algorithm>
 #include <sstream>

@@ -19,6 +19,7 @@
 #include "ns3/tls-server-helper.h"
 #include "ns3/tls-tracker-helper.h"
 #include "ns3/traffic-control-helper.h"
+#include "tls-test-compat.h"
 
 #include <algorithm>
 #include <sstream>

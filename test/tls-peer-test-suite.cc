@@ -21,6 +21,7 @@
 #include "ns3/tls-server-helper.h"
 #include "ns3/tls-tracker-helper.h"
 #include "ns3/traffic-control-helper.h"
+#include "tls-test-compat.h"
 
 #include <cstdio>
 #include <functional>
