@@ -20,7 +20,7 @@ Ipv4HostRouting::GetTypeId()
 {
     static TypeId tid = TypeId("ns3::Ipv4HostRouting")
                             .SetParent<Ipv4RoutingProtocol>()
-                            .SetGroupName("Tls")
+                            .SetGroupName("TlsSpeed")
                             .AddConstructor<Ipv4HostRouting>();
     return tid;
 }

@@ -32,7 +32,7 @@ TcpLinuxSocket::GetTypeId()
 {
     static TypeId tid = TypeId("ns3::TcpLinuxSocket")
                             .SetParent<TcpSocketBase>()
-                            .SetGroupName("Tls")
+                            .SetGroupName("TlsTcp")
                             .AddConstructor<TcpLinuxSocket>()
                             .AddAttribute("TailLossProbe",
                                           "Probe a lost tail as Linux does (RFC 8985 section 7)",

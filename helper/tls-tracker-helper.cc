@@ -1,0 +1,259 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "ns3/tls-tracker-helper.h"
+
+#include "ns3/callback.h"
+#include "ns3/log.h"
+#include "ns3/tls-client-application.h"
+#include "ns3/tls-server-application.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <filesystem>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cstdio>
+#include <fstream>
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("TlsTrackerHelper");
+
+namespace
+{
+
+std::string
+Join(const std::vector<std::string>& cells)
+{
+    std::string s;
+    for (size_t i = 0; i < cells.size(); ++i)
+    {
+        s += (i ? "," : "") + cells[i];
+    }
+    return s;
+}
+
+/// ",v1,v2..." for the extra columns' values.
+std::string
+ExtraCells(const std::vector<std::pair<std::string, std::string>>& columns)
+{
+    std::string s;
+    for (const auto& c : columns)
+    {
+        s += "," + TlsHandshakeRecord::Escape(c.second);
+    }
+    return s;
+}
+
+/// ",n1,n2..." for the extra columns' names.
+std::string
+ExtraNames(const std::vector<std::pair<std::string, std::string>>& columns)
+{
+    std::string s;
+    for (const auto& c : columns)
+    {
+        s += "," + c.first;
+    }
+    return s;
+}
+
+} // namespace
+
+void
+TlsTrackerHelper::State::OnConnectionStart(uint32_t i, Ptr<TlsHandshakeRecord> record)
+{
+    clients[i].push_back(record);
+    // A later connection from the same address and port replaces an earlier one.
+    byAddress[record->clientAddress] = record;
+}
+
+Ptr<TlsHandshakeRecord>
+TlsTrackerHelper::State::Find(const Address& clientAddress)
+{
+    auto it = byAddress.find(clientAddress);
+    return it == byAddress.end() ? nullptr : it->second;
+}
+
+TlsTrackerHelper::TlsTrackerHelper()
+    : m_state(Create<State>())
+{
+}
+
+void
+TlsTrackerHelper::Install(ApplicationContainer apps)
+{
+    for (uint32_t i = 0; i < apps.GetN(); ++i)
+    {
+        Ptr<Application> app = apps.Get(i);
+        if (Ptr<TlsClientApplication> client = DynamicCast<TlsClientApplication>(app))
+        {
+            uint32_t index = m_state->clients.size();
+            m_state->clients.emplace_back();
+            client->TraceConnectWithoutContext(
+                "ConnectionStart",
+                MakeBoundCallback(
+                    +[](Ptr<State> s, uint32_t index, Ptr<TlsHandshakeRecord> r)
+                    { s->OnConnectionStart(index, r); },
+                    m_state,
+                    index));
+        }
+        else if (Ptr<TlsServerApplication> server = DynamicCast<TlsServerApplication>(app))
+        {
+            server->SetRecordLookup(MakeCallback(&State::Find, m_state));
+        }
+    }
+}
+
+void
+TlsTrackerHelper::AddColumn(const std::string& name, const std::string& value)
+{
+    m_columns.emplace_back(name, value);
+}
+
+const std::vector<std::pair<std::string, std::string>>&
+TlsTrackerHelper::GetColumns() const
+{
+    return m_columns;
+}
+
+std::vector<Ptr<TlsHandshakeRecord>>
+TlsTrackerHelper::GetRecords() const
+{
+    std::vector<Ptr<TlsHandshakeRecord>> records;
+    for (const auto& c : m_state->clients)
+    {
+        records.insert(records.end(), c.begin(), c.end());
+    }
+    return records;
+}
+
+std::string
+TlsTrackerHelper::GetCsv() const
+{
+    return CsvHeader(m_columns) + "\n" + CsvRows(GetRecords(), m_columns);
+}
+
+std::string
+TlsTrackerHelper::GetTimelineCsv() const
+{
+    return TimelineCsv(GetRecords(), m_columns);
+}
+
+std::string
+TlsTrackerHelper::WriteCsv(const std::string& path) const
+{
+    return WriteFile(path, GetCsv());
+}
+
+std::string
+TlsTrackerHelper::WriteTimelineCsv(const std::string& path) const
+{
+    return WriteFile(path, GetTimelineCsv());
+}
+
+std::string
+TlsTrackerHelper::CsvHeader(const std::vector<std::pair<std::string, std::string>>& columns)
+{
+    return Join(TlsHandshakeRecord::GetColumnNames()) + ExtraNames(columns);
+}
+
+std::string
+TlsTrackerHelper::CsvRows(const std::vector<Ptr<TlsHandshakeRecord>>& records,
+                          const std::vector<std::pair<std::string, std::string>>& columns)
+{
+    std::string extra = ExtraCells(columns);
+    std::string out;
+    for (const auto& r : records)
+    {
+        out += Join(r->GetCells()) + extra + "\n";
+    }
+    return out;
+}
+
+std::string
+TlsTrackerHelper::TimelineCsv(const std::vector<Ptr<TlsHandshakeRecord>>& records,
+                              const std::vector<std::pair<std::string, std::string>>& columns)
+{
+    std::string extra = ExtraCells(columns);
+    std::string out
+        = Join(TlsHandshakeRecord::GetTimelineColumnNames()) + ExtraNames(columns) + "\n";
+    for (const auto& r : records)
+    {
+        for (const auto& row : r->GetTimelineRows())
+        {
+            out += Join(row) + extra + "\n";
+        }
+    }
+    return out;
+}
+
+std::string
+TlsTrackerHelper::WriteFile(const std::string& path, const std::string& content)
+{
+    std::string bad = "cannot write '" + path + "'";
+    auto writeAll = [&content](int fd)
+    {
+        size_t done = 0;
+        while (done < content.size())
+        {
+            ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+            if (n < 0 && errno == EINTR)
+            {
+                continue;
+            }
+            if (n <= 0)
+            {
+                return false;
+            }
+            done += n;
+        }
+        return true;
+    };
+    std::error_code ec;
+    std::filesystem::path resolved
+        = std::filesystem::weakly_canonical(std::filesystem::absolute(path), ec);
+    std::string target = ec ? path : resolved.string(); // a symlink is written through, not replaced
+    struct stat st;
+    bool exists = ::stat(target.c_str(), &st) == 0;
+    if (exists && !S_ISREG(st.st_mode))
+    {
+        // A device (/dev/null, /dev/stdout) or FIFO: write to it; never replace the node.
+        int fd = ::open(target.c_str(), O_WRONLY | O_CLOEXEC);
+        if (fd < 0)
+        {
+            return bad + ": " + std::strerror(errno);
+        }
+        bool ok = writeAll(fd);
+        int savedErrno = errno;
+        ok = ::close(fd) == 0 && ok;
+        return ok ? "" : bad + ": " + std::strerror(ok ? errno : savedErrno);
+    }
+    // A regular file is replaced atomically: a unique temporary file in the same directory
+    // (never a name a user may own), then rename(2) over the target.
+    std::filesystem::path t(target);
+    std::string tmp = (t.parent_path() / ("." + t.filename().string() + ".XXXXXX")).string();
+    int fd = ::mkstemp(tmp.data());
+    if (fd < 0)
+    {
+        return bad + ": " + std::strerror(errno);
+    }
+    // mkstemp makes the file 0600: give it the existing file's mode, or what open(2) would.
+    mode_t umaskValue = ::umask(0);
+    ::umask(umaskValue);
+    ::fchmod(fd, exists ? (st.st_mode & 07777) : (0666 & ~umaskValue));
+    bool ok = writeAll(fd);
+    int savedErrno = errno;
+    ok = ::close(fd) == 0 && ok;
+    if (!ok || std::rename(tmp.c_str(), target.c_str()) != 0)
+    {
+        savedErrno = ok ? errno : savedErrno;
+        std::remove(tmp.c_str());
+        return bad + ": " + std::strerror(savedErrno);
+    }
+    return "";
+}
+
+} // namespace ns3
