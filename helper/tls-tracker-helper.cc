@@ -9,13 +9,13 @@
 #include "ns3/tls-server-application.h"
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <filesystem>
+#include <fstream>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <cstdio>
-#include <fstream>
 
 namespace ns3
 {
@@ -215,7 +215,8 @@ TlsTrackerHelper::WriteFile(const std::string& path, const std::string& content)
     std::error_code ec;
     std::filesystem::path resolved
         = std::filesystem::weakly_canonical(std::filesystem::absolute(path), ec);
-    std::string target = ec ? path : resolved.string(); // a symlink is written through, not replaced
+    std::string target
+        = ec ? path : resolved.string(); // a symlink is written through, not replaced
     struct stat st;
     bool exists = ::stat(target.c_str(), &st) == 0;
     if (exists && !S_ISREG(st.st_mode))
