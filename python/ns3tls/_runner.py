@@ -11,11 +11,12 @@ import atexit
 import importlib.util
 import json
 import os
-import selectors
+import select
 import signal
 import subprocess
 import sys
 import threading
+import time
 
 _PACKAGE_PARENT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -55,9 +56,13 @@ class _Server:
 
     def __init__(self):
         self.stamp = _build_stamp()
+        # Unbuffered bytes: replies are read with select() on the pipe itself, which knows
+        # nothing of a buffered reader's read-ahead (a reply read ahead with the "pid" line
+        # would wait forever).
         self.proc = subprocess.Popen([sys.executable, "-m", "ns3tls._forkserver"],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     env=_env(), start_new_session=True, text=True, bufsize=1)
+                                     env=_env(), start_new_session=True, bufsize=0)
+        self._pending = b""
         with _children_lock:
             _children.add(self.proc)
 
@@ -79,17 +84,27 @@ class _Server:
                 pass
 
     def _read_line(self, timeout):
-        with selectors.DefaultSelector() as sel:
-            sel.register(self.proc.stdout, selectors.EVENT_READ)
-            if not sel.select(timeout):
+        """The next line from the server, or None after `timeout` seconds (None: no limit)."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        fd = self.proc.stdout.fileno()
+        while b"\n" not in self._pending:
+            left = None if deadline is None else deadline - time.monotonic()
+            if left is not None and left <= 0:
                 return None
-        return self.proc.stdout.readline()
+            ready, _, _ = select.select([fd], [], [], left)
+            if not ready:
+                return None
+            chunk = os.read(fd, 1 << 16)
+            if not chunk:
+                raise OSError("fork server closed its pipe")
+            self._pending += chunk
+        line, self._pending = self._pending.split(b"\n", 1)
+        return line.decode()
 
     def execute(self, request, timeout):
         """Returns the reply, or None if the server itself failed (the caller restarts it)."""
         try:
-            self.proc.stdin.write(json.dumps(request) + "\n")
-            self.proc.stdin.flush()
+            self.proc.stdin.write((json.dumps(request) + "\n").encode())
             first = self._read_line(None)
             pid = json.loads(first)["pid"]
             line = self._read_line(timeout)

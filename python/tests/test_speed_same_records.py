@@ -68,3 +68,20 @@ def test_openssl_allocator_changes_no_record(tmp_path):
                        check=True, capture_output=True)
         outputs.append((csv.read_text(), tl.read_text()))
     assert outputs[0] == outputs[1]
+
+
+def test_a_reply_that_arrives_with_the_pid_line_is_read(monkeypatch):
+    """On a busy machine the caller may read the "pid" line only after the reply has arrived
+    too: the reply must still be read (a buffered reader's read-ahead once hid it from select(),
+    and a sweep waited forever)."""
+    import time
+
+    original = _runner._Server._read_line
+
+    def late_reader(self, timeout):
+        time.sleep(0.3)  # the simulation (an invalid parameter) has answered by now
+        return original(self, timeout)
+
+    monkeypatch.setattr(_runner._Server, "_read_line", late_reader)
+    reply = _runner.execute({"tls": "1.4"}, timeout=3)
+    assert reply["kind"] == "invalid", reply
