@@ -15,6 +15,7 @@
  * Run with --help for every flag. A bad value prints one line on stderr and exits with 2.
  */
 #include "ns3/command-line.h"
+#include "ns3/tls-openssl.h"
 #include "ns3/tls-scenario.h"
 
 #include <algorithm>
@@ -104,6 +105,7 @@ PrintSummary(const TlsScenarioConfig& config, const TlsScenario::Result& result)
                 result.simulatedSeconds,
                 result.wallSeconds,
                 result.runWallSeconds);
+    std::printf("openssl: %s\n", TlsOpenSsl::GetVersion().c_str());
 }
 
 } // namespace
