@@ -24,6 +24,7 @@
 #include "ns3/tls-server-application.h"
 #include "ns3/traffic-control-helper.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -84,7 +85,8 @@ MakeTlsConfigs(const TlsScenarioConfig& c, TlsConfig& client, TlsConfig& server)
     client.clientAuth = c.clientAuth;
     client.resume = c.resume;
     std::string creds = c.certFile.empty()
-                            ? c.key + (c.chain ? ",chain=" + std::to_string(c.chain) : "")
+                            ? c.key + (c.caKey.empty() ? "" : ",ca=" + c.caKey)
+                                  + (c.chain ? ",chain=" + std::to_string(c.chain) : "")
                             : "cert=" + c.certFile + ",key=" + c.keyFile;
     client.credentials = creds; // used for client authentication
     server = client;
@@ -279,13 +281,17 @@ TlsScenario::Run(const TlsScenarioConfig& config, Result& result)
     internet.Install(clients);
     internet.Install(router);
 
+    // A larger --mss needs links that carry it: MTU = MSS + 20 (IP) + 32 (TCP with timestamps).
+    const uint32_t mtu = std::max<uint32_t>(1500, config.mss + 52);
     PointToPointHelper bottleneck;
     bottleneck.SetDeviceAttribute("DataRate", DataRateValue(DataRate(config.bandwidthBps)));
+    bottleneck.SetDeviceAttribute("Mtu", UintegerValue(mtu));
     bottleneck.SetChannelAttribute("Delay", TimeValue(config.rtt / 2 - config.accessDelay));
     bottleneck.SetQueue(
         "ns3::DropTailQueue<Packet>", "MaxSize", QueueSizeValue(QueueSize(config.queue)));
     PointToPointHelper access;
     access.SetDeviceAttribute("DataRate", DataRateValue(DataRate(config.accessBandwidthBps)));
+    access.SetDeviceAttribute("Mtu", UintegerValue(mtu));
     access.SetChannelAttribute("Delay", TimeValue(config.accessDelay));
     access.SetQueue(
         "ns3::DropTailQueue<Packet>", "MaxSize", QueueSizeValue(QueueSize(config.queue)));
@@ -356,6 +362,8 @@ TlsScenario::Run(const TlsScenarioConfig& config, Result& result)
     serverCpu->SetAttribute("SpeedFactor", DoubleValue(config.serverSpeed));
     TlsServerHelper serverHelper(PORT);
     serverHelper.SetAttribute("TcpProfile", StringValue(config.tcp));
+    serverHelper.SetAttribute("InitialCwnd", UintegerValue(config.serverInitcwnd));
+    serverHelper.SetAttribute("SegmentSize", UintegerValue(config.mss));
     serverHelper.SetAttribute("CostModel", PointerValue(cost));
     serverHelper.SetAttribute("MaxEarlyData", UintegerValue(serverTls.maxEarlyData));
     ApplicationContainer serverApps = serverHelper.Install(server.Get(0));
@@ -396,6 +404,8 @@ TlsScenario::Run(const TlsScenarioConfig& config, Result& result)
         clientHelper.SetAttribute("ResponseSize", UintegerValue(config.response));
         clientHelper.SetAttribute("ClientIndex", UintegerValue(i));
         clientHelper.SetAttribute("TcpProfile", StringValue(config.tcp));
+        clientHelper.SetAttribute("InitialCwnd", UintegerValue(config.initcwnd));
+        clientHelper.SetAttribute("SegmentSize", UintegerValue(config.mss));
         clientHelper.SetAttribute("CostModel", PointerValue(cost));
         ApplicationContainer app = clientHelper.Install(clients.Get(i));
         SetTlsAttributes(app, clientTls);

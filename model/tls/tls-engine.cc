@@ -3,6 +3,8 @@
  */
 #include "ns3/tls-engine.h"
 
+#include "ns3/tls-openssl.h"
+
 #include "ns3/log.h"
 
 #include <cstring>
@@ -601,8 +603,28 @@ TlsEngine::KeyTypeName(const EVP_PKEY* key)
         case EVP_PKEY_ED448:
             return "ed448";
         default:
-            return "unknown";
+            break;
     }
+    // Provider-only key types (OpenSSL 3.5): "ML-DSA-65" -> "mldsa65",
+    // "SLH-DSA-SHA2-128f" -> "slhdsa128f" (the key type names of TlsCredentials).
+    const char* type = EVP_PKEY_get0_type_name(key);
+    std::string name;
+    for (const char* c = type ? type : ""; *c; ++c)
+    {
+        if (*c != '-')
+        {
+            name += std::tolower(static_cast<unsigned char>(*c));
+        }
+    }
+    if (name.rfind("slhdsasha2", 0) == 0)
+    {
+        return "slhdsa" + name.substr(10);
+    }
+    if (name.rfind("slhdsashake", 0) == 0)
+    {
+        return "slhdsashake" + name.substr(11);
+    }
+    return name.rfind("mldsa", 0) == 0 ? name : "unknown";
 }
 
 std::string
@@ -628,11 +650,52 @@ TlsEngine::GetPeerChainLength() const
     return m_role == TlsContext::SERVER && SSL_get0_peer_certificate(m_ssl) ? n + 1 : n;
 }
 
+std::vector<std::string>
+TlsEngine::GetKeyShareGroups() const
+{
+    std::vector<std::string> shares;
+    const std::string& groups = m_context->GetConfig().groups;
+    if (groups == "DEFAULT" && TlsOpenSsl::HasPostQuantum())
+    {
+        return {"x25519mlkem768", "x25519"}; // OpenSSL 3.5's default key shares
+    }
+    size_t i = 0;
+    while (i <= groups.size())
+    {
+        size_t end = groups.find_first_of(":/", i);
+        end = end == std::string::npos ? groups.size() : end;
+        std::string g = groups.substr(i, end - i);
+        bool share = false;
+        while (!g.empty() && (g[0] == '*' || g[0] == '?'))
+        {
+            share = share || g[0] == '*';
+            g.erase(0, 1);
+        }
+        if (share)
+        {
+            for (auto& c : g)
+            {
+                c = std::tolower(static_cast<unsigned char>(c));
+            }
+            shares.push_back(g);
+        }
+        i = end + 1;
+    }
+    if (shares.empty())
+    {
+        shares.push_back(GetFirstGroup());
+    }
+    return shares;
+}
+
 std::string
 TlsEngine::GetFirstGroup() const
 {
     std::string groups = m_context->GetConfig().groups;
-    std::string first = groups.substr(0, groups.find(':'));
+    // OpenSSL 3.5 syntax: '*' marks a key share, '?' an optional group, '/' separates tuples.
+    size_t start = groups.find_first_not_of("*?");
+    groups = start == std::string::npos ? "" : groups.substr(start);
+    std::string first = groups.substr(0, groups.find_first_of(":/"));
     if (first.empty())
     {
         return "x25519"; // OpenSSL 3.0's first default key share
