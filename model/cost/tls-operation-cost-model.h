@@ -23,7 +23,10 @@ namespace ns3
  * derive:x25519 and sign:rsa2048; a TLS 1.2 client reading a Certificate with one
  * intermediate performs verify:rsa2048 twice. Operation names:
  * `keygen:G`, `derive:G` (G = x25519, x448, p256, p384, p521, ffdhe2048, ...),
- * `sign:K`, `verify:K`, `rsa-encrypt:K`, `rsa-decrypt:K` (K = rsa2048, p256, ed25519, ...),
+ * `keygen:M`, `encaps:M`, `decaps:M` (M = mlkem512, mlkem768, mlkem1024; a hybrid group such as
+ * X25519MLKEM768 costs its parts: x25519 and mlkem768),
+ * `sign:K`, `verify:K`, `rsa-encrypt:K`, `rsa-decrypt:K` (K = rsa2048, p256, ed25519,
+ * mldsa44, mldsa65, mldsa87, slhdsa128f, ...),
  * `step:client`, `step:server` (hashing, record protection, state machine).
  *
  * The built-in table was measured on the development machine (OpenSSL 3.0, x86-64); CostTable
@@ -80,6 +83,17 @@ class TlsOperationCostModel : public TlsCostModel
     static std::string NormaliseGroup(const std::string& group);
 
   private:
+    /**
+     * @brief Appends the operations of a TLS 1.3 key share: an (EC)DH group's keygen/derive,
+     * an ML-KEM group's keygen (client), encaps (server) and decaps (client), a hybrid's both.
+     * @param ops the list to extend
+     * @param group the normalised group, e.g. "x25519mlkem768"
+     * @param role "client-share" (ClientHello), "server" (ServerHello) or "client-derive"
+     */
+    static void AddKeyShareOperations(std::vector<std::string>& ops,
+                                      const std::string& group,
+                                      const std::string& role);
+
     /// Attribute setter for CostTable.
     void SetCostTable(const std::string& path);
 
