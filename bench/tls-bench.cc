@@ -7,26 +7,35 @@
  *      second (the physical limit for real crypto);
  *  (b) ns3tls: simulated handshakes per wall-clock second, 1 client x N sequential handshakes
  *      and K concurrent clients (dumbbell), and the ratio b/a (whole run: building the
- *      topology, simulating, tearing down; for K clients also Simulator::Run() alone), with
- *      the crypto thread as configured and without it;
- *  (c) wall time and peak RSS for K concurrent clients, each K in its own process.
+ *      topology, simulating, tearing down; for K clients also Simulator::Run() alone);
+ *  (c) start-up: wall time of the example program running one handshake, in raw handshakes;
+ *  (d) wall time and peak RSS for K clients arriving as a Poisson process over K/1000 s
+ *      (1 Gbit/s bottleneck), each K in its own process.
+ *
+ * A simulation uses one core. By default the bench pins itself to one CPU and keeps the
+ * others busy with a CPU-bound neighbour process (bounded in time, stopped at exit), as on a
+ * shared machine or a cluster node running a sweep; --neighbour=0 measures an idle machine.
+ * Ratios are taken within one run, so a slower or busier machine slows a and b alike.
  *
  *   ./ns3tls bench                       # default sizes (a few minutes)
- *   ./ns3tls bench --sequential=2000 --concurrent=1000 --scale=100,1000,10000
+ *   ./ns3tls bench --sequential=2000 --concurrent=1000 --scale=1000,10000,100000
  */
 #include "ns3/command-line.h"
 #include "ns3/global-value.h"
 #include "ns3/string.h"
 #include "ns3/tls-context.h"
-#include "ns3/tls-crypto-thread.h"
 #include "ns3/tls-memory.h"
 #include "ns3/tls-random.h"
 #include "ns3/tls-scenario.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <fcntl.h>
+#include <csignal>
 #include <fstream>
 #include <openssl/ssl.h>
+#include <sched.h>
 #include <spawn.h>
 #include <sstream>
 #include <sys/resource.h>
@@ -107,7 +116,11 @@ struct SimResult
 };
 
 SimResult
-Simulate(const std::string& tls, const std::string& key, uint32_t clients, uint32_t handshakes)
+Simulate(const std::string& tls,
+         const std::string& key,
+         uint32_t clients,
+         uint32_t handshakes,
+         bool poisson = false)
 {
     TlsScenarioConfig c;
     c.Set("tls", tls);
@@ -118,7 +131,16 @@ Simulate(const std::string& tls, const std::string& key, uint32_t clients, uint3
     c.Set("bandwidth", "1Gbps");
     c.Set("queue", std::to_string(std::max<uint32_t>(1000, 2 * clients)) + "p");
     c.Set("server-cores", "4");
-    c.Set("arrival", "once");
+    if (poisson)
+    {
+        // the scale runs: Poisson arrivals over K/1000 s, one handshake each
+        c.Set("arrival", "poisson");
+        c.Set("arrival-window", std::to_string(std::max<uint32_t>(1, clients / 1000)) + "s");
+    }
+    else
+    {
+        c.Set("arrival", "once");
+    }
     TlsScenario::Result result;
     double start = Now();
     std::string error = TlsScenario::Run(c, result);
@@ -153,6 +175,93 @@ PeakRssKb()
         }
     }
     return 0;
+}
+
+/// Pins this process to one CPU (the first it may use) and returns it, or -1.
+int
+PinToOneCpu()
+{
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof(set), &set) != 0)
+    {
+        return -1;
+    }
+    for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu)
+    {
+        if (CPU_ISSET(cpu, &set))
+        {
+            cpu_set_t one;
+            CPU_ZERO(&one);
+            CPU_SET(cpu, &one);
+            return sched_setaffinity(0, sizeof(one), &one) == 0 ? cpu : -1;
+        }
+    }
+    return -1;
+}
+
+/// CPU-bound neighbours: one busy process on every other CPU this process may use, each
+/// ending by itself after `seconds` (SIGALRM) and killed when the bench exits.
+std::vector<pid_t>
+StartNeighbours(int benchCpu, unsigned seconds)
+{
+    std::vector<pid_t> pids;
+    cpu_set_t set;
+    sched_getaffinity(0, sizeof(set), &set);
+    for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu)
+    {
+        if (!CPU_ISSET(cpu, &set) || cpu == benchCpu)
+        {
+            continue;
+        }
+        pid_t pid = fork();
+        if (pid == 0)
+        {
+            cpu_set_t one;
+            CPU_ZERO(&one);
+            CPU_SET(cpu, &one);
+            sched_setaffinity(0, sizeof(one), &one);
+            alarm(seconds);
+            volatile uint64_t x = 0;
+            for (;;)
+            {
+                x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+            }
+        }
+        if (pid > 0)
+        {
+            pids.push_back(pid);
+        }
+    }
+    return pids;
+}
+
+/// Wall seconds of `program --handshakes=1` (median of `n` runs): the start-up a user or a
+/// sweep pays per simulation (loading libraries, ns-3 and OpenSSL initialisation, credentials).
+double
+StartupSeconds(const std::string& program, int n)
+{
+    std::vector<double> walls;
+    for (int i = 0; i < n; ++i)
+    {
+        char arg[] = "--handshakes=1";
+        char* argv[] = {const_cast<char*>(program.c_str()), arg, nullptr};
+        posix_spawn_file_actions_t actions;
+        posix_spawn_file_actions_init(&actions);
+        posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+        pid_t pid = 0;
+        double start = Now();
+        int rc = posix_spawn(&pid, program.c_str(), &actions, nullptr, argv, environ);
+        posix_spawn_file_actions_destroy(&actions);
+        int status = 0;
+        if (rc != 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
+            WEXITSTATUS(status) != 0)
+        {
+            return -1;
+        }
+        walls.push_back(Now() - start);
+    }
+    std::sort(walls.begin(), walls.end());
+    return walls[walls.size() / 2];
 }
 
 /// Runs Simulate in a fresh process (this program, spawned) and returns its result.
@@ -202,6 +311,10 @@ main(int argc, char* argv[])
     double rawSeconds = 3;
     std::string only;  // run only the cases whose name contains this
     std::string child; // internal: "tls,key,clients", result written raw to stdout
+    unsigned neighbour = 1800; // seconds a neighbour may run at most; 0: none
+    bool pin = true;
+    int startupRuns = 9;
+    std::string program = argv[0];
     CommandLine cmd(__FILE__);
     cmd.AddValue("child", "internal: run one scale point and write its result", child);
     cmd.AddValue("sequential", "handshakes of the 1-client sequential run", sequential);
@@ -209,6 +322,12 @@ main(int argc, char* argv[])
     cmd.AddValue("scale", "comma-separated K values for the wall/RSS table", scale);
     cmd.AddValue("raw-seconds", "seconds of raw OpenSSL handshakes per configuration", rawSeconds);
     cmd.AddValue("case", "run only the cases whose name contains this, e.g. '1.3 p256'", only);
+    cmd.AddValue("neighbour",
+                 "keep the other CPUs busy with CPU-bound processes for at most this many "
+                 "seconds (0: no neighbour, an idle machine)",
+                 neighbour);
+    cmd.AddValue("pin", "pin the bench to one CPU", pin);
+    cmd.AddValue("startup-runs", "runs of the start-up measurement (0: skip)", startupRuns);
     cmd.Parse(argc, argv);
     TlsRandom::Seed(1, 1);
     if (!child.empty())
@@ -220,7 +339,7 @@ main(int argc, char* argv[])
         std::getline(cs, tls, ',');
         std::getline(cs, key, ',');
         std::getline(cs, k, ',');
-        SimResult r = Simulate(tls, key, std::stoul(k), 1);
+        SimResult r = Simulate(tls, key, std::stoul(k), 1, true);
         r.maxRssKb = PeakRssKb();
         return write(STDOUT_FILENO, &r, sizeof(r)) == sizeof(r) ? 0 : 1;
     }
@@ -235,17 +354,24 @@ main(int argc, char* argv[])
     const Case cases[] = {{"TLS 1.2 ECDHE rsa2048", "1.2", "ecdhe", "rsa2048"},
                           {"TLS 1.3 rsa2048", "1.3", "ecdhe", "rsa2048"},
                           {"TLS 1.3 p256", "1.3", "ecdhe", "p256"}};
-    // The crypto thread (TlsCryptoThread) as configured, and the same runs on one thread.
-    bool threaded = TlsCryptoThread::IsEnabled();
-    std::printf("crypto thread: %s, OpenSSL small allocations: %s\n\n",
-                threaded ? "on" : "off",
-                TlsMemory::IsPooled() ? "pool" : "malloc");
+    int benchCpu = pin ? PinToOneCpu() : -1;
+    std::vector<pid_t> neighbours;
+    if (neighbour > 0)
+    {
+        neighbours = StartNeighbours(benchCpu, neighbour);
+    }
+    std::printf("bench on %s; CPU-bound neighbours: %zu (for at most %u s); OpenSSL small "
+                "allocations: %s\n\n",
+                benchCpu >= 0 ? ("CPU " + std::to_string(benchCpu)).c_str() : "any CPU",
+                neighbours.size(),
+                neighbour,
+                TlsMemory::GetAllocator().c_str());
     std::printf("| case | raw OpenSSL hs/s (a) | sim 1x%u sequential hs/s (b1) | b1/a | "
-                "sim %u concurrent hs/s (b2) | b2/a | b2/a Simulator::Run only | "
-                "b1/a one thread | b2/a one thread |\n",
+                "sim %u concurrent hs/s (b2) | b2/a | b2/a Simulator::Run only |\n",
                 sequential,
                 concurrent);
-    std::printf("|---|---|---|---|---|---|---|---|---|\n");
+    std::printf("|---|---|---|---|---|---|---|\n");
+    double rawP256 = 0;
     for (const auto& c : cases)
     {
         if (std::string(c.name).find(only) == std::string::npos)
@@ -260,31 +386,37 @@ main(int argc, char* argv[])
         double a = RawRate(config, rawSeconds);
         SimResult b1 = Simulate(c.tls, c.key, 1, sequential);
         SimResult b2 = Simulate(c.tls, c.key, concurrent, 1);
-        SimResult s1 = b1;
-        SimResult s2 = b2;
-        if (threaded)
+        if (std::string(c.key) == "p256")
         {
-            StringValue mode; // as configured (auto or on), restored afterwards
-            GlobalValue::GetValueByName("TlsCryptoThread", mode);
-            GlobalValue::Bind("TlsCryptoThread", StringValue("off"));
-            s1 = Simulate(c.tls, c.key, 1, sequential);
-            s2 = Simulate(c.tls, c.key, concurrent, 1);
-            GlobalValue::Bind("TlsCryptoThread", mode);
+            rawP256 = a;
         }
-        std::printf("| %s | %.0f | %.0f | %.2f | %.0f | %.2f | %.2f | %.2f | %.2f |\n",
+        std::printf("| %s | %.0f | %.0f | %.2f | %.0f | %.2f | %.2f |\n",
                     c.name,
                     a,
                     b1.rate,
                     b1.rate / a,
                     b2.rate,
                     b2.rate / a,
-                    b2.ok / b2.runWall / a,
-                    s1.rate / a,
-                    s2.rate / a);
+                    b2.ok / b2.runWall / a);
         std::fflush(stdout);
     }
+    if (startupRuns > 0)
+    {
+        std::string example = program.substr(0, program.rfind('/'));
+        example = example.substr(0, example.rfind('/')) + "/examples/tls-handshake-example";
+        double t = StartupSeconds(example, startupRuns);
+        std::printf("\nstart-up: tls-handshake-example --handshakes=1 takes %.3f s (median of %d)",
+                    t,
+                    startupRuns);
+        if (rawP256 > 0 && t > 0)
+        {
+            std::printf(", the time of %.0f raw TLS 1.3 p256 handshakes", t * rawP256);
+        }
+        std::printf("\n");
+    }
 
-    std::printf("\n| K concurrent clients (TLS 1.3 p256) | ok | wall s | wall ms per client | "
+    std::printf("\n| K clients (TLS 1.3 p256, Poisson over K/1000 s) | ok | wall s | wall ms per "
+                "client | "
                 "peak RSS MB | RSS KB per client |\n|---|---|---|---|---|---|\n");
     std::istringstream is(scale);
     std::string item;
@@ -300,6 +432,11 @@ main(int argc, char* argv[])
                     r.maxRssKb / 1024.0,
                     double(r.maxRssKb) / k);
         std::fflush(stdout);
+    }
+    for (pid_t pid : neighbours)
+    {
+        kill(pid, SIGKILL);
+        waitpid(pid, nullptr, 0);
     }
     return 0;
 }

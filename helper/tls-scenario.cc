@@ -17,7 +17,6 @@
 #include "ns3/tls-client-application.h"
 #include "ns3/tls-context.h"
 #include "ns3/tls-cpu.h"
-#include "ns3/tls-crypto-thread.h"
 #include "ns3/tls-measured-cost-model.h"
 #include "ns3/tls-operation-cost-model.h"
 #include "ns3/tls-random.h"
@@ -215,10 +214,6 @@ std::string
 TlsScenario::Run(const TlsScenarioConfig& config, Result& result)
 {
     std::string error = config.Validate();
-    if (error.empty())
-    {
-        error = TlsCryptoThread::GetModeError();
-    }
     if (!error.empty())
     {
         return error;

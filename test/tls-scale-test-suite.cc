@@ -169,59 +169,6 @@ class TlsHashedDemuxTestCase : public TlsSameRecordsTestCase
     }
 };
 
-/**
- * TlsCryptoThread changes where OpenSSL runs, never what it computes: the same lossy
- * scenario (TLS 1.3, resumption with 0-RTT data, client authentication) gives the same
- * records and the same random bytes (TlsRandom draws) with the thread on and off.
- */
-class TlsCryptoThreadTestCase : public TlsSameRecordsTestCase
-{
-  public:
-    TlsCryptoThreadTestCase()
-        : TlsSameRecordsTestCase("crypto thread on and off: identical records and random draws")
-    {
-    }
-
-  private:
-    /// Runs the scenario with the crypto thread on or off.
-    Records
-    Run(const std::string& mode, uint64_t& drawn)
-    {
-        GlobalValue::Bind("TlsCryptoThread", StringValue(mode));
-        uint64_t before = TlsRandom::GetBytesDrawn();
-        Records records = RunScenario({{"clients", "50"},
-                                       {"handshakes", "2"},
-                                       {"arrival", "uniform"},
-                                       {"arrival-window", "100ms"},
-                                       {"loss", "0.02"},
-                                       {"resume", "ticket"},
-                                       {"early-data", "200"},
-                                       {"client-auth", "true"}});
-        drawn = TlsRandom::GetBytesDrawn() - before;
-        GlobalValue::Bind("TlsCryptoThread", StringValue("auto"));
-        return records;
-    }
-
-    void
-    DoRun() override
-    {
-        uint64_t drawnOn = 0;
-        uint64_t drawnOff = 0;
-        Records a = Run("on", drawnOn);
-        Records b = Run("off", drawnOff);
-        CheckSame(a, b, 100);
-        NS_TEST_ASSERT_MSG_EQ(drawnOn, drawnOff, "same random bytes drawn");
-        NS_TEST_ASSERT_MSG_GT(drawnOn, 100 * 64, "randomness was drawn");
-        uint32_t earlyAccepted = 0;
-        for (const auto& r : a)
-        {
-            NS_TEST_ASSERT_MSG_EQ(r->ok, true, r->error);
-            earlyAccepted += r->earlyDataAccepted;
-        }
-        NS_TEST_ASSERT_MSG_GT(earlyAccepted, 40, "resumed connections sent 0-RTT data");
-    }
-};
-
 } // namespace
 
 /// The suite.
@@ -234,7 +181,6 @@ class TlsScaleTestSuite : public TestSuite
         AddTestCase(new TlsConcurrentClientsTestCase("once"), QUICK);
         AddTestCase(new TlsConcurrentClientsTestCase("poisson"), QUICK);
         AddTestCase(new TlsHashedDemuxTestCase(), QUICK);
-        AddTestCase(new TlsCryptoThreadTestCase(), QUICK);
     }
 };
 

@@ -312,7 +312,7 @@ TlsClientApplication::OnMessage(const TlsMessage& message, Time time)
     {
         m_messageTrace(*t);
     }
-    if (!message.sent && message.name == "NewSessionTicket")
+    if (!message.sent && message.handshakeType == SSL3_MT_NEWSESSION_TICKET)
     {
         CheckDone();
     }

@@ -3,7 +3,6 @@
  */
 #include "ns3/tls-connection.h"
 
-#include "ns3/tls-crypto-thread.h"
 
 #include "ns3/log.h"
 #include "ns3/packet.h"
@@ -38,7 +37,7 @@ TlsConnection::~TlsConnection()
 {
     NS_LOG_FUNCTION(this);
     Detach();
-    TlsCryptoThread::Run(m_cryptoThread, [&] { m_engine.reset(); });
+    m_engine.reset();
 }
 
 void
@@ -73,17 +72,10 @@ void
 TlsConnection::Start(SSL_SESSION* session, std::vector<uint8_t> earlyData)
 {
     NS_LOG_FUNCTION(this);
-    // Every OpenSSL call of the engine runs through TlsCryptoThread (see there why).
-    m_cryptoThread = TlsCryptoThread::IsEnabled();
-    bool cpuTiming = m_costModel && m_costModel->NeedsCpuTime();
-    TlsCryptoThread::Run(m_cryptoThread,
-                         [&]
-                         {
-                             m_engine = std::make_unique<TlsEngine>(m_context);
-                             m_engine->SetCpuTiming(cpuTiming);
-                             m_engine->SetSession(session);
-                             m_engine->SetEarlyData(std::move(earlyData));
-                         });
+    m_engine = std::make_unique<TlsEngine>(m_context);
+    m_engine->SetCpuTiming(m_costModel && m_costModel->NeedsCpuTime());
+    m_engine->SetSession(session);
+    m_engine->SetEarlyData(std::move(earlyData));
     if (m_context->GetRole() == TlsContext::CLIENT)
     {
         Pump(); // ClientHello
@@ -138,32 +130,24 @@ TlsConnection::Pump()
     }
     auto result = std::make_shared<StepResult>();
     result->start = now;
-    TlsEngine::State before;
-    TlsEngine::State after;
-    uint64_t out = 0;
-    uint64_t cpuNanoseconds = 0;
-    TlsCryptoThread::Run(m_cryptoThread,
-                         [&]
-                         {
-                             before = m_engine->GetState();
-                             m_engine->Receive(m_rxPending.data(), m_rxPending.size());
-                             if (!m_pendingWrites.empty())
-                             {
-                                 m_engine->Write(m_pendingWrites.data(), m_pendingWrites.size());
-                             }
-                             bool wasPeerClosed = m_engine->IsPeerClosed();
-                             m_engine->Advance();
-                             if (m_shutdownRequested)
-                             {
-                                 m_engine->Shutdown();
-                             }
-                             result->messages = m_engine->TakeMessages();
-                             out = m_engine->TakeOutput(result->output);
-                             m_engine->TakeApplicationData(result->data);
-                             after = m_engine->GetState();
-                             result->peerClosed = m_engine->IsPeerClosed() && !wasPeerClosed;
-                             cpuNanoseconds = m_engine->TakeCpuNanoseconds();
-                         });
+    TlsEngine::State before = m_engine->GetState();
+    m_engine->Receive(m_rxPending.data(), m_rxPending.size());
+    if (!m_pendingWrites.empty())
+    {
+        m_engine->Write(m_pendingWrites.data(), m_pendingWrites.size());
+    }
+    bool wasPeerClosed = m_engine->IsPeerClosed();
+    m_engine->Advance();
+    if (m_shutdownRequested)
+    {
+        m_engine->Shutdown();
+    }
+    result->messages = m_engine->TakeMessages();
+    uint64_t out = m_engine->TakeOutput(result->output);
+    m_engine->TakeApplicationData(result->data);
+    TlsEngine::State after = m_engine->GetState();
+    result->peerClosed = m_engine->IsPeerClosed() && !wasPeerClosed;
+    uint64_t cpuNanoseconds = m_engine->TakeCpuNanoseconds();
     m_rxPending.clear();
     m_pendingWrites.clear();
     m_shutdownRequested = false;

@@ -145,7 +145,6 @@ class TlsConnection : public SimpleRefCount<TlsConnection>
     bool m_socketClosed{false};            //!< Close() called on the socket
     bool m_failedReported{false};          //!< failure already reported
     std::vector<uint8_t> m_rxPending;      //!< received, not yet given to the engine
-    bool m_cryptoThread{false};            //!< the engine's OpenSSL calls use TlsCryptoThread
     Time m_cpuTime{0};                     //!< simulated CPU time charged
     uint32_t m_retransmissions{0};         //!< TCP retransmissions
     SequenceNumber32 m_highestTx{0};       //!< highest sequence end sent

@@ -3,6 +3,8 @@
  */
 #include "ns3/tls-handshake-record.h"
 
+#include "ns3/fatal-error.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -142,75 +144,231 @@ TlsHandshakeRecord::Escape(const std::string& cell)
     return s + "\"";
 }
 
+std::string
+TlsHandshakeRecord::FormatCell(TlsColumnKind kind, const TlsColumnValue& value)
+{
+    switch (kind)
+    {
+        case TlsColumnKind::INTEGER:
+            return std::to_string(std::get<int64_t>(value));
+        case TlsColumnKind::BOOLEAN:
+            return std::get<int64_t>(value) ? "1" : "0";
+        case TlsColumnKind::MS:
+            return FormatMs(std::get<double>(value));
+        case TlsColumnKind::TEXT:
+            return Escape(std::get<std::string>(value));
+    }
+    NS_FATAL_ERROR("unknown column kind");
+}
+
+std::string
+TlsHandshakeRecord::GetKindName(TlsColumnKind kind)
+{
+    switch (kind)
+    {
+        case TlsColumnKind::INTEGER:
+            return "integer";
+        case TlsColumnKind::BOOLEAN:
+            return "boolean";
+        case TlsColumnKind::MS:
+            return "ms";
+        case TlsColumnKind::TEXT:
+            return "text";
+    }
+    NS_FATAL_ERROR("unknown column kind");
+}
+
+const std::vector<TlsHandshakeRecord::Column>&
+TlsHandshakeRecord::GetColumns()
+{
+    using K = TlsColumnKind;
+    using R = TlsHandshakeRecord;
+    auto ms = [](Time t) { return t.GetNanoSeconds() / 1e6; };
+    static const std::vector<Column> columns{
+        {"conn",
+         K::INTEGER,
+         "connection index at its client",
+         [](const R& r) -> TlsColumnValue { return int64_t(r.conn); }},
+        {"client",
+         K::INTEGER,
+         "client index",
+         [](const R& r) -> TlsColumnValue { return int64_t(r.client); }},
+        {"tcp_ms",
+         K::MS,
+         "Connect() -> TCP established at the client",
+         [](const R& r) -> TlsColumnValue { return r.GetTcpMs(); }},
+        {"tls_ms",
+         K::MS,
+         "TCP established -> client handshake complete",
+         [](const R& r) -> TlsColumnValue { return r.GetTlsMs(); }},
+        {"total_ms",
+         K::MS,
+         "Connect() -> client handshake complete (tcp_ms + tls_ms)",
+         [](const R& r) -> TlsColumnValue { return r.GetTotalMs(); }},
+        {"server_done_ms",
+         K::MS,
+         "Connect() -> server handshake complete",
+         [](const R& r) -> TlsColumnValue { return r.GetServerDoneMs(); }},
+        {"ttfb_ms",
+         K::MS,
+         "Connect() -> first response byte (with a request)",
+         [](const R& r) -> TlsColumnValue { return r.GetTtfbMs(); }},
+        {"ok",
+         K::BOOLEAN,
+         "client handshake completed",
+         [](const R& r) -> TlsColumnValue { return int64_t(r.ok); }},
+        {"error",
+         K::TEXT,
+         "failure reason, empty if none",
+         [](const R& r) -> TlsColumnValue { return r.error; }},
+        {"resumed",
+         K::BOOLEAN,
+         "abbreviated handshake",
+         [](const R& r) -> TlsColumnValue { return int64_t(r.resumed); }},
+        {"early_data",
+         K::BOOLEAN,
+         "0-RTT data accepted",
+         [](const R& r) -> TlsColumnValue { return int64_t(r.earlyDataAccepted); }},
+        {"hello_retry",
+         K::BOOLEAN,
+         "HelloRetryRequest happened",
+         [](const R& r) -> TlsColumnValue { return int64_t(r.helloRetry); }},
+        {"version",
+         K::TEXT,
+         "negotiated protocol version",
+         [](const R& r) -> TlsColumnValue { return r.version; }},
+        {"cipher",
+         K::TEXT,
+         "negotiated cipher suite",
+         [](const R& r) -> TlsColumnValue { return r.cipher; }},
+        {"group",
+         K::TEXT,
+         "key exchange group",
+         [](const R& r) -> TlsColumnValue { return r.group; }},
+        {"client_bytes",
+         K::INTEGER,
+         "TLS bytes written by the client",
+         [](const R& r) -> TlsColumnValue { return int64_t(r.clientBytes); }},
+        {"server_bytes",
+         K::INTEGER,
+         "TLS bytes written by the server",
+         [](const R& r) -> TlsColumnValue { return int64_t(r.serverBytes); }},
+        {"client_hs_bytes",
+         K::INTEGER,
+         "client bytes until its handshake completed",
+         [](const R& r) -> TlsColumnValue { return int64_t(r.clientHandshakeBytes); }},
+        {"server_hs_bytes",
+         K::INTEGER,
+         "server bytes until its handshake completed",
+         [](const R& r) -> TlsColumnValue { return int64_t(r.serverHandshakeBytes); }},
+        {"retransmissions",
+         K::INTEGER,
+         "TCP segments sent again, both sides",
+         [](const R& r) -> TlsColumnValue
+         { return int64_t(r.clientRetransmissions) + r.serverRetransmissions; }},
+        {"client_retransmissions",
+         K::INTEGER,
+         "TCP segments the client sent again",
+         [](const R& r) -> TlsColumnValue { return int64_t(r.clientRetransmissions); }},
+        {"server_retransmissions",
+         K::INTEGER,
+         "TCP segments the server sent again",
+         [](const R& r) -> TlsColumnValue { return int64_t(r.serverRetransmissions); }},
+        {"client_cpu_ms",
+         K::MS,
+         "simulated CPU time charged to the client",
+         [ms](const R& r) -> TlsColumnValue { return ms(r.clientCpu); }},
+        {"server_cpu_ms",
+         K::MS,
+         "simulated CPU time charged to the server",
+         [ms](const R& r) -> TlsColumnValue { return ms(r.serverCpu); }},
+        {"start_ms",
+         K::MS,
+         "simulated time of the Connect() call",
+         [ms](const R& r) -> TlsColumnValue { return ms(r.connectTime); }},
+    };
+    return columns;
+}
+
+const std::vector<TlsHandshakeRecord::TimelineColumn>&
+TlsHandshakeRecord::GetTimelineColumns()
+{
+    using K = TlsColumnKind;
+    using R = TlsHandshakeRecord;
+    using M = TlsMessageTiming;
+    static const std::vector<TimelineColumn> columns{
+        {"conn",
+         K::INTEGER,
+         "connection index at its client",
+         [](const R& r, const M&) -> TlsColumnValue { return int64_t(r.conn); }},
+        {"client",
+         K::INTEGER,
+         "client index",
+         [](const R& r, const M&) -> TlsColumnValue { return int64_t(r.client); }},
+        {"time_ms",
+         K::MS,
+         "Connect() -> the sender handed the message to TCP",
+         [](const R& r, const M& m) -> TlsColumnValue { return Span(r.connectTime, m.sent); }},
+        {"recv_ms",
+         K::MS,
+         "Connect() -> the receiver's TLS engine read it (empty: never)",
+         [](const R& r, const M& m) -> TlsColumnValue
+         {
+             return m.received.IsNegative() ? std::numeric_limits<double>::quiet_NaN()
+                                            : Span(r.connectTime, m.received);
+         }},
+        {"sender",
+         K::TEXT,
+         "client or server",
+         [](const R&, const M& m) -> TlsColumnValue
+         { return std::string(m.fromClient ? "client" : "server"); }},
+        {"message",
+         K::TEXT,
+         "message name (RFC 8446/5246)",
+         [](const R&, const M& m) -> TlsColumnValue { return m.name; }},
+        {"bytes",
+         K::INTEGER,
+         "message length",
+         [](const R&, const M& m) -> TlsColumnValue { return int64_t(m.bytes); }},
+    };
+    return columns;
+}
+
 std::vector<std::string>
 TlsHandshakeRecord::GetColumnNames()
 {
-    return {"conn",
-            "client",
-            "tcp_ms",
-            "tls_ms",
-            "total_ms",
-            "server_done_ms",
-            "ttfb_ms",
-            "ok",
-            "error",
-            "resumed",
-            "early_data",
-            "hello_retry",
-            "version",
-            "cipher",
-            "group",
-            "client_bytes",
-            "server_bytes",
-            "client_hs_bytes",
-            "server_hs_bytes",
-            "retransmissions",
-            "client_retransmissions",
-            "server_retransmissions",
-            "client_cpu_ms",
-            "server_cpu_ms",
-            "start_ms"};
+    std::vector<std::string> names;
+    for (const auto& c : GetColumns())
+    {
+        names.push_back(c.name);
+    }
+    return names;
 }
 
 std::vector<std::string>
 TlsHandshakeRecord::GetCells() const
 {
-    auto ms = [](Time t) { return FormatMs(t.GetNanoSeconds() / 1e6); };
-    return {std::to_string(conn),
-            std::to_string(client),
-            FormatMs(GetTcpMs()),
-            FormatMs(GetTlsMs()),
-            FormatMs(GetTotalMs()),
-            FormatMs(GetServerDoneMs()),
-            FormatMs(GetTtfbMs()),
-            ok ? "1" : "0",
-            Escape(error),
-            resumed ? "1" : "0",
-            earlyDataAccepted ? "1" : "0",
-            helloRetry ? "1" : "0",
-            version,
-            cipher,
-            group,
-            std::to_string(clientBytes),
-            std::to_string(serverBytes),
-            std::to_string(clientHandshakeBytes),
-            std::to_string(serverHandshakeBytes),
-            std::to_string(clientRetransmissions + serverRetransmissions),
-            std::to_string(clientRetransmissions),
-            std::to_string(serverRetransmissions),
-            ms(clientCpu),
-            ms(serverCpu),
-            ms(connectTime)};
+    std::vector<std::string> cells;
+    for (const auto& c : GetColumns())
+    {
+        cells.push_back(c.Cell(*this));
+    }
+    return cells;
 }
 
 std::vector<std::string>
 TlsHandshakeRecord::GetTimelineColumnNames()
 {
-    return {"conn", "client", "time_ms", "recv_ms", "sender", "message", "bytes"};
+    std::vector<std::string> names;
+    for (const auto& c : GetTimelineColumns())
+    {
+        names.push_back(c.name);
+    }
+    return names;
 }
 
-std::vector<std::vector<std::string>>
-TlsHandshakeRecord::GetTimelineRows() const
+std::vector<const TlsMessageTiming*>
+TlsHandshakeRecord::GetMessagesBySendTime() const
 {
     std::vector<const TlsMessageTiming*> sorted;
     for (const auto& t : messages)
@@ -219,18 +377,21 @@ TlsHandshakeRecord::GetTimelineRows() const
     }
     std::stable_sort(
         sorted.begin(), sorted.end(), [](auto a, auto b) { return a->sent < b->sent; });
+    return sorted;
+}
+
+std::vector<std::vector<std::string>>
+TlsHandshakeRecord::GetTimelineRows() const
+{
     std::vector<std::vector<std::string>> rows;
-    for (const auto* t : sorted)
+    for (const auto* t : GetMessagesBySendTime())
     {
-        double recv = t->received.IsNegative() ? std::numeric_limits<double>::quiet_NaN()
-                                               : Span(connectTime, t->received);
-        rows.push_back({std::to_string(conn),
-                        std::to_string(client),
-                        FormatMs(Span(connectTime, t->sent)),
-                        FormatMs(recv),
-                        t->fromClient ? "client" : "server",
-                        Escape(t->name),
-                        std::to_string(t->bytes)});
+        std::vector<std::string> row;
+        for (const auto& c : GetTimelineColumns())
+        {
+            row.push_back(c.Cell(*this, *t));
+        }
+        rows.push_back(std::move(row));
     }
     return rows;
 }

@@ -11,9 +11,12 @@
 #include "ns3/ptr.h"
 #include "ns3/simple-ref-count.h"
 
+#include <cstdint>
+#include <functional>
 #include <ostream>
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 namespace ns3
@@ -33,13 +36,50 @@ struct TlsMessageTiming
     Time received{Time(-1)}; //!< when the receiver's TLS engine read it (negative: never)
 };
 
+class TlsHandshakeRecord;
+
+/**
+ * @ingroup tls
+ * @brief What a results column holds; it fixes how a value is written to CSV and read back.
+ */
+enum class TlsColumnKind
+{
+    INTEGER, //!< a count or index; written in decimal
+    BOOLEAN, //!< 1 or 0
+    MS,      //!< a time or time span in ms, 6 decimals (ns); empty when it never happened
+    TEXT,    //!< text, quoted when needed; stays text when read back ("1.3")
+};
+
+/// A column's value: INTEGER and BOOLEAN as int64_t, MS as double (NaN: none), TEXT as string.
+using TlsColumnValue = std::variant<int64_t, double, std::string>;
+
+/**
+ * @ingroup tls
+ * @brief One column of the results (Args = the record) or timeline (Args = record, message).
+ *
+ * The column tables (TlsHandshakeRecord::GetColumns(), GetTimelineColumns()) are the single
+ * definition of the output schema: the CSV writers, the Python bindings and the Python
+ * package's text/number typing all read them. To add a column, add one entry.
+ */
+template <typename... Args>
+struct TlsColumn
+{
+    std::string name;                                  //!< CSV header and Python attribute
+    TlsColumnKind kind;                                //!< how the value is written and read
+    std::string help;                                  //!< one line for the docs
+    std::function<TlsColumnValue(const Args&...)> get; //!< the value
+
+    /// @return the CSV cell of this column for the given row
+    std::string Cell(const Args&... args) const;
+};
+
 /**
  * @ingroup tls
  * @brief Everything measured about one client connection: the row of the results CSV.
  *
  * Filled by the client application, and by the server application that accepted the
  * connection (found through a registry keyed by the client's address and port), so that
- * server-side times and bytes land in the same row.
+ * server-side times and bytes land in the same row. Its CSV columns are GetColumns().
  */
 class TlsHandshakeRecord : public SimpleRefCount<TlsHandshakeRecord>
 {
@@ -78,7 +118,7 @@ class TlsHandshakeRecord : public SimpleRefCount<TlsHandshakeRecord>
 
     /**
      * @brief Records a message sent or read by one side, pairing reads with earlier sends.
-     * @param fromClient true if the event happened at the client
+     * @param atClient true if the event happened at the client
      * @param message the message as the engine saw it
      * @param time the simulated time of the event
      * @return the entry created (send) or completed (read), or nullptr if a read matched none
@@ -96,14 +136,35 @@ class TlsHandshakeRecord : public SimpleRefCount<TlsHandshakeRecord>
     /// @return Connect() -> first response byte, in ms (NaN if none)
     double GetTtfbMs() const;
 
-    /// @return the metric column names, in CSV order (scenario parameters are added by callers)
+    /// A results column: a function of the record.
+    using Column = TlsColumn<TlsHandshakeRecord>;
+    /// A timeline column: a function of the record and one of its messages.
+    using TimelineColumn = TlsColumn<TlsHandshakeRecord, TlsMessageTiming>;
+
+    /// @return the metric columns, in CSV order (scenario parameters are added by callers)
+    static const std::vector<Column>& GetColumns();
+    /// @return the timeline columns, in CSV order
+    static const std::vector<TimelineColumn>& GetTimelineColumns();
+    /// @return the metric column names, in CSV order
     static std::vector<std::string> GetColumnNames();
-    /// @return this record's metric values as CSV cells, matching GetColumnNames()
+    /// @return this record's metric values as CSV cells, matching GetColumns()
     std::vector<std::string> GetCells() const;
     /// @return the timeline column names
     static std::vector<std::string> GetTimelineColumnNames();
     /// @return the timeline rows (cells), sorted by send time
     std::vector<std::vector<std::string>> GetTimelineRows() const;
+    /// @return the messages sorted by send time (stable: equal times keep their order)
+    std::vector<const TlsMessageTiming*> GetMessagesBySendTime() const;
+
+    /**
+     * @brief Writes a value as a CSV cell.
+     * @param kind the column's kind
+     * @param value the value (its alternative must match the kind)
+     * @return the cell: decimal, 1/0, FormatMs() or Escape()d text
+     */
+    static std::string FormatCell(TlsColumnKind kind, const TlsColumnValue& value);
+    /// @return "integer", "boolean", "ms" or "text"
+    static std::string GetKindName(TlsColumnKind kind);
 
     /**
      * @brief Makes a record findable by the server that accepts the connection.
@@ -125,6 +186,13 @@ class TlsHandshakeRecord : public SimpleRefCount<TlsHandshakeRecord>
     uint32_t m_readByClient{0}; //!< index in messages after the last one the client read
     uint32_t m_readByServer{0}; //!< index in messages after the last one the server read
 };
+
+template <typename... Args>
+std::string
+TlsColumn<Args...>::Cell(const Args&... args) const
+{
+    return TlsHandshakeRecord::FormatCell(kind, get(args...));
+}
 
 } // namespace ns3
 

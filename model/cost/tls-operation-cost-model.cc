@@ -7,6 +7,8 @@
 #include "ns3/log.h"
 #include "ns3/string.h"
 
+#include <openssl/ssl.h>
+
 #include <cctype>
 #include <cmath>
 #include <cstdio>
@@ -145,8 +147,10 @@ TlsOperationCostModel::GetOperations(const TlsCostStep& step)
         {
             continue;
         }
-        const std::string& n = m.name;
-        if (client && m.sent && n == "ClientHello")
+        // Keyed on the handshake type (OpenSSL's SSL3_MT_*), not the display name; a
+        // HelloRetryRequest shares ServerHello's type and costs nothing here.
+        const int n = m.helloRetryRequest ? -1 : m.handshakeType;
+        if (client && m.sent && n == SSL3_MT_CLIENT_HELLO)
         {
             // TLS 1.3 key share: the first group, or the one a HelloRetryRequest asked for.
             if (tls13)
@@ -160,11 +164,11 @@ TlsOperationCostModel::GetOperations(const TlsCostStep& step)
                 }
             }
         }
-        else if (client && !m.sent && n == "ServerHello" && tls13)
+        else if (client && !m.sent && n == SSL3_MT_SERVER_HELLO && tls13)
         {
             AddKeyShareOperations(ops, group, "client-derive");
         }
-        else if (!m.sent && n == "Certificate")
+        else if (!m.sent && n == SSL3_MT_CERTIFICATE)
         {
             std::string key = peerKey.empty() ? "rsa2048" : peerKey;
             for (int i = 0; i < std::max(1, e->GetPeerChainLength()); ++i)
@@ -172,23 +176,23 @@ TlsOperationCostModel::GetOperations(const TlsCostStep& step)
                 ops.push_back("verify:" + key); // each certificate's signature, by its issuer
             }
         }
-        else if (!m.sent && (n == "CertificateVerify" || n == "ServerKeyExchange"))
+        else if (!m.sent && (n == SSL3_MT_CERTIFICATE_VERIFY || n == SSL3_MT_SERVER_KEY_EXCHANGE))
         {
             ops.push_back("verify:" + peerKey);
         }
-        else if (m.sent && (n == "CertificateVerify" || n == "ServerKeyExchange"))
+        else if (m.sent && (n == SSL3_MT_CERTIFICATE_VERIFY || n == SSL3_MT_SERVER_KEY_EXCHANGE))
         {
-            if (n == "ServerKeyExchange")
+            if (n == SSL3_MT_SERVER_KEY_EXCHANGE)
             {
                 ops.push_back("keygen:" + group);
             }
             ops.push_back("sign:" + ownKey);
         }
-        else if (!client && m.sent && n == "ServerHello" && tls13)
+        else if (!client && m.sent && n == SSL3_MT_SERVER_HELLO && tls13)
         {
             AddKeyShareOperations(ops, group, "server");
         }
-        else if (client && m.sent && n == "ClientKeyExchange")
+        else if (client && m.sent && n == SSL3_MT_CLIENT_KEY_EXCHANGE)
         {
             if (kx == "rsa")
             {
@@ -200,7 +204,7 @@ TlsOperationCostModel::GetOperations(const TlsCostStep& step)
                 ops.push_back("derive:" + group);
             }
         }
-        else if (!client && !m.sent && n == "ClientKeyExchange")
+        else if (!client && !m.sent && n == SSL3_MT_CLIENT_KEY_EXCHANGE)
         {
             ops.push_back(kx == "rsa" ? "rsa-decrypt:" + ownKey : "derive:" + group);
         }

@@ -4,22 +4,29 @@
 #ifndef TLS_MEMORY_H
 #define TLS_MEMORY_H
 
+#include <string>
+
 namespace ns3
 {
 
 /**
- * @ingroup tls
- * @brief OpenSSL's small allocations come from a pool of their own (see tls-memory.cc).
+ * @ingroup tls-speed
+ * @brief OpenSSL's allocations come from mimalloc, apart from ns-3's heap (see tls-memory.cc).
  *
  * Installed with CRYPTO_set_mem_functions() while the library loads; OpenSSL allows that
  * only before its first allocation, so in a process that used OpenSSL earlier (e.g. a Python
- * interpreter that imported ssl first) OpenSSL keeps malloc.
+ * interpreter that imported ssl first) OpenSSL keeps malloc. Only speed depends on it: the
+ * allocator never changes what OpenSSL computes.
  */
 class TlsMemory
 {
   public:
-    /// @return true if OpenSSL allocates from the pool in this process
-    static bool IsPooled();
+    /**
+     * @brief The allocator OpenSSL uses in this process.
+     * @return "mimalloc", or "malloc" (built without mimalloc, NS3TLS_OPENSSL_MALLOC=1, or
+     *         OpenSSL had allocated before the library loaded)
+     */
+    static std::string GetAllocator();
 };
 
 } // namespace ns3

@@ -432,6 +432,7 @@ TlsEngine::MessageCallback(int writeP,
             if (b[0] == 2 && len >= 38 && std::memcmp(b + 6, HRR_RANDOM, 32) == 0)
             {
                 m.name = "HelloRetryRequest";
+                m.helloRetryRequest = true;
                 engine->m_helloRetry = true;
             }
             break;

@@ -28,8 +28,9 @@ struct TlsMessage
     bool sent{false};       //!< true if this engine wrote it, false if it read it
     std::string name;       //!< e.g. "ClientHello", "HelloRetryRequest", "Alert(unknown CA)"
     uint8_t contentType{0}; //!< TLS content type (22 handshake, 20 CCS, 21 alert)
-    int handshakeType{-1};  //!< handshake message type, -1 for CCS and alerts
-    uint32_t bytes{0};      //!< message length (handshake header included, record header not)
+    int handshakeType{-1};  //!< handshake message type (OpenSSL's SSL3_MT_*), -1 for CCS and alerts
+    bool helloRetryRequest{false}; //!< a ServerHello that is a HelloRetryRequest (RFC 8446 4.1.3)
+    uint32_t bytes{0}; //!< message length (handshake header included, record header not)
 };
 
 /**

@@ -3,9 +3,18 @@
 import io
 import os
 
-#: Columns that hold text even when every value looks like a number ("1.3") or is empty.
-TEXT_COLUMNS = ("tls", "kx", "key", "groups", "resume", "rtt", "bandwidth", "queue", "tcp", "cpu",
-                "fault", "error", "version", "cipher", "group", "sender", "message")
+from . import _core
+
+#: The scenario's parameter columns that hold text (they follow the metric columns in a row).
+PARAMETER_TEXT_COLUMNS = ("tls", "kx", "key", "groups", "resume", "rtt", "bandwidth", "queue",
+                          "tcp", "cpu", "fault")
+
+#: Columns that hold text even when every value looks like a number ("1.3") or is empty: the
+#: results and timeline columns of kind "text" in the C++ column tables, and the parameters above.
+TEXT_COLUMNS = tuple(dict.fromkeys(
+    PARAMETER_TEXT_COLUMNS
+    + tuple(name for name, kind, _ in _core.columns() + _core.timeline_columns()
+            if kind == "text")))
 
 
 def read_csv(source):

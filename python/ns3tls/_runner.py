@@ -1,22 +1,31 @@
-"""Runs one simulation in a child process and returns its reply (see _worker)."""
+"""Runs one simulation in a process of its own and returns its reply (see _worker).
 
+By default a simulation runs in a child forked by a fork server (``_forkserver``): a process
+that loaded the libraries once, so a small simulation does not pay an interpreter start and the
+imports each time. One server per concurrent caller (a sweep's worker threads each get their
+own); servers are restarted when the build changes and stopped at exit.
+``NS3TLS_FORKSERVER=0`` starts a fresh interpreter per simulation instead.
+"""
+
+import atexit
+import importlib.util
 import json
 import os
+import selectors
+import signal
 import subprocess
 import sys
 import threading
 
 _PACKAGE_PARENT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-# Child processes started by this process, so that an interrupted sweep can stop them.
+# Processes started by this process, so that an interrupted sweep can stop them.
 _children = set()
 _children_lock = threading.Lock()
 
 
-def _env(crypto_thread=None):
+def _env():
     env = dict(os.environ)
-    if crypto_thread and "NS3TLS_CRYPTO_THREAD" not in env:
-        env["NS3TLS_CRYPTO_THREAD"] = crypto_thread  # the user's own choice wins
     path = env.get("PYTHONPATH", "")
     parts = path.split(os.pathsep) if path else []
     if _PACKAGE_PARENT not in parts:
@@ -24,24 +33,116 @@ def _env(crypto_thread=None):
     return env
 
 
-def execute(params, timeline=False, timeout=None, crypto_thread=None):
-    """Runs one simulation of ``params`` ({flag: string}) in a fresh Python process.
+def _build_stamp():
+    """Modification times of the compiled module and the library next to it in a build tree:
+    a server started before a rebuild must not serve the old code."""
+    spec = importlib.util.find_spec("ns3tls._core")
+    paths = [spec.origin] if spec and spec.origin else []
+    build = os.environ.get("NS3TLS_BUILD")
+    if build:
+        paths.append(os.path.join(build, "libns3tls.so"))
+    stamp = []
+    for p in paths:
+        try:
+            stamp.append(os.stat(p).st_mtime_ns)
+        except OSError:
+            stamp.append(None)
+    return tuple(stamp)
 
-    ``crypto_thread`` ("on"/"off"/"auto", default the C++ default) sets TlsCryptoThread in the
-    child; results do not depend on it, only speed does.
 
-    Returns the worker's reply dict; a crash, a timeout or an unreadable reply becomes
-    ``{"ok": False, "kind": "crash"|"timeout", "error": ...}``. Never raises for a failed run.
-    """
-    request = json.dumps({"params": params, "timeline": bool(timeline)})
+class _Server:
+    """One fork server process and the pipe to it."""
+
+    def __init__(self):
+        self.stamp = _build_stamp()
+        self.proc = subprocess.Popen([sys.executable, "-m", "ns3tls._forkserver"],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     env=_env(), start_new_session=True, text=True, bufsize=1)
+        with _children_lock:
+            _children.add(self.proc)
+
+    def alive(self):
+        return self.proc.poll() is None and self.stamp == _build_stamp()
+
+    def close(self):
+        with _children_lock:
+            _children.discard(self.proc)
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except OSError:
+            pass
+        self.proc.wait()
+        for f in (self.proc.stdin, self.proc.stdout):
+            try:
+                f.close()
+            except OSError:
+                pass
+
+    def _read_line(self, timeout):
+        with selectors.DefaultSelector() as sel:
+            sel.register(self.proc.stdout, selectors.EVENT_READ)
+            if not sel.select(timeout):
+                return None
+        return self.proc.stdout.readline()
+
+    def execute(self, request, timeout):
+        """Returns the reply, or None if the server itself failed (the caller restarts it)."""
+        try:
+            self.proc.stdin.write(json.dumps(request) + "\n")
+            self.proc.stdin.flush()
+            first = self._read_line(None)
+            pid = json.loads(first)["pid"]
+            line = self._read_line(timeout)
+            if line is None:  # the simulation ran out of time: kill it, take the crash reply
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+                self._read_line(None)
+                return {"ok": False, "kind": "timeout",
+                        "error": f"timeout: no result after {timeout} s"}
+            return json.loads(line)
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+
+_idle = []
+_idle_lock = threading.Lock()
+
+
+def _take_server():
+    with _idle_lock:
+        while _idle:
+            server = _idle.pop()
+            if server.alive():
+                return server
+            server.close()
+    return _Server()
+
+
+def _give_back(server):
+    with _idle_lock:
+        _idle.append(server)
+
+
+@atexit.register
+def _stop_servers():
+    with _idle_lock:
+        servers, _idle[:] = list(_idle), []
+    for s in servers:
+        s.close()
+
+
+def _execute_fresh(request, timeout):
+    """One simulation in a fresh interpreter (``python -m ns3tls._worker``)."""
     proc = subprocess.Popen([sys.executable, "-m", "ns3tls._worker"], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env(crypto_thread),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env(),
                             start_new_session=True, text=True)
     with _children_lock:
         _children.add(proc)
     try:
         try:
-            out, err = proc.communicate(request, timeout=timeout)
+            out, err = proc.communicate(json.dumps(request), timeout=timeout)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.communicate()
@@ -63,12 +164,33 @@ def execute(params, timeline=False, timeout=None, crypto_thread=None):
     return {"ok": False, "kind": "crash", "error": f"simulation process failed ({how}){detail}"}
 
 
+def execute(params, timeline=False, timeout=None):
+    """Runs one simulation of ``params`` ({flag: string}) in a process of its own.
+
+    Returns the worker's reply dict; a crash, a timeout or an unreadable reply becomes
+    ``{"ok": False, "kind": "crash"|"timeout", "error": ...}``. Never raises for a failed run.
+    """
+    request = {"params": params, "timeline": bool(timeline)}
+    if os.environ.get("NS3TLS_FORKSERVER", "1") == "0":
+        return _execute_fresh(request, timeout)
+    server = _take_server()
+    reply = server.execute(request, timeout)
+    if reply is None:  # the server died (killed, interrupted): a fresh one next time
+        server.close()
+        return {"ok": False, "kind": "crash", "error": "simulation server failed"}
+    _give_back(server)
+    return reply
+
+
 def kill_children():
-    """Kills every child simulation still running (e.g. when a sweep is interrupted)."""
+    """Kills every simulation still running and the fork servers (an interrupted sweep)."""
     with _children_lock:
         procs = list(_children)
     for p in procs:
         try:
-            p.kill()
+            os.killpg(p.pid, signal.SIGKILL)
         except OSError:
-            pass
+            try:
+                p.kill()
+            except OSError:
+                pass

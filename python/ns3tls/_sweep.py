@@ -132,9 +132,8 @@ def write_atomic(path, text):
 
 def _task(payload):
     """Runs on the executor (a thread here, or a dask worker): one simulation, in a subprocess."""
-    # Simulations running side by side already use every core: no crypto thread each.
     reply = _runner.execute(payload["params"], payload.get("timeline", False),
-                            payload.get("timeout"), crypto_thread=payload.get("crypto_thread"))
+                            payload.get("timeout"))
     reply["host"] = socket.gethostname()
     reply["executor_pid"] = os.getpid()
     return reply
@@ -152,8 +151,6 @@ class _LocalExecutor:
     def _run(self, payload):
         if self.stopping:
             return {"ok": False, "kind": "cancelled", "error": "cancelled"}
-        if self.jobs == 1:
-            payload = dict(payload, crypto_thread=None)  # one at a time: the C++ default
         return _task(payload)
 
     def submit(self, payload):
@@ -419,8 +416,7 @@ def sweep(grid=None, runs=1, *, points=None, jobs=None, cache_dir=None, executor
         futures = {}
         try:
             for key, t in todo.items():
-                payload = {"params": t.flags, "timeline": timeline, "timeout": timeout,
-                           "crypto_thread": "off"}
+                payload = {"params": t.flags, "timeline": timeline, "timeout": timeout}
                 futures[ex.submit(payload)] = key
             for fut in ex.as_completed(list(futures)):
                 key = futures[fut]

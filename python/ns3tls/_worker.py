@@ -1,4 +1,5 @@
-"""One simulation in a fresh process: ``python -m ns3tls._worker`` (used by run() and sweep()).
+"""One simulation in a fresh process: ``python -m ns3tls._worker`` (and ``handle()``, which the
+fork server's children call).
 
 ns-3 keeps process-wide state (the simulator, TypeId and attribute defaults, random streams), so
 every simulation of a sweep gets its own process. The request is a JSON object on stdin:
@@ -13,21 +14,29 @@ import os
 import sys
 
 
+def handle(request):
+    """Runs the simulation a request names and returns the reply dict (never raises)."""
+    try:
+        from . import _core
+
+        csv, timeline, info = _core.run_csv(request["params"])
+        return {"ok": True, "csv": csv, "info": info,
+                "timeline": timeline if request.get("timeline") else None}
+    except ValueError as e:
+        return {"ok": False, "kind": "invalid", "error": str(e)}
+    except Exception as e:  # noqa: BLE001 - reported to the parent, which records it
+        return {"ok": False, "kind": "error", "error": f"{type(e).__name__}: {e}"}
+
+
 def main():
     reply_fd = os.dup(1)
     sys.stdout.flush()
     os.dup2(2, 1)  # C++ and Python prints now go to stderr
     try:
         request = json.load(sys.stdin)
-        from . import _core
-
-        csv, timeline, info = _core.run_csv(request["params"])
-        reply = {"ok": True, "csv": csv, "info": info,
-                 "timeline": timeline if request.get("timeline") else None}
+        reply = handle(request)
     except ValueError as e:
-        reply = {"ok": False, "kind": "invalid", "error": str(e)}
-    except Exception as e:  # noqa: BLE001 - reported to the parent, which records it
-        reply = {"ok": False, "kind": "error", "error": f"{type(e).__name__}: {e}"}
+        reply = {"ok": False, "kind": "error", "error": f"bad request: {e}"}
     with os.fdopen(reply_fd, "w") as out:
         json.dump(reply, out)
     return 0

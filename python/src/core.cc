@@ -7,12 +7,15 @@
  *   - Config: TlsScenarioConfig, set by flag name from strings (the C++ example's parsing);
  *   - run_csv(params): one simulation -> (csv text, timeline text, info), exactly the text the
  *     example writes with --csv / --timeline;
- *   - run(params): one simulation -> Result with the TlsHandshakeRecord objects themselves.
+ *   - run(params): one simulation -> Result with the TlsHandshakeRecord objects themselves;
+ *   - columns() / timeline_columns(): the output schema (name, kind, help), from the C++ column
+ *     tables, which also give Record its properties.
  * The simulation runs without the GIL. ns-3 keeps process-wide state, so the package runs each
  * simulation in a fresh worker process (ns3tls._worker); calling run()/run_csv() here directly
  * is fine for one-off use.
  */
 #include "ns3/inet-socket-address.h"
+#include "ns3/rng-stream.h"
 #include "ns3/tls-handshake-record.h"
 #include "ns3/tls-openssl.h"
 #include "ns3/tls-scenario-config.h"
@@ -21,10 +24,13 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <openssl/ssl.h>
+
 #include <cmath>
 #include <map>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -45,7 +51,8 @@ namespace detail
 template <typename T>
 struct holder_helper<ns3::Ptr<T>>
 {
-    static const T* get(const ns3::Ptr<T>& p)
+    static const T*
+    get(const ns3::Ptr<T>& p)
     {
         return ns3::PeekPointer(p);
     }
@@ -75,6 +82,37 @@ double
 Ms(Time t)
 {
     return t.IsNegative() ? NAN : t.GetNanoSeconds() / 1e6;
+}
+
+/// A column value as Python sees it: int, bool, float (ms; NaN for none) or str.
+py::object
+ToPython(TlsColumnKind kind, const TlsColumnValue& value)
+{
+    switch (kind)
+    {
+        case TlsColumnKind::INTEGER:
+            return py::int_(std::get<int64_t>(value));
+        case TlsColumnKind::BOOLEAN:
+            return py::bool_(std::get<int64_t>(value) != 0);
+        case TlsColumnKind::MS:
+            return py::float_(std::get<double>(value));
+        case TlsColumnKind::TEXT:
+            return py::str(std::get<std::string>(value));
+    }
+    return py::none();
+}
+
+/// A column table as [(name, kind, help)].
+template <typename Column>
+std::vector<std::tuple<std::string, std::string, std::string>>
+ColumnTable(const std::vector<Column>& columns)
+{
+    std::vector<std::tuple<std::string, std::string, std::string>> out;
+    for (const auto& c : columns)
+    {
+        out.emplace_back(c.name, TlsHandshakeRecord::GetKindName(c.kind), c.help);
+    }
+    return out;
 }
 
 /// Builds and validates a configuration; throws ValueError with the C++ message.
@@ -166,7 +204,8 @@ PYBIND11_MODULE(_core, m)
         .def(py::init<>())
         .def(
             "set",
-            [](TlsScenarioConfig& c, const std::string& name, const std::string& value) {
+            [](TlsScenarioConfig& c, const std::string& name, const std::string& value)
+            {
                 std::string error = c.Set(FlagName(name), value);
                 if (!error.empty())
                 {
@@ -178,14 +217,14 @@ PYBIND11_MODULE(_core, m)
             "Sets a parameter from its flag string (raises ValueError with the C++ message)")
         .def(
             "get",
-            [](const TlsScenarioConfig& c, const std::string& name) {
-                return c.Get(FlagName(name));
-            },
+            [](const TlsScenarioConfig& c, const std::string& name)
+            { return c.Get(FlagName(name)); },
             py::arg("name"),
             "The canonical string value of a parameter")
         .def(
             "validate",
-            [](const TlsScenarioConfig& c) {
+            [](const TlsScenarioConfig& c)
+            {
                 std::string error = c.Validate();
                 if (!error.empty())
                 {
@@ -205,85 +244,92 @@ PYBIND11_MODULE(_core, m)
         .def_readonly("conn", &TlsMessageTiming::conn)
         .def_readonly("from_client", &TlsMessageTiming::fromClient)
         .def_property_readonly("sender",
-                               [](const TlsMessageTiming& t) {
-                                   return std::string(t.fromClient ? "client" : "server");
-                               })
+                               [](const TlsMessageTiming& t)
+                               { return std::string(t.fromClient ? "client" : "server"); })
         .def_readonly("name", &TlsMessageTiming::name)
         .def_readonly("bytes", &TlsMessageTiming::bytes)
         .def_property_readonly("sent_ms", [](const TlsMessageTiming& t) { return Ms(t.sent); })
         .def_property_readonly("received_ms",
                                [](const TlsMessageTiming& t) { return Ms(t.received); })
-        .def("__repr__", [](const TlsMessageTiming& t) {
-            std::ostringstream os;
-            os << "<Message " << (t.fromClient ? "client" : "server") << " " << t.name << " "
-               << t.bytes << "B sent=" << Ms(t.sent) << "ms>";
-            return os.str();
-        });
+        .def("__repr__",
+             [](const TlsMessageTiming& t)
+             {
+                 std::ostringstream os;
+                 os << "<Message " << (t.fromClient ? "client" : "server") << " " << t.name << " "
+                    << t.bytes << "B sent=" << Ms(t.sent) << "ms>";
+                 return os.str();
+             });
 
-    py::class_<TlsHandshakeRecord, Ptr<TlsHandshakeRecord>>(
+    // The record's columns come from its column table (TlsHandshakeRecord::GetColumns()): one
+    // read-only property per CSV column, same name, typed by the column's kind.
+    py::class_<TlsHandshakeRecord, Ptr<TlsHandshakeRecord>> record(
         m,
         "Record",
-        "Everything measured about one client connection (a row of the results CSV)")
-        .def_readonly("conn", &TlsHandshakeRecord::conn)
-        .def_readonly("client", &TlsHandshakeRecord::client)
+        "Everything measured about one client connection (a row of the results CSV); its "
+        "properties are the CSV columns (see columns()) plus a few that are not written");
+    for (const auto& column : TlsHandshakeRecord::GetColumns())
+    {
+        const TlsHandshakeRecord::Column* c = &column; // the table is static
+        record.def_property_readonly(
+            c->name.c_str(),
+            [c](const TlsHandshakeRecord& r) { return ToPython(c->kind, c->get(r)); },
+            c->help.c_str());
+    }
+    record
         .def_property_readonly(
             "client_address",
-            [](const TlsHandshakeRecord& r) { return AddressString(r.clientAddress); })
-        .def_property_readonly("connect_ms",
-                               [](const TlsHandshakeRecord& r) { return Ms(r.connectTime); })
-        .def_property_readonly("tcp_ms", &TlsHandshakeRecord::GetTcpMs)
-        .def_property_readonly("tls_ms", &TlsHandshakeRecord::GetTlsMs)
-        .def_property_readonly("total_ms", &TlsHandshakeRecord::GetTotalMs)
-        .def_property_readonly("server_done_ms", &TlsHandshakeRecord::GetServerDoneMs)
-        .def_property_readonly("ttfb_ms", &TlsHandshakeRecord::GetTtfbMs)
-        .def_property_readonly("end_ms", [](const TlsHandshakeRecord& r) { return Ms(r.endTime); })
-        .def_readonly("ok", &TlsHandshakeRecord::ok)
-        .def_readonly("error", &TlsHandshakeRecord::error)
-        .def_readonly("resumed", &TlsHandshakeRecord::resumed)
-        .def_readonly("early_data_sent", &TlsHandshakeRecord::earlyDataSent)
-        .def_readonly("early_data_accepted", &TlsHandshakeRecord::earlyDataAccepted)
-        .def_readonly("hello_retry", &TlsHandshakeRecord::helloRetry)
-        .def_readonly("version", &TlsHandshakeRecord::version)
-        .def_readonly("cipher", &TlsHandshakeRecord::cipher)
-        .def_readonly("group", &TlsHandshakeRecord::group)
-        .def_readonly("client_bytes", &TlsHandshakeRecord::clientBytes)
-        .def_readonly("server_bytes", &TlsHandshakeRecord::serverBytes)
-        .def_readonly("client_hs_bytes", &TlsHandshakeRecord::clientHandshakeBytes)
-        .def_readonly("server_hs_bytes", &TlsHandshakeRecord::serverHandshakeBytes)
-        .def_readonly("client_retransmissions", &TlsHandshakeRecord::clientRetransmissions)
-        .def_readonly("server_retransmissions", &TlsHandshakeRecord::serverRetransmissions)
+            [](const TlsHandshakeRecord& r) { return AddressString(r.clientAddress); },
+            "client IP:port (not a CSV column)")
         .def_property_readonly(
-            "client_cpu_ms",
-            [](const TlsHandshakeRecord& r) { return r.clientCpu.GetNanoSeconds() / 1e6; })
+            "connect_ms",
+            [](const TlsHandshakeRecord& r) { return Ms(r.connectTime); },
+            "simulated time of Connect() in ms (not a CSV column; NaN if never)")
         .def_property_readonly(
-            "server_cpu_ms",
-            [](const TlsHandshakeRecord& r) { return r.serverCpu.GetNanoSeconds() / 1e6; })
+            "end_ms",
+            [](const TlsHandshakeRecord& r) { return Ms(r.endTime); },
+            "simulated time the connection finished at the client (not a CSV column)")
+        .def_readonly("early_data_sent",
+                      &TlsHandshakeRecord::earlyDataSent,
+                      "0-RTT data offered (not a CSV column; early_data = accepted)")
         .def_readonly("messages", &TlsHandshakeRecord::messages)
         .def(
-            "cells",
-            [](const TlsHandshakeRecord& r) {
+            "values",
+            [](const TlsHandshakeRecord& r)
+            {
                 py::dict d;
-                auto names = TlsHandshakeRecord::GetColumnNames();
-                auto cells = r.GetCells();
-                for (size_t i = 0; i < names.size() && i < cells.size(); ++i)
+                for (const auto& c : TlsHandshakeRecord::GetColumns())
                 {
-                    d[py::str(names[i])] = cells[i];
+                    d[py::str(c.name)] = ToPython(c.kind, c.get(r));
+                }
+                return d;
+            },
+            "The record's column values by name (int, bool, float ms or str)")
+        .def(
+            "cells",
+            [](const TlsHandshakeRecord& r)
+            {
+                py::dict d;
+                for (const auto& c : TlsHandshakeRecord::GetColumns())
+                {
+                    d[py::str(c.name)] = c.Cell(r);
                 }
                 return d;
             },
             "The record's CSV cells by column name (strings, as written)")
         .def_static("column_names", &TlsHandshakeRecord::GetColumnNames)
-        .def("__repr__", [](const TlsHandshakeRecord& r) {
-            std::ostringstream os;
-            os << "<Record conn=" << r.conn << " client=" << r.client << " ok=" << r.ok
-               << " total_ms=" << r.GetTotalMs();
-            if (!r.error.empty())
-            {
-                os << " error='" << r.error << "'";
-            }
-            os << ">";
-            return os.str();
-        });
+        .def("__repr__",
+             [](const TlsHandshakeRecord& r)
+             {
+                 std::ostringstream os;
+                 os << "<Record conn=" << r.conn << " client=" << r.client << " ok=" << r.ok
+                    << " total_ms=" << r.GetTotalMs();
+                 if (!r.error.empty())
+                 {
+                     os << " error='" << r.error << "'";
+                 }
+                 os << ">";
+                 return os.str();
+             });
 
     py::class_<TlsScenario::Result>(m, "Result", "What one simulation produced")
         .def_readonly("records", &TlsScenario::Result::records)
@@ -294,6 +340,15 @@ PYBIND11_MODULE(_core, m)
         .def_readonly("run_wall_seconds", &TlsScenario::Result::runWallSeconds)
         .def_property_readonly("info", &Info);
 
+    m.def(
+        "columns",
+        []() { return ColumnTable(TlsHandshakeRecord::GetColumns()); },
+        "The results columns, in CSV order: (name, kind, help) with kind integer, boolean, ms "
+        "or text (the scenario's parameter columns follow them in a CSV)");
+    m.def(
+        "timeline_columns",
+        []() { return ColumnTable(TlsHandshakeRecord::GetTimelineColumns()); },
+        "The timeline columns, in CSV order: (name, kind, help)");
     m.def("names", &TlsScenarioConfig::GetNames, "Every parameter (flag) name, in a stable order");
     m.def("openssl_version",
           &TlsOpenSsl::GetVersion,
@@ -308,21 +363,20 @@ PYBIND11_MODULE(_core, m)
           "Config from {name: string value}; raises ValueError naming a bad parameter");
     m.def(
         "canonical",
-        [](const std::map<std::string, std::string>& params) {
-            return Canonical(MakeConfig(params));
-        },
+        [](const std::map<std::string, std::string>& params)
+        { return Canonical(MakeConfig(params)); },
         py::arg("params"),
         "Validates params and returns every parameter's canonical value");
     m.def(
         "parameter_columns",
-        [](const std::map<std::string, std::string>& params) {
-            return MakeConfig(params).GetParameterColumns();
-        },
+        [](const std::map<std::string, std::string>& params)
+        { return MakeConfig(params).GetParameterColumns(); },
         py::arg("params"),
         "The scenario columns every CSV row of these params carries");
     m.def(
         "run_csv",
-        [](const std::map<std::string, std::string>& params) {
+        [](const std::map<std::string, std::string>& params)
+        {
             TlsScenarioConfig config = MakeConfig(params);
             TlsScenario::Result result = RunScenario(config);
             return py::make_tuple(py::str(TlsScenario::Csv(config, result)),
@@ -334,9 +388,21 @@ PYBIND11_MODULE(_core, m)
         "what the example writes with --csv and --timeline.");
     m.def(
         "run",
-        [](const std::map<std::string, std::string>& params) {
-            return RunScenario(MakeConfig(params));
-        },
+        [](const std::map<std::string, std::string>& params)
+        { return RunScenario(MakeConfig(params)); },
         py::arg("params"),
         "Runs one simulation in this process and returns the Result (records)");
+    m.def(
+        "warm_up",
+        []() {
+            // One-time, process-wide work that every first simulation in a process repeats:
+            // ns-3's MRG32k3a jump-ahead matrices (computed on the first RngStream, the same
+            // constants for every seed and stream) and OpenSSL's library initialisation. Neither
+            // draws a random number or touches simulation state, so a fork server calls this
+            // once and its children start where a fresh process would, minus the work.
+            RngStream stream(1, (uint64_t(1) << 63) + 1, 1); // non-zero: the table is built
+            OPENSSL_init_ssl(OPENSSL_INIT_LOAD_SSL_STRINGS | OPENSSL_INIT_LOAD_CRYPTO_STRINGS,
+                             nullptr);
+        },
+        "Process-wide one-time initialisation (the fork server calls it before forking)");
 }

@@ -125,3 +125,28 @@ def test_simulation_releases_the_gil():
     assert busy > 0.2, "precondition: the simulation must take measurable time"
     # With the GIL held, the ticking thread would be frozen for the whole simulation.
     assert len(during) > 0.25 * (busy - 0.1) / 0.002 * 0.5
+
+
+def test_one_column_table_for_csv_records_and_frames():
+    """The C++ column table names the CSV header, the Record properties and the text columns."""
+    from ns3tls import _core, _frames
+
+    columns = _core.columns()
+    names = [name for name, _, _ in columns]
+    params = {"tls": "1.3", "resume": "ticket", "early_data": 100, "handshakes": 2}
+    csv, timeline, _ = ns3tls.run_csv(**params)
+    assert csv.splitlines()[0].split(",")[: len(names)] == names
+    tl_names = [name for name, _, _ in _core.timeline_columns()]
+    assert timeline.splitlines()[0].split(",")[: len(tl_names)] == tl_names
+    rec = ns3tls.simulate(**params).records[1]
+    values = rec.values()
+    assert list(values) == names
+    kinds = {"integer": int, "boolean": bool, "ms": float, "text": str}
+    for name, kind, _ in columns:
+        assert type(getattr(rec, name)) is kinds[kind], name
+        assert type(values[name]) is kinds[kind], name
+    assert rec.early_data is True and rec.early_data_sent is True and rec.resumed is True
+    text = {n for n, k, _ in columns + _core.timeline_columns() if k == "text"}
+    assert text <= set(_frames.TEXT_COLUMNS)
+    df = ns3tls.read_csv(csv)
+    assert df["version"].tolist() == ["TLSv1.3", "TLSv1.3"] and df["early_data"].tolist() == [0, 1]

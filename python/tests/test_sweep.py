@@ -88,9 +88,10 @@ def test_failures_are_rows_and_not_cached(tmp_path):
 def test_interrupted_and_extended_sweep_reruns_only_missing(tmp_path):
     cache = tmp_path / "cache"
     toml = tmp_path / "sweep.toml"
-    # rsa2048 keys make each simulation take ~0.3 s: time enough to interrupt.
+    # 300 handshakes make each simulation take ~0.3 s or more (whatever keys are cached):
+    # time enough to interrupt.
     toml.write_text('runs = 4\ncache_dir = "cache"\n[grid]\ntls = ["1.2", "1.3"]\n'
-                    'loss = [0, 0.02]\nhandshakes = 2\nkey = "rsa2048"\n')
+                    'loss = [0, 0.02]\nhandshakes = 300\ninterval = "0ms"\n')
     proc = subprocess.Popen([sys.executable, "-m", "ns3tls", "sweep", str(toml), "--jobs", "1",
                              "--no-progress"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
@@ -105,11 +106,11 @@ def test_interrupted_and_extended_sweep_reruns_only_missing(tmp_path):
     assert 3 <= done < 16
     assert not _leftovers(cache)
 
-    grid = {"tls": ["1.2", "1.3"], "loss": [0, 0.02], "handshakes": 2, "key": "rsa2048"}
+    grid = {"tls": ["1.2", "1.3"], "loss": [0, 0.02], "handshakes": 300, "interval": "0ms"}
     df = ns3tls.sweep(grid, runs=4, jobs=2, cache_dir=cache, progress=False)
     st = df.attrs["sweep"]
     assert (st["cached"], st["ran"]) == (done, 16 - done)
-    assert len(df) == 32 and df["ok"].eq(1).all()
+    assert len(df) == 16 * 300 and df["ok"].eq(1).all()
 
     # Extended: one more loss value and one more run -> only the new simulations run.
     grid["loss"] = [0, 0.02, 0.05]

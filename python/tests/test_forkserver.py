@@ -1,0 +1,51 @@
+"""The fork server (ns3tls._forkserver) changes how fast a simulation starts, never its result."""
+
+import os
+
+import pytest
+
+from ns3tls import _runner
+
+SCENARIOS = [
+    {"tls": "1.3", "handshakes": "5"},
+    {"tls": "1.2", "kx": "rsa", "loss": "0.05", "handshakes": "20", "resume": "session-id"},
+    {"tls": "1.3", "key": "p256", "resume": "ticket", "early-data": "200", "request": "300",
+     "response": "1000", "client-auth": "true", "loss": "0.03", "handshakes": "20"},
+    {"tls": "1.3", "clients": "20", "arrival": "poisson", "arrival-window": "200ms",
+     "server-cores": "1"},
+]
+
+
+def _run(params, forkserver):
+    old = os.environ.get("NS3TLS_FORKSERVER")
+    os.environ["NS3TLS_FORKSERVER"] = "1" if forkserver else "0"
+    try:
+        return _runner.execute(params, timeline=True)
+    finally:
+        if old is None:
+            del os.environ["NS3TLS_FORKSERVER"]
+        else:
+            os.environ["NS3TLS_FORKSERVER"] = old
+
+
+@pytest.mark.parametrize("params", SCENARIOS, ids=lambda p: " ".join(f"{k}={v}" for k, v in p.items()))
+def test_same_records_as_a_fresh_process(params):
+    fresh = _run(params, forkserver=False)
+    forked = _run(params, forkserver=True)
+    again = _run(params, forkserver=True)  # a server that already forked children
+    assert fresh["ok"], fresh
+    assert forked["csv"] == fresh["csv"]
+    assert forked["timeline"] == fresh["timeline"]
+    assert again["csv"] == fresh["csv"]
+
+
+def test_timeout_kills_the_simulation_and_the_server_goes_on():
+    reply = _runner.execute({"handshakes": "100000", "interval": "0ms"}, timeout=0.3)
+    assert reply == {"ok": False, "kind": "timeout", "error": "timeout: no result after 0.3 s"}
+    assert _runner.execute({"handshakes": "1"})["ok"]
+
+
+def test_invalid_parameter_is_reported_not_crashed():
+    reply = _runner.execute({"tls": "1.4"})
+    assert reply["ok"] is False and reply["kind"] == "invalid"
+    assert "--tls" in reply["error"]
