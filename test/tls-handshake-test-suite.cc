@@ -912,6 +912,56 @@ class TlsPqClientAuthTestCase : public TestCase
 };
 
 /**
+ * The same through the scenario's flags: --server-initcwnd, and --mss (jumbo frames: a 9000-byte
+ * MTU carries 8948-byte segments, so ten of them hold the ~36 KB ML-DSA-87 flight).
+ */
+class TlsPqScenarioFlagsTestCase : public TestCase
+{
+  public:
+    TlsPqScenarioFlagsTestCase()
+        : TestCase(
+            "--server-initcwnd=40 and --mss=8948 each remove the extra RTT of a 36 KB flight")
+    {
+    }
+
+  private:
+    static double
+    Total(const std::vector<std::pair<std::string, std::string>>& flags)
+    {
+        TlsScenarioConfig c;
+        for (const auto& [name, value] : flags)
+        {
+            NS_ABORT_MSG_UNLESS(c.Set(name, value).empty(), "bad flag " << name);
+        }
+        TlsScenario::Result result;
+        std::string error = TlsScenario::Run(c, result);
+        NS_ABORT_MSG_UNLESS(error.empty() && result.records.at(0)->ok, "run failed: " << error);
+        return result.records.at(0)->GetTotalMs();
+    }
+
+    void
+    DoRun() override
+    {
+        if (SkipWithoutPostQuantum())
+        {
+            return;
+        }
+        std::vector<std::pair<std::string, std::string>> base
+            = {{"key", "mldsa87"}, {"chain", "3"}, {"bandwidth", "1Gbps"}, {"cpu", "none"}};
+        auto with = [&](std::string name, std::string value)
+        {
+            auto f = base;
+            f.emplace_back(name, value);
+            return f;
+        };
+        NS_TEST_ASSERT_MSG_EQ_TOL(Total(base), 150, 0.5, "default: 3 RTT");
+        NS_TEST_ASSERT_MSG_EQ_TOL(Total(with("server-initcwnd", "40")), 100, 0.5, "2 RTT");
+        NS_TEST_ASSERT_MSG_EQ_TOL(Total(with("initcwnd", "40")), 150, 0.5, "client's: no help");
+        NS_TEST_ASSERT_MSG_EQ_TOL(Total(with("mss", "8948")), 100, 0.5, "jumbo segments: 2 RTT");
+    }
+};
+
+/**
  * @ingroup tls-tests
  * Post-quantum handshakes (OpenSSL >= 3.5: ML-KEM groups, ML-DSA and SLH-DSA certificates),
  * checked against first principles without crypto cost. Without OpenSSL 3.5 every case says
@@ -942,6 +992,7 @@ class TlsPqTestSuite : public TestSuite
         AddTestCase(new TlsPqLargeFlightTestCase("mldsa87,chain=3", 30000), QUICK);
         AddTestCase(new TlsPqLargeFlightTestCase("p256,ca=slhdsa128f", 17088), QUICK);
         AddTestCase(new TlsPqClientAuthTestCase(), QUICK);
+        AddTestCase(new TlsPqScenarioFlagsTestCase(), QUICK);
     }
 };
 

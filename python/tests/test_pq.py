@@ -76,3 +76,24 @@ def test_pq_flag_without_openssl35_says_which_version(example):
     assert len(lines) == 1 and "needs OpenSSL >= 3.5" in lines[0], out.stderr
     with pytest.raises(ValueError, match="needs OpenSSL >= 3.5"):
         CORE.make_config({"key": "mldsa65"})
+
+
+@pytest.mark.skipif(not PQ, reason=NO_PQ)
+def test_keylog_decrypts_pq_handshake(example, tmp_path):
+    """X25519MLKEM768 + ML-DSA-65 mutual TLS: the NSS key log lets Wireshark decrypt the flight."""
+    import shutil
+
+    if shutil.which("tshark") is None:
+        pytest.skip("tshark not installed (apt-get install tshark)")
+    keylog, pcap = tmp_path / "keys.txt", tmp_path / "cap"
+    subprocess.run([example, "--groups=X25519MLKEM768", "--key=mldsa65", "--client-auth=true",
+                    "--cpu=none", f"--keylog={keylog}", f"--pcap={pcap}"], check=True,
+                   capture_output=True, timeout=120)
+    assert "CLIENT_HANDSHAKE_TRAFFIC_SECRET" in keylog.read_text()
+    out = subprocess.run(["tshark", "-r", f"{pcap}-0-1.pcap", "-o", f"tls.keylog_file:{keylog}",
+                          "-Y", "tls.handshake.type", "-T", "fields", "-e", "tls.handshake.type"],
+                         capture_output=True, text=True, timeout=120, check=True)
+    types = {int(t) for line in out.stdout.split() for t in line.split(",")}
+    # Encrypted in TLS 1.3, readable only with the keys: EncryptedExtensions, CertificateRequest,
+    # Certificate, CertificateVerify, Finished.
+    assert {8, 13, 11, 15, 20} <= types, out.stdout
