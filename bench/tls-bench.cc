@@ -319,7 +319,7 @@ main(int argc, char* argv[])
     cmd.AddValue("child", "internal: run one scale point and write its result", child);
     cmd.AddValue("sequential", "handshakes of the 1-client sequential run", sequential);
     cmd.AddValue("concurrent", "clients of the concurrent run", concurrent);
-    cmd.AddValue("scale", "comma-separated K values for the wall/RSS table", scale);
+    cmd.AddValue("scale", "comma-separated K values for the wall/RSS table ('none': skip)", scale);
     cmd.AddValue("raw-seconds", "seconds of raw OpenSSL handshakes per configuration", rawSeconds);
     cmd.AddValue("case", "run only the cases whose name contains this, e.g. '1.3 p256'", only);
     cmd.AddValue("neighbour",
@@ -379,8 +379,8 @@ main(int argc, char* argv[])
             continue;
         }
         TlsConfig config;
-        config.version = c.tls;
-        config.keyExchange = c.kx;
+        TlsConfig::ParseRange(c.tls, config.minVersion, config.maxVersion);
+        TlsConfig::ParseKeyExchange(c.kx, config.keyExchange);
         config.credentials = c.key;
         Simulate(c.tls, c.key, 1, 5); // warm-up: key generation, OpenSSL algorithm caches
         double a = RawRate(config, rawSeconds);
@@ -415,9 +415,15 @@ main(int argc, char* argv[])
         std::printf("\n");
     }
 
-    std::printf("\n| K clients (TLS 1.3 p256, Poisson over K/1000 s) | ok | wall s | wall ms per "
-                "client | "
-                "peak RSS MB | RSS KB per client |\n|---|---|---|---|---|---|\n");
+    if (scale == "none")
+    {
+        scale.clear();
+    }
+    else
+    {
+        std::printf("\n| K clients (TLS 1.3 p256, Poisson over K/1000 s) | ok | wall s | wall ms "
+                    "per client | peak RSS MB | RSS KB per client |\n|---|---|---|---|---|---|\n");
+    }
     std::istringstream is(scale);
     std::string item;
     while (std::getline(is, item, ','))

@@ -4,6 +4,10 @@
 #include "ns3/tls-application-helper.h"
 
 #include "ns3/application.h"
+#include "ns3/boolean.h"
+#include "ns3/enum.h"
+#include "ns3/string.h"
+#include "ns3/uinteger.h"
 
 namespace ns3
 {
@@ -17,6 +21,23 @@ void
 TlsApplicationHelper::SetAttribute(const std::string& name, const AttributeValue& value)
 {
     m_factory.Set(name, value);
+}
+
+void
+TlsApplicationHelper::SetTlsConfig(const TlsConfig& config)
+{
+    m_factory.Set("MinVersion", EnumValue(config.minVersion));
+    m_factory.Set("MaxVersion", EnumValue(config.maxVersion));
+    m_factory.Set("KeyExchange", EnumValue(config.keyExchange));
+    m_factory.Set("Groups", StringValue(config.groups));
+    m_factory.Set("Ciphers", StringValue(config.ciphers));
+    m_factory.Set("SignatureAlgorithms", StringValue(config.signatureAlgorithms));
+    m_factory.Set("Credentials", StringValue(config.credentials));
+    m_factory.Set("CaFile", StringValue(config.caFile));
+    m_factory.Set("ClientAuth", BooleanValue(config.clientAuth));
+    m_factory.Set("Resumption", EnumValue(config.resume));
+    m_factory.Set("ServerName", StringValue(config.serverName));
+    m_factory.Set("MaxEarlyData", UintegerValue(config.maxEarlyData));
 }
 
 ApplicationContainer

@@ -7,6 +7,7 @@
 #include "ns3/application-container.h"
 #include "ns3/node-container.h"
 #include "ns3/object-factory.h"
+#include "ns3/tls-context.h"
 
 #include <string>
 
@@ -30,6 +31,15 @@ class TlsApplicationHelper
      * @param value its value
      */
     void SetAttribute(const std::string& name, const AttributeValue& value);
+
+    /**
+     * @brief Sets every TLS attribute of the applications from one typed configuration
+     * (MinVersion, MaxVersion, KeyExchange, Groups, Ciphers, SignatureAlgorithms, Credentials,
+     * CaFile, ClientAuth, Resumption, ServerName, MaxEarlyData); TlsApplication::GetTlsConfig
+     * gives it back. verifyPeer is not an attribute: a client always verifies.
+     * @param config the configuration
+     */
+    void SetTlsConfig(const TlsConfig& config);
 
     /**
      * @brief Installs one application on each node.

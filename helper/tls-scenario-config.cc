@@ -6,6 +6,7 @@
 #include "ns3/tcp-profile.h"
 
 #include "ns3/tcp-segment-drop-model.h"
+#include "ns3/tls-context.h"
 #include "ns3/tls-credentials.h"
 #include "ns3/tls-openssl.h"
 #include "ns3/tls-operation-cost-model.h"
@@ -242,19 +243,48 @@ DropList(const std::string& name, const std::string& help, std::string TlsScenar
             [=](const TlsScenarioConfig& c) { return c.*member; }};
 }
 
+/// A TLS version or range: 1.2, 1.3, 1.2-1.3.
+Parameter
+VersionRange(const std::string& name,
+             const std::string& help,
+             std::string TlsScenarioConfig::*member)
+{
+    return {name,
+            help + " (1.2|1.3|1.2-1.3)",
+            [=](TlsScenarioConfig& c, const std::string& v)
+            {
+                TlsConfig::Version min;
+                TlsConfig::Version max;
+                if (!TlsConfig::ParseRange(v, min, max))
+                {
+                    return Bad(name, v, "1.2, 1.3 or 1.2-1.3");
+                }
+                c.*member = TlsConfig::GetRangeName(min, max);
+                return std::string();
+            },
+            [=](const TlsScenarioConfig& c) { return c.*member; }};
+}
+
 const std::vector<Parameter>&
 Parameters()
 {
     using C = TlsScenarioConfig;
     static const std::vector<Parameter> params = {
-        Choice("tls", "TLS version", {"1.2", "1.3"}, &C::tls),
+        VersionRange("tls", "TLS version(s) the client offers", &C::tls),
+        VersionRange("server-tls", "TLS version(s) the server accepts", &C::serverTls),
+        Text("server-name",
+             "server name the client sends (SNI) and verifies in the server's certificate; "
+             "give the name your --cert was issued for",
+             &C::serverName),
         Choice("kx", "TLS 1.2 key exchange", {"ecdhe", "rsa", "dhe"}, &C::kx),
         Text("groups", "key exchange groups, OpenSSL syntax, e.g. X25519:P-256", &C::groups),
         Text("server-groups",
              "server's groups if they differ (e.g. to provoke a HelloRetryRequest)",
              &C::serverGroups),
-        Text(
-            "ciphers", "TLS 1.2 cipher list or TLS 1.3 ciphersuites (OpenSSL syntax)", &C::ciphers),
+        Text("ciphers",
+             "OpenSSL cipher names: TLS_* go to the TLS 1.3 ciphersuites, the others to the "
+             "TLS 1.2 cipher list",
+             &C::ciphers),
         Text("sigalgs", "signature algorithms, OpenSSL syntax", &C::sigalgs),
         {"key",
          "server key type (" + TlsCredentials::KnownKeyTypes() + ")",
@@ -303,7 +333,8 @@ Parameters()
                {"none", "ticket", "session-id"},
                &C::resume),
         Count("early-data",
-              "bytes of 0-RTT data on resumed TLS 1.3 connections",
+              "send the first N bytes of the request as 0-RTT data on resumed TLS 1.3 "
+              "connections (the request is then at least N bytes)",
               &C::earlyData,
               0,
               16384),
@@ -516,6 +547,44 @@ TlsScenarioConfig::GetHelp(const std::string& name)
 }
 
 std::string
+TlsScenarioConfig::SetNs3Default(const std::string& path, const std::string& value)
+{
+    // Attributes the scenario sets on its objects from its own flags (an attribute default
+    // would be overwritten silently): the flag to use instead.
+    static const std::vector<std::pair<std::string, std::string>> owned{
+        {"ns3::TlsClientApplication::Handshakes", "--handshakes"},
+        {"ns3::TlsClientApplication::Interval", "--interval"},
+        {"ns3::TlsClientApplication::Timeout", "--timeout"},
+        {"ns3::TlsClientApplication::EarlyData", "--early-data"},
+        {"ns3::TlsClientApplication::RequestSize", "--request"},
+        {"ns3::TlsClientApplication::ResponseSize", "--response"},
+        {"ns3::TlsClientApplication::", "the scenario's flags"},
+        {"ns3::TlsServerApplication::", "the scenario's flags"},
+        {"ns3::TlsApplication::MinVersion", "--tls / --server-tls"},
+        {"ns3::TlsApplication::MaxVersion", "--tls / --server-tls"},
+        {"ns3::TlsApplication::Version", "--tls / --server-tls"},
+        {"ns3::TlsApplication::ServerName", "--server-name"},
+        {"ns3::TlsApplication::TcpProfile", "--tcp"},
+        {"ns3::TlsApplication::", "the scenario's flags"},
+        {"ns3::PointToPointNetDevice::DataRate", "--bandwidth / --access-bandwidth"},
+        {"ns3::PointToPointChannel::Delay", "--rtt / --access-delay"},
+        {"ns3::DropTailQueue<Packet>::MaxSize", "--queue"},
+        {"ns3::RateErrorModel::", "--loss"},
+        {"ns3::TlsCpu::", "--server-cores / --client-speed / --server-speed"},
+        {"ns3::TlsOperationCostModel::", "--cpu / --cost-table"},
+    };
+    for (const auto& [prefix, flag] : owned)
+    {
+        if (path.rfind(prefix, 0) == 0)
+        {
+            return "--" + path + " is set by the scenario: use " + flag;
+        }
+    }
+    ns3Defaults.emplace_back(path, value);
+    return "";
+}
+
+std::string
 TlsScenarioConfig::Validate() const
 {
     for (const auto& [flag, value] :
@@ -536,13 +605,26 @@ TlsScenarioConfig::Validate() const
         return "invalid --mss=" + std::to_string(mss) + " (expected 0 or 88..65483)";
     }
     bool rsaKey = key.rfind("rsa", 0) == 0;
-    if (tls == "1.2" && (kx == "rsa" || kx == "dhe") && !rsaKey && certFile.empty())
+    TlsConfig::Version min;
+    TlsConfig::Version max;
+    TlsConfig::ParseRange(tls, min, max);
+    if (min == TlsConfig::VERSION_1_2 && (kx == "rsa" || kx == "dhe") && !rsaKey
+        && certFile.empty())
     {
         return "--kx=" + kx + " needs an RSA key (--key=rsa2048|rsa3072|rsa4096), not --key=" + key;
     }
-    if (earlyData > 0 && (tls != "1.3" || resume == "none"))
+    if (earlyData > 0 && (max != TlsConfig::VERSION_1_3 || resume == "none"))
     {
-        return "--early-data needs --tls=1.3 and --resume=ticket|session-id";
+        return "--early-data needs --tls=1.3 (or 1.2-1.3) and --resume=ticket|session-id";
+    }
+    if (fault == "version-mismatch" && min != max)
+    {
+        return "--fault=version-mismatch needs one client version (--tls=1.2 or 1.3), not --tls="
+               + tls;
+    }
+    if (serverName.empty())
+    {
+        return "invalid --server-name='' (expected a DNS name)";
     }
     if (accessDelay * 2 > rtt)
     {
@@ -569,6 +651,7 @@ TlsScenarioConfig::GetParameterColumns() const
 {
     return {{"tls", tls},
             {"kx", tls == "1.3" ? "ecdhe" : kx},
+            {"server_tls", serverTls},
             {"key", certFile.empty() ? key : "pem"},
             {"ca_key", certFile.empty() ? (caKey.empty() ? key : caKey) : "pem"},
             {"chain", std::to_string(chain)},

@@ -44,6 +44,17 @@ class TlsScenarioConfig
     /// @return a one-line help text for a parameter
     static std::string GetHelp(const std::string& name);
 
+    /**
+     * @brief Takes a user's ns-3 attribute default (the --ns3::TypeId::Attribute=value flags
+     * of ns-3's CommandLine): TcpSocket / TcpSocketBase attributes win over the TCP profile,
+     * any other attribute the scenario does not set passes through (Config::SetDefault), and
+     * the attributes the scenario sets from its own flags are refused, naming the flag.
+     * @param path e.g. "ns3::TcpSocket::InitialCwnd"
+     * @param value e.g. "1"
+     * @return "" if taken, else a one-line refusal naming the path
+     */
+    std::string SetNs3Default(const std::string& path, const std::string& value);
+
     /// @return "" if the combination of parameters is valid, else a one-line message
     std::string Validate() const;
 
@@ -54,7 +65,7 @@ class TlsScenarioConfig
     std::vector<std::pair<std::string, std::string>> GetParameterColumns() const;
 
     // Parsed values.
-    std::string tls{"1.3"};             //!< TLS version
+    std::string tls{"1.3"};             //!< client's TLS version(s): 1.2, 1.3 or 1.2-1.3
     std::string kx{"ecdhe"};            //!< TLS 1.2 key exchange
     std::string groups;                 //!< client (and server) groups
     std::string serverGroups;           //!< server groups if different
@@ -105,6 +116,11 @@ class TlsScenarioConfig
     std::string timeline;                    //!< output timeline CSV
     std::string pcap;                        //!< pcap prefix
     std::string keylog;                      //!< NSS key log file
+
+    std::string serverTls{"1.2-1.3"};        //!< server's TLS version(s)
+    std::string serverName{"server.ns3tls"}; //!< SNI and the name the client verifies
+    /// User ns-3 attribute defaults (path, value), applied after the TCP profile
+    std::vector<std::pair<std::string, std::string>> ns3Defaults;
 
     /**
      * @brief Parses "50ms", "0.2s", "800us".

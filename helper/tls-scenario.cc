@@ -75,20 +75,23 @@ class DirectIpv4Receive : public SimpleRefCount<DirectIpv4Receive>
 void
 MakeTlsConfigs(const TlsScenarioConfig& c, TlsConfig& client, TlsConfig& server)
 {
-    client.version = c.tls;
-    client.keyExchange = c.kx;
+    // The values were checked by TlsScenarioConfig::Set.
+    TlsConfig::ParseRange(c.tls, client.minVersion, client.maxVersion);
+    TlsConfig::ParseKeyExchange(c.kx, client.keyExchange);
+    TlsConfig::ParseResumption(c.resume, client.resume);
     client.groups = c.groups;
     client.ciphers = c.ciphers;
     client.signatureAlgorithms = c.sigalgs;
     client.caFile = c.caFile;
     client.clientAuth = c.clientAuth;
-    client.resume = c.resume;
+    client.serverName = c.serverName;
     std::string creds = c.certFile.empty()
                             ? c.key + (c.caKey.empty() ? "" : ",ca=" + c.caKey)
                                   + (c.chain ? ",chain=" + std::to_string(c.chain) : "")
                             : "cert=" + c.certFile + ",key=" + c.keyFile;
     client.credentials = creds; // used for client authentication
     server = client;
+    TlsConfig::ParseRange(c.serverTls, server.minVersion, server.maxVersion);
     server.groups = c.serverGroups.empty() ? c.groups : c.serverGroups;
     server.maxEarlyData = c.earlyData > 0 ? 16384 : 0;
     if (c.fault == "untrusted-ca")
@@ -101,48 +104,29 @@ MakeTlsConfigs(const TlsScenarioConfig& c, TlsConfig& client, TlsConfig& server)
     }
     else if (c.fault == "version-mismatch")
     {
-        server.version = c.tls == "1.3" ? "1.2" : "1.3";
+        // The client offers one version (Validate): the server accepts only the other.
+        server.minVersion = server.maxVersion = client.maxVersion == TlsConfig::VERSION_1_3
+                                                    ? TlsConfig::VERSION_1_2
+                                                    : TlsConfig::VERSION_1_3;
     }
     else if (c.fault == "no-common-cipher")
     {
-        if (c.tls == "1.3")
+        // Disjoint lists for both versions (TlsContext gives each version its TLS_* or other
+        // names), so that no version in either range has a cipher in common.
+        const char* tls12Client = "DHE-RSA-AES128-GCM-SHA256";
+        const char* tls12Server = "DHE-RSA-AES256-GCM-SHA384";
+        if (client.keyExchange == TlsConfig::KX_ECDHE)
         {
-            client.ciphers = "TLS_AES_128_GCM_SHA256";
-            server.ciphers = "TLS_CHACHA20_POLY1305_SHA256";
+            tls12Client = "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256";
+            tls12Server = "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
         }
-        else if (c.kx == "ecdhe")
+        else if (client.keyExchange == TlsConfig::KX_RSA)
         {
-            client.ciphers = "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256";
-            server.ciphers = "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+            tls12Client = "AES128-GCM-SHA256";
+            tls12Server = "AES256-GCM-SHA384";
         }
-        else if (c.kx == "rsa")
-        {
-            client.ciphers = "AES128-GCM-SHA256";
-            server.ciphers = "AES256-GCM-SHA384";
-        }
-        else
-        {
-            client.ciphers = "DHE-RSA-AES128-GCM-SHA256";
-            server.ciphers = "DHE-RSA-AES256-GCM-SHA384";
-        }
-    }
-}
-
-void
-SetTlsAttributes(ApplicationContainer apps, const TlsConfig& t)
-{
-    for (uint32_t i = 0; i < apps.GetN(); ++i)
-    {
-        Ptr<Application> a = apps.Get(i);
-        a->SetAttribute("Version", StringValue(t.version));
-        a->SetAttribute("KeyExchange", StringValue(t.keyExchange));
-        a->SetAttribute("Groups", StringValue(t.groups));
-        a->SetAttribute("Ciphers", StringValue(t.ciphers));
-        a->SetAttribute("SignatureAlgorithms", StringValue(t.signatureAlgorithms));
-        a->SetAttribute("Credentials", StringValue(t.credentials));
-        a->SetAttribute("CaFile", StringValue(t.caFile));
-        a->SetAttribute("ClientAuth", BooleanValue(t.clientAuth));
-        a->SetAttribute("Resumption", StringValue(t.resume));
+        client.ciphers = std::string("TLS_AES_128_GCM_SHA256:") + tls12Client;
+        server.ciphers = std::string("TLS_CHACHA20_POLY1305_SHA256:") + tls12Server;
     }
 }
 
@@ -222,6 +206,14 @@ TlsScenario::Run(const TlsScenarioConfig& config, Result& result)
     // Every TCP socket of the scenario uses the profile: set it once as the attribute
     // defaults rather than per socket (name lookups per attribute per connection).
     TcpProfile::SetDefaults(config.tcp);
+    for (const auto& [path, value] : config.ns3Defaults)
+    {
+        // The user's explicit values win over the profile.
+        if (!Config::SetDefaultFailSafe(path, StringValue(value)))
+        {
+            return "invalid --" + path + "='" + value + "'";
+        }
+    }
     RngSeedManager::SetSeed(config.seed);
     RngSeedManager::SetRun(config.run);
     TlsRandom::Seed(config.seed, config.run);
@@ -360,9 +352,8 @@ TlsScenario::Run(const TlsScenarioConfig& config, Result& result)
     serverHelper.SetAttribute("InitialCwnd", UintegerValue(config.serverInitcwnd));
     serverHelper.SetAttribute("SegmentSize", UintegerValue(config.mss));
     serverHelper.SetAttribute("CostModel", PointerValue(cost));
-    serverHelper.SetAttribute("MaxEarlyData", UintegerValue(serverTls.maxEarlyData));
+    serverHelper.SetTlsConfig(serverTls);
     ApplicationContainer serverApps = serverHelper.Install(server.Get(0));
-    SetTlsAttributes(serverApps, serverTls);
     serverApps.Start(Seconds(0));
 
     // Arrival offsets: all at once, evenly spread over the window, or a Poisson process with
@@ -402,8 +393,8 @@ TlsScenario::Run(const TlsScenarioConfig& config, Result& result)
         clientHelper.SetAttribute("InitialCwnd", UintegerValue(config.initcwnd));
         clientHelper.SetAttribute("SegmentSize", UintegerValue(config.mss));
         clientHelper.SetAttribute("CostModel", PointerValue(cost));
+        clientHelper.SetTlsConfig(clientTls);
         ApplicationContainer app = clientHelper.Install(clients.Get(i));
-        SetTlsAttributes(app, clientTls);
         // The first arrival is at 1 s (a round start time keeps timelines readable).
         app.Start(Seconds(1) + arrivals[i]);
         clientApps.push_back(DynamicCast<TlsClientApplication>(app.Get(0)));

@@ -96,8 +96,8 @@ class TlsOperationsTestCase : public TestCase
     DoRun() override
     {
         TlsConfig c;
-        c.version = m_version;
-        c.keyExchange = m_kx;
+        NS_ABORT_UNLESS(TlsConfig::ParseRange(m_version, c.minVersion, c.maxVersion)
+                        && TlsConfig::ParseKeyExchange(m_kx, c.keyExchange));
         c.credentials = m_credentials;
         c.groups = m_groups;
         std::string pq = TlsOpenSsl::PostQuantumError(GetName(), m_groups + m_credentials);

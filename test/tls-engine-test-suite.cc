@@ -175,8 +175,9 @@ TlsConfig
 Config(const std::string& version, const std::string& kx, const std::string& creds)
 {
     TlsConfig c;
-    c.version = version;
-    c.keyExchange = kx;
+    bool known = TlsConfig::ParseRange(version, c.minVersion, c.maxVersion)
+                 && TlsConfig::ParseKeyExchange(kx, c.keyExchange);
+    NS_ABORT_MSG_UNLESS(known, "test configuration " << version << " " << kx);
     c.credentials = creds;
     return c;
 }
@@ -263,7 +264,7 @@ class TlsEngineResumptionTestCase : public TestCase
     DoRun() override
     {
         TlsConfig c = Config(m_version, "ecdhe", "p256");
-        c.resume = m_mode;
+        NS_ABORT_UNLESS(TlsConfig::ParseResumption(m_mode, c.resume));
         TlsConfig s = c;
         s.maxEarlyData = m_earlyData ? 16384 : 0;
         SSL_SESSION* session = nullptr;

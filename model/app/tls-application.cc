@@ -7,6 +7,7 @@
 
 #include "ns3/abort.h"
 #include "ns3/boolean.h"
+#include "ns3/enum.h"
 #include "ns3/log.h"
 #include "ns3/pointer.h"
 #include "ns3/string.h"
@@ -19,6 +20,18 @@ NS_LOG_COMPONENT_DEFINE("TlsApplication");
 
 NS_OBJECT_ENSURE_REGISTERED(TlsApplication);
 
+namespace
+{
+/// The Version attribute's "not set" value (not a TLS version).
+const int VERSION_UNSET = 0;
+
+Ptr<const AttributeChecker>
+VersionChecker()
+{
+    return MakeEnumChecker(TlsConfig::VERSION_1_2, "1.2", TlsConfig::VERSION_1_3, "1.3");
+}
+} // namespace
+
 TypeId
 TlsApplication::GetTypeId()
 {
@@ -26,16 +39,38 @@ TlsApplication::GetTypeId()
         = TypeId("ns3::TlsApplication")
               .SetParent<Application>()
               .SetGroupName("Tls")
-              .AddAttribute("Version",
-                            "TLS version offered and accepted: 1.2 or 1.3",
-                            StringValue("1.3"),
-                            MakeStringAccessor(&TlsApplication::m_version),
-                            MakeStringChecker())
+              .AddAttribute("MinVersion",
+                            "Lowest TLS version offered (client) or accepted (server)",
+                            EnumValue(TlsConfig::VERSION_1_2),
+                            MakeEnumAccessor(&TlsApplication::m_minVersion),
+                            VersionChecker())
+              .AddAttribute("MaxVersion",
+                            "Highest TLS version offered (client) or accepted (server)",
+                            EnumValue(TlsConfig::VERSION_1_3),
+                            MakeEnumAccessor(&TlsApplication::m_maxVersion),
+                            VersionChecker())
+              .AddAttribute(
+                  "Version",
+                  "Shorthand: offer/accept only this TLS version (sets MinVersion and "
+                  "MaxVersion, and wins over them); unset: MinVersion-MaxVersion",
+                  EnumValue(VERSION_UNSET),
+                  MakeEnumAccessor(&TlsApplication::SetVersion, &TlsApplication::GetVersion),
+                  MakeEnumChecker(VERSION_UNSET,
+                                  "",
+                                  TlsConfig::VERSION_1_2,
+                                  "1.2",
+                                  TlsConfig::VERSION_1_3,
+                                  "1.3"))
               .AddAttribute("KeyExchange",
-                            "TLS 1.2 key exchange: ecdhe, rsa or dhe",
-                            StringValue("ecdhe"),
-                            MakeStringAccessor(&TlsApplication::m_keyExchange),
-                            MakeStringChecker())
+                            "TLS 1.2 key exchange of the default cipher list",
+                            EnumValue(TlsConfig::KX_ECDHE),
+                            MakeEnumAccessor(&TlsApplication::m_keyExchange),
+                            MakeEnumChecker(TlsConfig::KX_ECDHE,
+                                            "ecdhe",
+                                            TlsConfig::KX_RSA,
+                                            "rsa",
+                                            TlsConfig::KX_DHE,
+                                            "dhe"))
               .AddAttribute("Groups",
                             "Key exchange groups, OpenSSL syntax (e.g. X25519:P-256); "
                             "empty: OpenSSL's default",
@@ -71,10 +106,15 @@ TlsApplication::GetTypeId()
                             MakeBooleanAccessor(&TlsApplication::m_clientAuth),
                             MakeBooleanChecker())
               .AddAttribute("Resumption",
-                            "Session resumption: none, ticket or session-id",
-                            StringValue("none"),
-                            MakeStringAccessor(&TlsApplication::m_resumption),
-                            MakeStringChecker())
+                            "Session resumption (client: resume the previous connection's)",
+                            EnumValue(TlsConfig::RESUME_NONE),
+                            MakeEnumAccessor(&TlsApplication::m_resumption),
+                            MakeEnumChecker(TlsConfig::RESUME_NONE,
+                                            "none",
+                                            TlsConfig::RESUME_TICKET,
+                                            "ticket",
+                                            TlsConfig::RESUME_SESSION_ID,
+                                            "session-id"))
               .AddAttribute("ServerName",
                             "SNI sent by the client and name checked in the server certificate",
                             StringValue("server.ns3tls"),
@@ -115,7 +155,8 @@ TlsConfig
 TlsApplication::GetTlsConfig(TlsContext::Role role) const
 {
     TlsConfig c;
-    c.version = m_version;
+    c.minVersion = m_minVersion;
+    c.maxVersion = m_maxVersion;
     c.keyExchange = m_keyExchange;
     c.groups = m_groups;
     c.ciphers = m_ciphers;
@@ -145,6 +186,22 @@ TlsApplication::CreateSocket()
         socket->SetAttribute("InitialCwnd", UintegerValue(m_initialCwnd));
     }
     return socket;
+}
+
+void
+TlsApplication::SetVersion(int version)
+{
+    m_version = version;
+    if (version != VERSION_UNSET)
+    {
+        m_minVersion = m_maxVersion = static_cast<TlsConfig::Version>(version);
+    }
+}
+
+int
+TlsApplication::GetVersion() const
+{
+    return m_version;
 }
 
 std::shared_ptr<TlsContext>

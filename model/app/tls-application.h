@@ -52,15 +52,12 @@ class TlsApplication : public Application
      */
     Ptr<Socket> CreateSocket();
 
-    std::string m_version;             //!< attribute Version
-    std::string m_keyExchange;         //!< attribute KeyExchange
     std::string m_groups;              //!< attribute Groups
     std::string m_ciphers;             //!< attribute Ciphers
     std::string m_signatureAlgorithms; //!< attribute SignatureAlgorithms
     std::string m_credentials;         //!< attribute Credentials
     std::string m_caFile;              //!< attribute CaFile
     bool m_clientAuth{false};          //!< attribute ClientAuth
-    std::string m_resumption;          //!< attribute Resumption
     std::string m_serverName;          //!< attribute ServerName
     uint32_t m_maxEarlyData{0};        //!< attribute MaxEarlyData
     Ptr<TlsCostModel> m_costModel;     //!< step cost
@@ -68,6 +65,20 @@ class TlsApplication : public Application
     uint32_t m_initialCwnd{0};         //!< attribute InitialCwnd (0: the profile's)
     uint32_t m_segmentSize{0};         //!< attribute SegmentSize (0: the profile's)
     Ptr<TlsCpu> m_cpu;                 //!< the node's CPU (set on start)
+
+    /**
+     * @brief Attribute Version: pins MinVersion and MaxVersion to one version.
+     * @param version a TlsConfig::Version, or 0 (unset: keep the range)
+     */
+    void SetVersion(int version);
+    /// @return attribute Version (0 if unset)
+    int GetVersion() const;
+
+    TlsConfig::Version m_minVersion{TlsConfig::VERSION_1_2};    //!< attribute MinVersion
+    TlsConfig::Version m_maxVersion{TlsConfig::VERSION_1_3};    //!< attribute MaxVersion
+    int m_version{0};                                           //!< attribute Version (0: unset)
+    TlsConfig::KeyExchange m_keyExchange{TlsConfig::KX_ECDHE};  //!< attribute KeyExchange
+    TlsConfig::Resumption m_resumption{TlsConfig::RESUME_NONE}; //!< attribute Resumption
 };
 
 } // namespace ns3

@@ -61,7 +61,8 @@ TlsClientApplication::GetTypeId()
                             MakeTimeChecker(Time(1)))
               .AddAttribute(
                   "EarlyData",
-                  "Bytes of the request sent as TLS 1.3 0-RTT data on resumed connections",
+                  "The first EarlyData bytes of the request are sent as TLS 1.3 0-RTT data on "
+                  "resumed connections (the request is at least this long)",
                   UintegerValue(0),
                   MakeUintegerAccessor(&TlsClientApplication::m_earlyData),
                   MakeUintegerChecker<uint32_t>())
@@ -91,8 +92,10 @@ TlsClientApplication::GetTypeId()
                   MakeTraceSourceAccessor(&TlsClientApplication::m_handshakeFailedTrace),
                   "ns3::TlsClientApplication::RecordTracedCallback")
               .AddTraceSource("ConnectionDone",
-                              "A connection ended at the client (its record is final on the "
-                              "client side; server-side fields may still arrive)",
+                              "A connection ended and its record is complete: fired once the "
+                              "client is done and the server's side is final too (server "
+                              "handshake complete or failed, or its connection ended); after "
+                              "Timeout at the latest",
                               MakeTraceSourceAccessor(&TlsClientApplication::m_connectionDoneTrace),
                               "ns3::TlsClientApplication::RecordTracedCallback")
               .AddTraceSource("HandshakeMessage",
@@ -196,6 +199,12 @@ TlsClientApplication::DoDispose()
     {
         TlsHandshakeRecord::Unregister(r->clientAddress, PeekPointer(r));
     }
+    for (auto& [record, fallback] : m_waitingForServer)
+    {
+        fallback.Cancel();
+        record->onServerFinal = Callback<void>();
+    }
+    m_waitingForServer.clear();
     TlsApplication::DoDispose();
 }
 
@@ -242,17 +251,17 @@ TlsClientApplication::OnConnected(Ptr<Socket> socket)
     m_record->tcpDone = Simulator::Now();
     SwitchToState(HANDSHAKING);
     bool wantsRequest = m_requestSize > 0 || m_earlyData > 0 || m_responseSize > 0;
-    m_requestTotal = wantsRequest
-                         ? std::max<uint32_t>(TlsRequestHeader::SIZE, m_requestSize + m_earlyData)
-                         : 0;
+    // The first EarlyData bytes of the request go as 0-RTT data: the request is at least that long.
+    m_requestTotal
+        = wantsRequest ? std::max({TlsRequestHeader::SIZE, m_requestSize, m_earlyData}) : 0;
     m_request.assign(m_requestTotal, 'q');
     if (wantsRequest)
     {
         TlsRequestHeader::Write(m_request.data(), m_requestTotal, m_responseSize);
     }
     std::vector<uint8_t> early;
-    SSL_SESSION* session = m_resumption != "none" ? m_session : nullptr;
-    if (session && m_earlyData > 0 && m_version == "1.3"
+    SSL_SESSION* session = m_resumption != TlsConfig::RESUME_NONE ? m_session : nullptr;
+    if (session && m_earlyData > 0 && SSL_SESSION_get_protocol_version(session) == TLS1_3_VERSION
         && SSL_SESSION_get_max_early_data(session) >= m_earlyData)
     {
         early.assign(m_request.begin(), m_request.begin() + m_earlyData);
@@ -372,13 +381,27 @@ TlsClientApplication::CheckDone()
     // To resume next time, keep the connection until a session (TLS 1.3: a ticket) arrived.
     // A resumed TLS 1.2 handshake announces no new session: the one it used stays valid.
     const TlsEngine* e = m_connection->GetEngine();
-    bool needSession = m_resumption != "none" && m_started < m_handshakes
-                       && !(e->IsResumed() && m_version == "1.2");
+    bool needSession = m_resumption != TlsConfig::RESUME_NONE && m_started < m_handshakes
+                       && !(e->IsResumed() && !e->IsTls13());
     if (needSession && e->GetSessionsReceived() == 0)
     {
         return;
     }
     Finish("");
+}
+
+void
+TlsClientApplication::ConnectionDone(Ptr<TlsHandshakeRecord> record)
+{
+    auto it = m_waitingForServer.find(record);
+    if (it == m_waitingForServer.end())
+    {
+        return;
+    }
+    it->second.Cancel();
+    m_waitingForServer.erase(it);
+    record->onServerFinal = Callback<void>();
+    m_connectionDoneTrace(record);
 }
 
 void
@@ -394,7 +417,7 @@ TlsClientApplication::Finish(const std::string& error)
     if (e)
     {
         record->clientBytes = e->GetBytesWritten();
-        if (e->GetSession() && m_resumption != "none" && error.empty())
+        if (e->GetSession() && m_resumption != TlsConfig::RESUME_NONE && error.empty())
         {
             SSL_SESSION_free(m_session);
             m_session = e->GetSession();
@@ -427,7 +450,17 @@ TlsClientApplication::Finish(const std::string& error)
     }
     m_connection = nullptr;
     m_records.push_back(record);
-    m_connectionDoneTrace(record);
+    if (record->serverFinal || record->tcpDone.IsNegative())
+    {
+        m_connectionDoneTrace(record); // no server side to wait for
+    }
+    else
+    {
+        // TLS 1.3: the client is done half a round trip before the server reads its Finished.
+        record->onServerFinal = MakeCallback(&TlsClientApplication::ConnectionDone, this, record);
+        m_waitingForServer[record]
+            = Simulator::Schedule(m_timeout, &TlsClientApplication::ConnectionDone, this, record);
+    }
     SwitchToState(WAITING);
     if (m_started < m_handshakes && m_state != STOPPED)
     {

@@ -13,6 +13,7 @@
 #include "ns3/traced-callback.h"
 
 #include <deque>
+#include <map>
 #include <vector>
 
 namespace ns3
@@ -90,6 +91,11 @@ class TlsClientApplication : public TlsApplication
     void CheckDone();
     /// Ends the current connection.
     void Finish(const std::string& error);
+    /**
+     * @brief Fires ConnectionDone for a record waiting for the server's side (once).
+     * @param record the record
+     */
+    void ConnectionDone(Ptr<TlsHandshakeRecord> record);
     /// Changes state and fires StateTransition.
     void SwitchToState(State state);
 
@@ -115,6 +121,7 @@ class TlsClientApplication : public TlsApplication
     EventId m_nextEvent;                            //!< next connection
     std::vector<Ptr<TlsHandshakeRecord>> m_records; //!< finished connections
     std::deque<Ptr<TlsConnection>> m_closing;       //!< finished, still closing
+    std::map<Ptr<TlsHandshakeRecord>, EventId> m_waitingForServer; //!< done, server side not yet
 
     TracedCallback<Ptr<const TlsHandshakeRecord>> m_handshakeCompleteTrace; //!< client done
     TracedCallback<Ptr<const TlsHandshakeRecord>> m_handshakeFailedTrace;   //!< failure

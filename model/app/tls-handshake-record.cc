@@ -117,6 +117,28 @@ TlsHandshakeRecord::GetTtfbMs() const
     return Span(connectTime, firstResponseByte);
 }
 
+double
+TlsHandshakeRecord::GetFailMs() const
+{
+    return ok ? std::numeric_limits<double>::quiet_NaN() : Span(connectTime, endTime);
+}
+
+void
+TlsHandshakeRecord::SetServerFinal()
+{
+    if (serverFinal)
+    {
+        return;
+    }
+    serverFinal = true;
+    if (!onServerFinal.IsNull())
+    {
+        Callback<void> cb = onServerFinal;
+        onServerFinal = Callback<void>();
+        cb();
+    }
+}
+
 std::string
 TlsHandshakeRecord::FormatMs(double ms)
 {
@@ -213,6 +235,11 @@ TlsHandshakeRecord::GetColumns()
          K::MS,
          "Connect() -> first response byte (with a request)",
          [](const R& r) -> TlsColumnValue { return r.GetTtfbMs(); }},
+        {"fail_ms",
+         K::MS,
+         "failed handshake: Connect() -> end of the attempt (alert sent or received, TCP error, "
+         "timeout)",
+         [](const R& r) -> TlsColumnValue { return r.GetFailMs(); }},
         {"ok",
          K::BOOLEAN,
          "client handshake completed",

@@ -7,6 +7,7 @@
 #include "ns3/tls-engine.h"
 
 #include "ns3/address.h"
+#include "ns3/callback.h"
 #include "ns3/nstime.h"
 #include "ns3/ptr.h"
 #include "ns3/simple-ref-count.h"
@@ -115,6 +116,13 @@ class TlsHandshakeRecord : public SimpleRefCount<TlsHandshakeRecord>
     Time clientCpu{0};                 //!< simulated CPU time charged to the client
     Time serverCpu{0};                 //!< simulated CPU time charged to the server
     std::vector<TlsMessageTiming> messages; //!< per-message timeline, in send order per side
+    /// Not a column: the server sets it once its side of the record is final (handshake
+    /// complete or failed, connection ended), then calls onServerFinal if set.
+    bool serverFinal{false};
+    Callback<void> onServerFinal; //!< not a column: see serverFinal
+
+    /// Marks the server side final and calls onServerFinal (once).
+    void SetServerFinal();
 
     /**
      * @brief Records a message sent or read by one side, pairing reads with earlier sends.
@@ -135,6 +143,12 @@ class TlsHandshakeRecord : public SimpleRefCount<TlsHandshakeRecord>
     double GetServerDoneMs() const;
     /// @return Connect() -> first response byte, in ms (NaN if none)
     double GetTtfbMs() const;
+    /**
+     * @brief What a failed handshake cost the client: Connect() -> the end of the attempt
+     * (the alert sent or received, the TCP error, or the timeout), in ms.
+     * @return the span, NaN if the client's handshake completed
+     */
+    double GetFailMs() const;
 
     /// A results column: a function of the record.
     using Column = TlsColumn<TlsHandshakeRecord>;

@@ -208,6 +208,7 @@ TlsServerApplication::OnHandshakeDone(Ptr<Socket> socket)
     UpdateRecord(s);
     NS_LOG_INFO("server handshake complete with " << s.record->clientAddress);
     m_handshakeCompleteTrace(s.record);
+    s.record->SetServerFinal();
 }
 
 void
@@ -273,6 +274,7 @@ TlsServerApplication::OnFailed(Ptr<Socket> socket)
         ++m_failed;
         m_handshakeFailedTrace(s.record);
     }
+    s.record->SetServerFinal();
     EndSession(socket, false);
 }
 
@@ -291,6 +293,7 @@ TlsServerApplication::EndSession(Ptr<Socket> socket, bool graceful)
         return;
     }
     UpdateRecord(it->second);
+    it->second.record->SetServerFinal();
     Ptr<TlsConnection> c = it->second.connection;
     m_sessions.erase(it);
     if (graceful)

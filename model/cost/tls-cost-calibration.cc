@@ -197,10 +197,10 @@ MeasureStepOverhead(std::map<std::string, double>& table, int handshakes)
 {
     std::map<std::string, double> residual;
     std::map<std::string, int> steps;
-    for (const char* version : {"1.3", "1.2"})
+    for (TlsConfig::Version version : {TlsConfig::VERSION_1_3, TlsConfig::VERSION_1_2})
     {
         TlsConfig config;
-        config.version = version;
+        config.minVersion = config.maxVersion = version;
         config.credentials = "p256";
         std::string error;
         auto cctx = TlsContext::Get(config, TlsContext::CLIENT, error);

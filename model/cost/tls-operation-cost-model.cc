@@ -131,7 +131,7 @@ TlsOperationCostModel::GetOperations(const TlsCostStep& step)
         // buffered part of a flight split across TCP segments does not pay it again.
         ops.push_back(client ? "step:client" : "step:server");
     }
-    bool tls13 = e->GetContextVersion() == "1.3";
+    bool tls13 = e->IsTls13();
     std::string cipher = e->GetCipher();
     std::string kx = cipher.rfind("ECDHE", 0) == 0 ? "ecdhe"
                      : cipher.rfind("DHE", 0) == 0 ? "dhe"

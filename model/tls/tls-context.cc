@@ -7,6 +7,7 @@
 #include "ns3/tls-openssl.h"
 #include "ns3/tls-random.h"
 
+#include "ns3/fatal-error.h"
 #include "ns3/log.h"
 
 #include <fstream>
@@ -15,6 +16,8 @@
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 #include <sstream>
+#include <utility>
+#include <vector>
 
 namespace ns3
 {
@@ -45,37 +48,143 @@ Cache()
 
 /// The TLS 1.2 cipher list offered for a key exchange when the user gives none.
 const char*
-DefaultTls12Ciphers(const std::string& kx)
+DefaultTls12Ciphers(TlsConfig::KeyExchange kx)
 {
-    if (kx == "rsa")
+    switch (kx)
     {
-        return "AES128-GCM-SHA256:AES256-GCM-SHA384";
-    }
-    if (kx == "dhe")
-    {
-        return "DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384";
+        case TlsConfig::KX_RSA:
+            return "AES128-GCM-SHA256:AES256-GCM-SHA384";
+        case TlsConfig::KX_DHE:
+            return "DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384";
+        case TlsConfig::KX_ECDHE:
+            break;
     }
     return "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
            "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
            "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
 }
 
+/**
+ * Splits a cipher string into TLS 1.3 ciphersuites (OpenSSL names them all TLS_*, e.g.
+ * TLS_AES_128_GCM_SHA256) and the TLS 1.2 cipher list (no TLS 1.2 name starts with TLS_).
+ */
+void
+SplitCiphers(const std::string& ciphers, std::string& tls13, std::string& tls12)
+{
+    std::istringstream in(ciphers);
+    std::string name;
+    while (std::getline(in, name, ':'))
+    {
+        std::string& list = name.rfind("TLS_", 0) == 0 ? tls13 : tls12;
+        if (!name.empty())
+        {
+            list += (list.empty() ? "" : ":") + name;
+        }
+    }
+}
+
+/// The command-line spellings of the closed choices (shared with the attributes' checkers).
+const std::vector<std::pair<TlsConfig::KeyExchange, std::string>> KX_NAMES{
+    {TlsConfig::KX_ECDHE, "ecdhe"}, {TlsConfig::KX_RSA, "rsa"}, {TlsConfig::KX_DHE, "dhe"}};
+const std::vector<std::pair<TlsConfig::Resumption, std::string>> RESUME_NAMES{
+    {TlsConfig::RESUME_NONE, "none"},
+    {TlsConfig::RESUME_TICKET, "ticket"},
+    {TlsConfig::RESUME_SESSION_ID, "session-id"}};
+const std::vector<std::pair<TlsConfig::Version, std::string>> VERSION_NAMES{
+    {TlsConfig::VERSION_1_2, "1.2"}, {TlsConfig::VERSION_1_3, "1.3"}};
+
+template <typename E>
+std::string
+NameOf(const std::vector<std::pair<E, std::string>>& names, E value)
+{
+    for (const auto& [v, n] : names)
+    {
+        if (v == value)
+        {
+            return n;
+        }
+    }
+    NS_FATAL_ERROR("no name for value " << int(value));
+}
+
+template <typename E>
+bool
+ValueOf(const std::vector<std::pair<E, std::string>>& names, const std::string& text, E& value)
+{
+    for (const auto& [v, n] : names)
+    {
+        if (n == text)
+        {
+            value = v;
+            return true;
+        }
+    }
+    return false;
+}
+
 } // namespace
+
+std::string
+TlsConfig::GetVersionName(Version version)
+{
+    return NameOf(VERSION_NAMES, version);
+}
+
+std::string
+TlsConfig::GetRangeName(Version min, Version max)
+{
+    return min == max ? GetVersionName(min) : GetVersionName(min) + "-" + GetVersionName(max);
+}
+
+bool
+TlsConfig::ParseRange(const std::string& text, Version& min, Version& max)
+{
+    size_t dash = text.find('-');
+    if (dash == std::string::npos)
+    {
+        return ValueOf(VERSION_NAMES, text, min) && ValueOf(VERSION_NAMES, text, max);
+    }
+    return ValueOf(VERSION_NAMES, text.substr(0, dash), min)
+           && ValueOf(VERSION_NAMES, text.substr(dash + 1), max) && min <= max;
+}
+
+std::string
+TlsConfig::GetKeyExchangeName(KeyExchange kx)
+{
+    return NameOf(KX_NAMES, kx);
+}
+
+bool
+TlsConfig::ParseKeyExchange(const std::string& text, KeyExchange& kx)
+{
+    return ValueOf(KX_NAMES, text, kx);
+}
+
+std::string
+TlsConfig::GetResumptionName(Resumption resume)
+{
+    return NameOf(RESUME_NAMES, resume);
+}
+
+bool
+TlsConfig::ParseResumption(const std::string& text, Resumption& resume)
+{
+    return ValueOf(RESUME_NAMES, text, resume);
+}
+
+bool
+TlsConfig::AllowsTls13() const
+{
+    return maxVersion >= VERSION_1_3;
+}
 
 std::string
 TlsConfig::Validate() const
 {
-    if (version != "1.2" && version != "1.3")
+    if (minVersion > maxVersion)
     {
-        return "invalid TLS version '" + version + "' (expected 1.2 or 1.3)";
-    }
-    if (keyExchange != "ecdhe" && keyExchange != "rsa" && keyExchange != "dhe")
-    {
-        return "invalid key exchange '" + keyExchange + "' (expected ecdhe, rsa or dhe)";
-    }
-    if (resume != "none" && resume != "ticket" && resume != "session-id")
-    {
-        return "invalid resumption mode '" + resume + "' (expected none, ticket or session-id)";
+        return "invalid TLS version range " + GetVersionName(minVersion) + "-"
+               + GetVersionName(maxVersion) + " (minimum above maximum)";
     }
     TlsCredentials::Spec spec;
     return TlsCredentials::Parse(credentials, spec);
@@ -85,9 +194,9 @@ std::string
 TlsConfig::Key() const
 {
     std::ostringstream os;
-    os << version << '|' << keyExchange << '|' << groups << '|' << ciphers << '|'
-       << signatureAlgorithms << '|' << credentials << '|' << caFile << '|' << verifyPeer << '|'
-       << clientAuth << '|' << resume << '|' << maxEarlyData << '|' << serverName;
+    os << minVersion << '-' << maxVersion << '|' << keyExchange << '|' << groups << '|' << ciphers
+       << '|' << signatureAlgorithms << '|' << credentials << '|' << caFile << '|' << verifyPeer
+       << '|' << clientAuth << '|' << resume << '|' << maxEarlyData << '|' << serverName;
     return os.str();
 }
 
@@ -111,9 +220,8 @@ TlsContext::Get(const TlsConfig& config, Role role, std::string& error)
     context->m_config = config;
     SSL_CTX* ctx = SSL_CTX_new(role == CLIENT ? TLS_client_method() : TLS_server_method());
     context->m_ctx = ctx;
-    int version = config.version == "1.2" ? TLS1_2_VERSION : TLS1_3_VERSION;
-    SSL_CTX_set_min_proto_version(ctx, version);
-    SSL_CTX_set_max_proto_version(ctx, version);
+    SSL_CTX_set_min_proto_version(ctx, config.minVersion);
+    SSL_CTX_set_max_proto_version(ctx, config.maxVersion);
     // OpenSSL hex-formats every secret for a key-log callback (hundreds of sprintf calls per
     // handshake): install it only while a key log is open.
     SSL_CTX_set_keylog_callback(ctx, g_keyLog.is_open() ? KeyLogCallback : nullptr);
@@ -129,28 +237,40 @@ TlsContext::Get(const TlsConfig& config, Role role, std::string& error)
         X509_VERIFY_PARAM_set_time(param, TlsCredentials::GetVerificationTime());
     }
 
-    std::string ciphers = config.ciphers;
-    if (config.version == "1.2")
+    // Each version in the range gets its part of the cipher string, or its default.
+    std::string tls13;
+    std::string tls12;
+    SplitCiphers(config.ciphers, tls13, tls12);
+    bool tls12Allowed = config.minVersion <= TlsConfig::VERSION_1_2;
+    bool none12 = !tls12Allowed || tls12.empty();
+    bool none13 = !config.AllowsTls13() || tls13.empty();
+    if (!config.ciphers.empty() && none12 && none13)
     {
-        if (ciphers.empty())
+        error = "no cipher for TLS " + TlsConfig::GetRangeName(config.minVersion, config.maxVersion)
+                + " in '" + config.ciphers + "'";
+        return nullptr;
+    }
+    if (tls12Allowed)
+    {
+        if (tls12.empty())
         {
-            ciphers = DefaultTls12Ciphers(config.keyExchange);
+            tls12 = DefaultTls12Ciphers(config.keyExchange);
         }
-        if (SSL_CTX_set_cipher_list(ctx, ciphers.c_str()) != 1)
+        if (SSL_CTX_set_cipher_list(ctx, tls12.c_str()) != 1)
         {
             ERR_clear_error();
-            error = "no usable TLS 1.2 cipher in '" + ciphers + "'";
+            error = "no usable TLS 1.2 cipher in '" + tls12 + "'";
             return nullptr;
         }
-        if (config.keyExchange == "dhe")
+        if (config.keyExchange == TlsConfig::KX_DHE)
         {
             SSL_CTX_set_dh_auto(ctx, 1);
         }
     }
-    else if (!ciphers.empty() && SSL_CTX_set_ciphersuites(ctx, ciphers.c_str()) != 1)
+    if (config.AllowsTls13() && !tls13.empty() && SSL_CTX_set_ciphersuites(ctx, tls13.c_str()) != 1)
     {
         ERR_clear_error();
-        error = "no usable TLS 1.3 ciphersuite in '" + ciphers + "'";
+        error = "no usable TLS 1.3 ciphersuite in '" + tls13 + "'";
         return nullptr;
     }
     // OpenSSL 3.5's default groups offer X25519MLKEM768 first (a 1216-byte key share): the
@@ -242,7 +362,7 @@ TlsContext::Get(const TlsConfig& config, Role role, std::string& error)
             SSL_CTX_set_recv_max_early_data(ctx, config.maxEarlyData);
         }
     }
-    if (config.resume == "session-id")
+    if (config.resume == TlsConfig::RESUME_SESSION_ID)
     {
         // TLS 1.2: session ids; TLS 1.3: stateful tickets (the PSK is a server cache key).
         SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);

@@ -18,19 +18,46 @@ namespace ns3
 /**
  * @ingroup tls
  * @brief What one TLS endpoint offers and accepts; the input of TlsContext.
+ *
+ * Closed choices are enums (the attributes of TlsApplication are EnumValues of them); their
+ * command-line spellings are converted here, in one place.
  */
 struct TlsConfig
 {
-    std::string version{"1.3"};         //!< "1.2" or "1.3" (the only version offered/accepted)
-    std::string keyExchange{"ecdhe"};   //!< TLS 1.2 key exchange: ecdhe | rsa | dhe
+    /// A protocol version; the values are the wire's (RFC 8446 section 4.2.1).
+    enum Version : uint16_t
+    {
+        VERSION_1_2 = 0x0303, //!< TLS 1.2 (RFC 5246)
+        VERSION_1_3 = 0x0304, //!< TLS 1.3 (RFC 8446)
+    };
+
+    /// The TLS 1.2 key exchange (TLS 1.3 always uses (EC)DHE).
+    enum KeyExchange
+    {
+        KX_ECDHE, //!< ECDHE_RSA / ECDHE_ECDSA (RFC 8422)
+        KX_RSA,   //!< RSA key transport: ClientKeyExchange carries the premaster secret
+        KX_DHE,   //!< finite-field DHE_RSA (RFC 5246)
+    };
+
+    /// How a client resumes the previous connection's session.
+    enum Resumption
+    {
+        RESUME_NONE,       //!< full handshake every time
+        RESUME_TICKET,     //!< session tickets (RFC 5077; TLS 1.3 stateless PSK)
+        RESUME_SESSION_ID, //!< TLS 1.2 session ids; TLS 1.3 stateful tickets
+    };
+
+    Version minVersion{VERSION_1_3};    //!< lowest version offered/accepted
+    Version maxVersion{VERSION_1_3};    //!< highest version offered/accepted
+    KeyExchange keyExchange{KX_ECDHE};  //!< TLS 1.2 key exchange (default cipher list)
     std::string groups;                 //!< e.g. "X25519:P-256"; empty = OpenSSL's default
-    std::string ciphers;                //!< 1.2 cipher list / 1.3 ciphersuites; empty = default
+    std::string ciphers;                //!< TLS_* names: 1.3 ciphersuites; others: 1.2 cipher list
     std::string signatureAlgorithms;    //!< e.g. "ecdsa_secp256r1_sha256"; empty = default
     std::string credentials{"rsa2048"}; //!< TlsCredentials specification
     std::string caFile;                 //!< extra trust anchors (PEM)
     bool verifyPeer{true};              //!< client: verify the server chain
     bool clientAuth{false};             //!< server requests (and requires) a client certificate
-    std::string resume{"none"};         //!< none | ticket | session-id
+    Resumption resume{RESUME_NONE};     //!< session resumption
     uint32_t maxEarlyData{0};           //!< server: 0-RTT bytes accepted (TLS 1.3)
     std::string serverName{"server.ns3tls"}; //!< SNI and the name checked in the certificate
 
@@ -41,6 +68,39 @@ struct TlsConfig
     std::string Validate() const;
     /// @return a string that identifies the configuration (cache key)
     std::string Key() const;
+    /// @return true if TLS 1.3 is in the range
+    bool AllowsTls13() const;
+
+    /// @return "1.2" or "1.3"
+    static std::string GetVersionName(Version version);
+    /// @return "1.2", "1.3" or "1.2-1.3"
+    static std::string GetRangeName(Version min, Version max);
+    /**
+     * @brief Parses a version or a range: "1.2", "1.3", "1.2-1.3".
+     * @param text the string
+     * @param min set to the lowest version
+     * @param max set to the highest version
+     * @return false if the text is none of these (or min > max)
+     */
+    static bool ParseRange(const std::string& text, Version& min, Version& max);
+    /// @return "ecdhe", "rsa" or "dhe"
+    static std::string GetKeyExchangeName(KeyExchange kx);
+    /**
+     * @brief Parses "ecdhe", "rsa", "dhe".
+     * @param text the string
+     * @param kx the result
+     * @return false for any other text
+     */
+    static bool ParseKeyExchange(const std::string& text, KeyExchange& kx);
+    /// @return "none", "ticket" or "session-id"
+    static std::string GetResumptionName(Resumption resume);
+    /**
+     * @brief Parses "none", "ticket", "session-id".
+     * @param text the string
+     * @param resume the result
+     * @return false for any other text
+     */
+    static bool ParseResumption(const std::string& text, Resumption& resume);
 };
 
 /**

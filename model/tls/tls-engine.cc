@@ -123,7 +123,7 @@ TlsEngine::TlsEngine(std::shared_ptr<TlsContext> context)
     {
         SSL_set_accept_state(m_ssl);
         m_earlyDataReading
-            = m_context->GetConfig().maxEarlyData > 0 && m_context->GetConfig().version == "1.3";
+            = m_context->GetConfig().maxEarlyData > 0 && m_context->GetConfig().AllowsTls13();
     }
 }
 
@@ -494,10 +494,18 @@ TlsEngine::GetRole() const
     return m_role;
 }
 
-const std::string&
-TlsEngine::GetContextVersion() const
+bool
+TlsEngine::IsTls13() const
 {
-    return m_context->GetConfig().version;
+    // SSL_version: the negotiated version once ServerHello was written or read; before that a
+    // client's is the highest version it offers (ssl_set_client_hello_version), a server's
+    // TLS_ANY_VERSION.
+    int version = SSL_version(m_ssl);
+    if (version == TLS_ANY_VERSION)
+    {
+        return m_context->GetConfig().AllowsTls13();
+    }
+    return version >= TLS1_3_VERSION;
 }
 
 std::string

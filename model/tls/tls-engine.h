@@ -140,8 +140,12 @@ class TlsEngine
     const std::string& GetError() const;
     /// @return the role
     TlsContext::Role GetRole() const;
-    /// @return the configured version ("1.2" or "1.3"), known before negotiation
-    const std::string& GetContextVersion() const;
+    /**
+     * @brief Whether this connection is (or, before ServerHello, would be) TLS 1.3.
+     * @return true for a negotiated TLS 1.3; before negotiation, true if a client offers 1.3
+     * (its ClientHello then carries a key share)
+     */
+    bool IsTls13() const;
     /// @return the negotiated version, e.g. "TLSv1.3"
     std::string GetVersion() const;
     /// @return the negotiated cipher suite (OpenSSL name)

@@ -76,17 +76,25 @@ def cmd_run(argv):
     print("TLS {tls}  kx={kx}  key={key}  rtt={rtt}  bandwidth={bandwidth}  loss={loss}  "
           "tcp={tcp}  cpu={cpu}".format(**cfg))
     ok = df[df["ok"] == 1]
+    failed = df[df["ok"] != 1]
+    share = 100.0 * len(failed) / len(df) if len(df) else 0.0
     print(f"handshakes {len(df)}  ok {len(ok)}  resumed {int(ok['resumed'].sum())}  "
-          f"failed {len(df) - len(ok)}")
-    if len(ok):
-        table = []
-        for col, name in (("tcp_ms", "tcp"), ("tls_ms", "tls"), ("total_ms", "total")):
-            v = ok[col].astype(float)
-            table.append({"": name, "median_ms": v.quantile(0.5), "p95_ms": v.quantile(0.95),
-                          "max_ms": v.max()})
-        import pandas as pd
+          f"failed {len(failed)} ({share:.1f} %)")
+    import pandas as pd
 
+    def stats(name, v):
+        v = v.astype(float)
+        return {"": name, "median_ms": v.quantile(0.5), "p95_ms": v.quantile(0.95),
+                "max_ms": v.max()}
+
+    if len(ok):
+        print(f"over the {len(ok)} successful handshakes only:")
+        table = [stats(name, ok[col]) for col, name in
+                 (("tcp_ms", "tcp"), ("tls_ms", "tls"), ("total_ms", "total"))]
         print(format_table(pd.DataFrame(table), "{:.3f}"))
+    if len(failed) and "fail_ms" in failed:
+        print(f"connect -> end of each of the {len(failed)} failed attempts:")
+        print(format_table(pd.DataFrame([stats("fail", failed["fail_ms"])]), "{:.3f}"))
     for err, n in df.loc[df["error"] != "", "error"].value_counts().items():
         print(f"error x{n}: {err}")
     print(f"simulated {info['simulated_seconds']:.3f} s in {info['wall_seconds']:.3f} s wall")

@@ -132,7 +132,7 @@ def test_cli_run_and_errors(tmp_path):
     assert len(ns3tls.read_csv(tmp_path / "o.csv")) == 3
     r = _cli("run", "--tls=1.4")
     assert r.returncode == 2
-    assert r.stderr.strip() == "error: invalid --tls='1.4' (expected 1.2|1.3)"
+    assert r.stderr.strip() == "error: invalid --tls='1.4' (expected 1.2, 1.3 or 1.2-1.3)"
 
 
 def test_cli_sweep_writes_csv(tmp_path):

@@ -1,4 +1,5 @@
-"""The fork server (ns3tls._forkserver) changes how fast a simulation starts, never its result."""
+"""What only makes runs faster changes no result: the fork server (ns3tls._forkserver) and
+OpenSSL's allocator (model/speed/tls-memory.cc)."""
 
 import os
 
@@ -49,3 +50,21 @@ def test_invalid_parameter_is_reported_not_crashed():
     reply = _runner.execute({"tls": "1.4"})
     assert reply["ok"] is False and reply["kind"] == "invalid"
     assert "--tls" in reply["error"]
+
+
+def test_openssl_allocator_changes_no_record(tmp_path):
+    """model/speed/tls-memory.cc: OpenSSL on mimalloc or on malloc, the same CSV and timeline."""
+    import subprocess
+
+    from conftest import EXAMPLE
+
+    flags = ["--tls=1.3", "--key=p256", "--resume=ticket", "--early-data=100", "--request=200",
+             "--loss=0.05", "--handshakes=30", "--client-auth"]
+    outputs = []
+    for malloc in ("0", "1"):
+        csv, tl = tmp_path / f"{malloc}.csv", tmp_path / f"{malloc}.tl.csv"
+        env = dict(os.environ, NS3TLS_OPENSSL_MALLOC=malloc)
+        subprocess.run([EXAMPLE, *flags, f"--csv={csv}", f"--timeline={tl}"], env=env,
+                       check=True, capture_output=True)
+        outputs.append((csv.read_text(), tl.read_text()))
+    assert outputs[0] == outputs[1]

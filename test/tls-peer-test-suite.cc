@@ -1,0 +1,404 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * Peers as real ones are, and records that say what happened: version ranges, server names
+ * with a PEM chain for another name, the time a failure costs, the record ConnectionDone
+ * carries, 0-RTT request bytes, and the user's ns-3 attribute defaults.
+ *
+ * Times are checked against round trips: the scenarios run at 10 Gbps with cpu=none, so
+ * serialisation (a few us for the ~5 KB of a handshake) is the only thing besides propagation,
+ * well inside the 50 us tolerance.
+ */
+#include "ns3/core-module.h"
+#include "ns3/internet-module.h"
+#include "ns3/point-to-point-module.h"
+#include "ns3/tcp-profile.h"
+#include "ns3/test.h"
+#include "ns3/tls-client-application.h"
+#include "ns3/tls-client-helper.h"
+#include "ns3/tls-scenario.h"
+#include "ns3/tls-server-application.h"
+#include "ns3/tls-server-helper.h"
+#include "ns3/traffic-control-helper.h"
+
+#include <cstdio>
+#include <functional>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
+
+using namespace ns3;
+
+namespace
+{
+
+const double RTT_MS = 50;
+const double TOL_MS = 0.05; // serialisation at 10 Gbps, see the file comment
+
+/// A loss-free scenario with nothing but propagation delay to speak of.
+TlsScenarioConfig
+FastScenario()
+{
+    TlsScenarioConfig c;
+    c.Set("rtt", "50ms");
+    c.Set("bandwidth", "10Gbps");
+    c.Set("cpu", "none");
+    return c;
+}
+
+/// Runs a scenario that must run.
+TlsScenario::Result
+RunScenario(const TlsScenarioConfig& c)
+{
+    TlsScenario::Result result;
+    std::string error = TlsScenario::Run(c, result);
+    NS_ABORT_MSG_UNLESS(error.empty(), error);
+    return result;
+}
+
+/// Client 1.2-1.3 vs server 1.2: TLS 1.2 is negotiated, in TLS 1.2's 2 RTT after TCP's one.
+class TlsVersionDowngradeTestCase : public TestCase
+{
+  public:
+    TlsVersionDowngradeTestCase()
+        : TestCase("--tls=1.2-1.3 vs --server-tls=1.2: TLS 1.2 in 3 RTT; 1.2-1.3 both: 1.3")
+    {
+    }
+
+  private:
+    void
+    DoRun() override
+    {
+        TlsScenarioConfig c = FastScenario();
+        NS_TEST_ASSERT_MSG_EQ(c.Set("tls", "1.2-1.3"), "", "range accepted");
+        NS_TEST_ASSERT_MSG_EQ(c.Set("server-tls", "1.2"), "", "server version");
+        auto r = RunScenario(c).records.at(0);
+        NS_TEST_ASSERT_MSG_EQ(r->ok, true, r->error);
+        NS_TEST_ASSERT_MSG_EQ(r->version, "TLSv1.2", "downgraded to the server's version");
+        NS_TEST_ASSERT_MSG_EQ_TOL(r->GetTotalMs(), 3 * RTT_MS, TOL_MS, "TCP 1 RTT + TLS 1.2 2 RTT");
+
+        c.Set("server-tls", "1.2-1.3"); // the default
+        r = RunScenario(c).records.at(0);
+        NS_TEST_ASSERT_MSG_EQ(r->version, "TLSv1.3", "both offer 1.3: 1.3");
+        NS_TEST_ASSERT_MSG_EQ_TOL(r->GetTotalMs(), 2 * RTT_MS, TOL_MS, "TCP 1 RTT + TLS 1.3 1 RTT");
+
+        c.Set("tls", "1.3");
+        c.Set("server-tls", "1.2");
+        r = RunScenario(c).records.at(0);
+        NS_TEST_ASSERT_MSG_EQ(r->error, "alert: protocol version", "no common version");
+        NS_TEST_ASSERT_MSG_NE(c.Set("tls", "1.3-1.2"), "", "an inverted range is refused");
+        NS_TEST_ASSERT_MSG_NE(c.Set("server-tls", "1.1"), "", "unknown version refused");
+    }
+};
+
+/// The README's helper snippet: Version=1.2 on the client only, the server left at its default.
+class TlsHelperVersionTestCase : public TestCase
+{
+  public:
+    TlsHelperVersionTestCase()
+        : TestCase("helpers: client Version=1.2 only, default server accepts 1.2-1.3; "
+                   "ConnectionDone carries the server's side")
+    {
+    }
+
+  private:
+    void
+    OnDone(Ptr<const TlsHandshakeRecord> r)
+    {
+        m_done.push_back(Simulator::Now());
+        m_serverDone.push_back(r->GetServerDoneMs());
+        m_serverHsBytes.push_back(r->serverHandshakeBytes);
+    }
+
+    /// Client -- 50 ms RTT, 10 Gbps -- server with the helpers; returns the client's records.
+    std::vector<Ptr<TlsHandshakeRecord>>
+    RunHelpers(const std::string& clientVersion)
+    {
+        m_done.clear();
+        m_serverDone.clear();
+        m_serverHsBytes.clear();
+        NodeContainer nodes;
+        nodes.Create(2);
+        InternetStackHelper internet;
+        internet.Install(nodes);
+        PointToPointHelper p2p;
+        p2p.SetDeviceAttribute("DataRate", StringValue("10Gbps"));
+        p2p.SetChannelAttribute("Delay", StringValue("25ms"));
+        NetDeviceContainer devices = p2p.Install(nodes);
+        Ipv4AddressHelper addresses("10.1.0.0", "255.255.255.252");
+        Ipv4InterfaceContainer ifaces = addresses.Assign(devices);
+        TrafficControlHelper().Uninstall(devices);
+        TlsServerHelper server(443);
+        ApplicationContainer serverApps = server.Install(nodes.Get(1));
+        TlsClientHelper client(InetSocketAddress(ifaces.GetAddress(1), 443));
+        if (!clientVersion.empty())
+        {
+            client.SetAttribute("Version", StringValue(clientVersion));
+        }
+        client.SetAttribute("Handshakes", UintegerValue(2));
+        ApplicationContainer clientApps = client.Install(nodes.Get(0));
+        clientApps.Start(Seconds(1));
+        clientApps.Get(0)->TraceConnectWithoutContext(
+            "ConnectionDone", MakeCallback(&TlsHelperVersionTestCase::OnDone, this));
+        Simulator::Run();
+        auto records = DynamicCast<TlsClientApplication>(clientApps.Get(0))->GetRecords();
+        Simulator::Destroy();
+        return records;
+    }
+
+    void
+    DoRun() override
+    {
+        auto records = RunHelpers("1.2");
+        NS_TEST_ASSERT_MSG_EQ(records.size(), 2, "two connections");
+        for (const auto& r : records)
+        {
+            NS_TEST_ASSERT_MSG_EQ(r->ok, true, r->error);
+            NS_TEST_ASSERT_MSG_EQ(r->version, "TLSv1.2", "client's only version");
+        }
+        // Defaults on both sides (client 1.2-1.3): TLS 1.3, where the client is done half a
+        // round trip before the server reads its Finished.
+        records = RunHelpers("");
+        NS_TEST_ASSERT_MSG_EQ(records.size(), 2, "two connections");
+        NS_TEST_ASSERT_MSG_EQ(m_done.size(), 2, "ConnectionDone fired for each");
+        for (size_t i = 0; i < records.size(); ++i)
+        {
+            const auto& r = records[i];
+            NS_TEST_ASSERT_MSG_EQ(r->version, "TLSv1.3", "default range: 1.3");
+            NS_TEST_ASSERT_MSG_EQ_TOL(r->GetTotalMs(), 2 * RTT_MS, TOL_MS, "client: 2 RTT");
+            NS_TEST_ASSERT_MSG_EQ_TOL(m_serverDone[i],
+                                      2.5 * RTT_MS,
+                                      TOL_MS,
+                                      "server_done_ms already set inside ConnectionDone");
+            NS_TEST_ASSERT_MSG_GT(m_serverHsBytes[i], 1000, "server_hs_bytes set inside it");
+            NS_TEST_ASSERT_MSG_EQ(m_serverHsBytes[i], r->serverHandshakeBytes, "final value");
+            NS_TEST_ASSERT_MSG_GT_OR_EQ(m_done[i],
+                                        r->connectTime + MilliSeconds(2.5 * RTT_MS),
+                                        "fired once the server finished");
+        }
+    }
+
+    std::vector<Time> m_done;              //!< ConnectionDone times
+    std::vector<double> m_serverDone;      //!< server_done_ms seen inside ConnectionDone
+    std::vector<uint64_t> m_serverHsBytes; //!< server_hs_bytes seen inside ConnectionDone
+};
+
+/// Writes a CA and a leaf for another name (PEM files in the test's temporary directory).
+class TlsServerNameTestCase : public TestCase
+{
+  public:
+    TlsServerNameTestCase()
+        : TestCase("--server-name: a PEM chain for www.example.test verifies only under its name")
+    {
+    }
+
+  private:
+    static X509*
+    MakeCert(EVP_PKEY* key, const char* cn, X509* issuer, EVP_PKEY* issuerKey, bool ca)
+    {
+        X509* cert = X509_new();
+        X509_set_version(cert, 2);
+        ASN1_INTEGER_set(X509_get_serialNumber(cert), ca ? 1 : 2);
+        // Real-time validity: certificates the user brings are checked at the wall clock.
+        X509_gmtime_adj(X509_getm_notBefore(cert), -86400);
+        X509_gmtime_adj(X509_getm_notAfter(cert), 30 * 86400);
+        X509_NAME_add_entry_by_txt(
+            X509_get_subject_name(cert), "CN", MBSTRING_ASC, (const unsigned char*)cn, -1, -1, 0);
+        X509_set_issuer_name(cert, X509_get_subject_name(issuer ? issuer : cert));
+        X509_set_pubkey(cert, key);
+        X509V3_CTX v3;
+        X509V3_set_ctx_nodb(&v3);
+        X509V3_set_ctx(&v3, issuer ? issuer : cert, cert, nullptr, nullptr, 0);
+        std::string san = std::string("DNS:") + cn;
+        for (auto [nid, value] :
+             {std::make_pair(NID_basic_constraints, ca ? "critical,CA:TRUE" : "CA:FALSE"),
+              std::make_pair(NID_subject_alt_name, san.c_str())})
+        {
+            if (ca && nid == NID_subject_alt_name)
+            {
+                continue;
+            }
+            X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &v3, nid, value);
+            X509_add_ext(cert, ext, -1);
+            X509_EXTENSION_free(ext);
+        }
+        X509_sign(cert, issuerKey ? issuerKey : key, EVP_sha256());
+        return cert;
+    }
+
+    void
+    DoRun() override
+    {
+        EVP_PKEY* caKey = EVP_EC_gen("P-256");
+        EVP_PKEY* leafKey = EVP_EC_gen("P-256");
+        X509* ca = MakeCert(caKey, "Example Test Root", nullptr, nullptr, true);
+        X509* leaf = MakeCert(leafKey, "www.example.test", ca, caKey, false);
+        std::string chainFile = CreateTempDirFilename("chain.pem");
+        std::string keyFile = CreateTempDirFilename("key.pem");
+        std::string caFile = CreateTempDirFilename("ca.pem");
+        auto write = [](const std::string& path, const std::function<void(FILE*)>& pem)
+        {
+            FILE* f = std::fopen(path.c_str(), "w");
+            NS_ABORT_MSG_UNLESS(f, "cannot write " << path);
+            pem(f);
+            std::fclose(f);
+        };
+        write(chainFile, [&](FILE* f) { PEM_write_X509(f, leaf); });
+        write(keyFile,
+              [&](FILE* f)
+              { PEM_write_PrivateKey(f, leafKey, nullptr, nullptr, 0, nullptr, nullptr); });
+        write(caFile, [&](FILE* f) { PEM_write_X509(f, ca); });
+        X509_free(leaf);
+        X509_free(ca);
+        EVP_PKEY_free(leafKey);
+        EVP_PKEY_free(caKey);
+
+        TlsScenarioConfig c = FastScenario();
+        c.Set("cert", chainFile);
+        c.Set("private-key", keyFile);
+        c.Set("ca-file", caFile);
+        auto r = RunScenario(c).records.at(0);
+        NS_TEST_ASSERT_MSG_EQ(r->ok, false, "default name server.ns3tls");
+        NS_TEST_ASSERT_MSG_EQ(r->error, "verify: hostname mismatch", "name checked");
+        NS_TEST_ASSERT_MSG_EQ(c.Set("server-name", "www.example.test"), "", "name");
+        r = RunScenario(c).records.at(0);
+        NS_TEST_ASSERT_MSG_EQ(r->ok, true, r->error);
+        NS_TEST_ASSERT_MSG_EQ_TOL(r->GetTotalMs(), 2 * RTT_MS, TOL_MS, "2 RTT");
+        c.Set("server-name", "");
+        NS_TEST_ASSERT_MSG_NE(c.Validate(), "", "an empty name is refused");
+    }
+};
+
+/// fail_ms: what a failure cost, for an alert received and for a timeout.
+class TlsFailTimeTestCase : public TestCase
+{
+  public:
+    TlsFailTimeTestCase()
+        : TestCase("fail_ms: alert after 2 RTT (version mismatch), timeout after --timeout")
+    {
+    }
+
+  private:
+    void
+    DoRun() override
+    {
+        TlsScenarioConfig c = FastScenario();
+        c.Set("fault", "version-mismatch");
+        auto r = RunScenario(c).records.at(0);
+        NS_TEST_ASSERT_MSG_EQ(r->error, "alert: protocol version", "alert received");
+        // SYN, SYN-ACK; ClientHello, the server's alert: 2 RTT.
+        NS_TEST_ASSERT_MSG_EQ_TOL(r->GetFailMs(), 2 * RTT_MS, TOL_MS, "alert after 2 RTT");
+        NS_TEST_ASSERT_MSG_EQ(std::isnan(r->GetTotalMs()), true, "no total_ms");
+
+        c = FastScenario();
+        c.Set("drop-s2c", "1"); // the server's flight: retransmitted only after its RTO
+        c.Set("timeout", "200ms");
+        r = RunScenario(c).records.at(0);
+        NS_TEST_ASSERT_MSG_EQ(r->error, "timeout: handshake", "timed out");
+        NS_TEST_ASSERT_MSG_EQ_TOL(r->GetFailMs(), 200, 1e-6, "fail_ms = --timeout");
+
+        c = FastScenario();
+        r = RunScenario(c).records.at(0);
+        NS_TEST_ASSERT_MSG_EQ(std::isnan(r->GetFailMs()), true, "no fail_ms when ok");
+    }
+};
+
+/// --early-data=N: the first N bytes of the request go as 0-RTT data.
+class TlsEarlyDataRequestTestCase : public TestCase
+{
+  public:
+    TlsEarlyDataRequestTestCase()
+        : TestCase("--early-data=N --request=N: response 1 RTT earlier; --request > N: none")
+    {
+    }
+
+  private:
+    void
+    DoRun() override
+    {
+        TlsScenarioConfig c = FastScenario();
+        c.Set("resume", "ticket");
+        c.Set("handshakes", "2");
+        c.Set("early-data", "300");
+        c.Set("request", "300");
+        c.Set("response", "1000");
+        auto records = RunScenario(c).records;
+        NS_TEST_ASSERT_MSG_EQ(records.at(1)->earlyDataAccepted, true, "0-RTT accepted");
+        // Full: TCP, TLS 1.3's round trip, request -> response: 3 RTT. 0-RTT: the server
+        // answers right after its flight (0.5-RTT data): 2 RTT.
+        NS_TEST_ASSERT_MSG_EQ_TOL(records[0]->GetTtfbMs(), 3 * RTT_MS, TOL_MS, "full: 3 RTT");
+        NS_TEST_ASSERT_MSG_EQ_TOL(records[1]->GetTtfbMs(), 2 * RTT_MS, TOL_MS, "0-RTT: 2 RTT");
+
+        // Only the first 100 of 300 request bytes early: the server waits for the rest.
+        c.Set("early-data", "100");
+        records = RunScenario(c).records;
+        NS_TEST_ASSERT_MSG_EQ(records.at(1)->earlyDataAccepted, true, "0-RTT accepted");
+        NS_TEST_ASSERT_MSG_EQ_TOL(records[1]->GetTtfbMs(), 3 * RTT_MS, TOL_MS, "no saving");
+
+        // No --request: the request is the early data (at least N bytes).
+        c.Set("early-data", "300");
+        c.Set("request", "0");
+        records = RunScenario(c).records;
+        NS_TEST_ASSERT_MSG_EQ_TOL(records[1]->GetTtfbMs(), 2 * RTT_MS, TOL_MS, "0-RTT: 2 RTT");
+    }
+};
+
+/// The user's ns-3 attribute defaults win over the TCP profile, or are refused naming the flag.
+class TlsUserConfigTestCase : public TestCase
+{
+  public:
+    TlsUserConfigTestCase()
+        : TestCase("--ns3::TcpSocket::InitialCwnd=1 wins over the linux profile; "
+                   "--ns3::TlsClientApplication::Handshakes is refused")
+    {
+    }
+
+  private:
+    void
+    DoRun() override
+    {
+        TlsScenarioConfig c = FastScenario();
+        NS_TEST_ASSERT_MSG_EQ(c.SetNs3Default("ns3::TcpSocket::InitialCwnd", "1"), "", "taken");
+        auto r = RunScenario(c).records.at(0);
+        // The server's flight (~1.6 kB with rsa2048) needs two 1448-byte segments: with a
+        // window of one, the second waits for the client's ACK of the first, which waits for the
+        // delayed-ACK timer (linux profile: DelAckCount 2, DelAckTimeout 40 ms). 3 RTT + 40 ms
+        // instead of 2 RTT.
+        NS_TEST_ASSERT_MSG_EQ(r->ok, true, r->error);
+        NS_TEST_ASSERT_MSG_EQ_TOL(r->GetTotalMs(), 3 * RTT_MS + 40, TOL_MS, "initcwnd 1");
+        TcpProfile::SetDefaults("linux"); // later tests in this process: the profile again
+        r = RunScenario(FastScenario()).records.at(0);
+        NS_TEST_ASSERT_MSG_EQ_TOL(r->GetTotalMs(), 2 * RTT_MS, TOL_MS, "initcwnd 10: 2 RTT");
+
+        std::string e = c.SetNs3Default("ns3::TlsClientApplication::Handshakes", "5");
+        NS_TEST_ASSERT_MSG_NE(e.find("--handshakes"), std::string::npos, e);
+        NS_TEST_ASSERT_MSG_NE(
+            e.find("ns3::TlsClientApplication::Handshakes"), std::string::npos, e);
+        e = c.SetNs3Default("ns3::PointToPointChannel::Delay", "1ms");
+        NS_TEST_ASSERT_MSG_NE(e.find("--rtt"), std::string::npos, e);
+        TlsScenarioConfig bad = FastScenario();
+        bad.SetNs3Default("ns3::TcpSocket::NoSuchAttribute", "1");
+        TlsScenario::Result result;
+        e = TlsScenario::Run(bad, result);
+        NS_TEST_ASSERT_MSG_NE(e.find("NoSuchAttribute"), std::string::npos, e);
+    }
+};
+
+} // namespace
+
+/// The suite.
+class TlsPeerTestSuite : public TestSuite
+{
+  public:
+    TlsPeerTestSuite()
+        : TestSuite("tls-peer", SYSTEM)
+    {
+        AddTestCase(new TlsVersionDowngradeTestCase(), QUICK);
+        AddTestCase(new TlsHelperVersionTestCase(), QUICK);
+        AddTestCase(new TlsServerNameTestCase(), QUICK);
+        AddTestCase(new TlsFailTimeTestCase(), QUICK);
+        AddTestCase(new TlsEarlyDataRequestTestCase(), QUICK);
+        AddTestCase(new TlsUserConfigTestCase(), QUICK);
+    }
+};
+
+static TlsPeerTestSuite g_tlsPeerTestSuite; //!< registers the suite
