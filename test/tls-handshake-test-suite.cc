@@ -893,6 +893,14 @@ class TlsPqClientAuthTestCase : public TestCase
         auto b = wideRun.records.at(0);
         NS_TEST_ASSERT_MSG_EQ(a->ok, true, a->error);
         NS_TEST_ASSERT_MSG_EQ(b->ok, true, b->error);
+        NS_TEST_ASSERT_MSG_EQ(Sequence(*b).rfind("C:ClientHello S:ServerHello S:ChangeCipherSpec "
+                                                 "S:EncryptedExtensions S:CertificateRequest "
+                                                 "S:Certificate S:CertificateVerify S:Finished "
+                                                 "C:ChangeCipherSpec C:Certificate "
+                                                 "C:CertificateVerify C:Finished ",
+                                                 0),
+                              0,
+                              "RFC 8446 4.3.2/4.4 client authentication: " << Sequence(*b));
         NS_TEST_ASSERT_MSG_GT(MessageBytes(*a, true, "Certificate"), 10 * 1448, "client chain");
         NS_TEST_ASSERT_MSG_EQ(MessageBytes(*a, true, "CertificateVerify"),
                               4 + 2 + 2 + 4627,
