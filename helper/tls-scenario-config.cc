@@ -600,6 +600,10 @@ TlsScenarioConfig::Validate() const
             return e;
         }
     }
+    if (!caKey.empty() && !certFile.empty())
+    {
+        return "--ca-key=" + caKey + " needs generated credentials: drop --cert";
+    }
     if (mss != 0 && mss < 88)
     {
         return "invalid --mss=" + std::to_string(mss) + " (expected 0 or 88..65483)";
