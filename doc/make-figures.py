@@ -18,18 +18,26 @@ def main(out):
                                    cpu="none"),
         "sequence-tls13-0rtt": dict(tls="1.3", resume="ticket", early_data=100, response=1000,
                                     handshakes=2, cpu="none"),
+        "sequence-tls13-lost": dict(tls="1.3", drop_c2s="syn,1", drop_s2c="syn", cpu="none"),
     }
     for name, params in cases.items():
         tl = ns3tls.timeline(rtt="50ms", bandwidth="10Mbps", **params)
         conn = params.get("handshakes", 1) - 1
-        plot.sequence(tl, conn=conn, out=os.path.join(out, name + ".png"),
-                      title=name.replace("sequence-", "").replace("-", " "))
+        title = None  # TLS version, key exchange, RTT, drops
+        if name == "sequence-tls13-hrr":
+            title = "TLS 1.3 HelloRetryRequest (client X25519, server P-256 only), RTT 50 ms"
+        elif name == "sequence-tls13-0rtt":
+            title = "TLS 1.3 resumed with 0-RTT (ticket), RTT 50 ms \u2014 second connection"
+        plot.sequence(tl, conn=conn, out=os.path.join(out, name + ".png"), title=title)
     df = ns3tls.sweep({"tls": ["1.2", "1.3"], "loss": [0, 0.01, 0.05, 0.1], "rtt": "50ms",
                        "handshakes": 50, "interval": "0ms"}, runs=4, jobs=2, progress=False,
                       cache_dir=os.path.join(out, ".cache"))
-    plot.box(df, x="loss", hue="tls", out=os.path.join(out, "box-loss.png"))
+    plot.box(df, x="loss", hue="tls", out=os.path.join(out, "box-loss.png"), logy=True,
+             title="RTT 50 ms")
     plot.ecdf(df[df["loss"] == 0.05], hue="tls", out=os.path.join(out, "ecdf-loss5.png"),
               title="RTT 50 ms, loss 5 %")
+    plot.line(df, x="loss", hue="tls", stat="mean", runs=True, title="RTT 50 ms",
+              out=os.path.join(out, "line-loss.png"))
 
 
 if __name__ == "__main__":

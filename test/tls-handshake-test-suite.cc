@@ -429,6 +429,35 @@ class TlsTimelineTestCase : public TestCase
                               "RFC 5246 7.3 message flow");
         NS_TEST_ASSERT_MSG_EQ(r.cipher, "AES128-GCM-SHA256", "RSA key exchange suite");
         NS_TEST_ASSERT_MSG_EQ(r.group, "", "no ephemeral group with RSA key exchange");
+
+        // The TCP rows: the three-way handshake, each segment received one delay plus its
+        // serialisation after it left (the first packet of its side at that instant).
+        std::ostringstream tcp;
+        for (const auto& seg : r.segments)
+        {
+            tcp << (seg.fromClient ? "C:" : "S:") << seg.name << " ";
+            NS_TEST_ASSERT_MSG_EQ(seg.retransmission, false, "loss-free: no retransmission");
+            const Transmission* sent = nullptr;
+            for (const auto& t : run.packets)
+            {
+                if (t.start == seg.sent && t.fromClient == seg.fromClient)
+                {
+                    sent = &t;
+                    break;
+                }
+            }
+            NS_TEST_ASSERT_MSG_NE(sent, nullptr, seg.name << " left its device when recorded");
+            Time expected
+                = seg.sent + p.rtt / 2 + DataRate(p.bps).CalculateBytesTxTime(sent->bytes);
+            NS_TEST_ASSERT_MSG_EQ_TOL(seg.received.GetNanoSeconds(),
+                                      expected.GetNanoSeconds(),
+                                      1,
+                                      seg.name << " received one delay + serialisation later");
+        }
+        NS_TEST_ASSERT_MSG_EQ(
+            tcp.str(), "C:SYN S:SYN-ACK C:ACK ", "RFC 9293 3.5 three-way handshake");
+        NS_TEST_ASSERT_MSG_EQ(r.segments.at(1).sent, r.segments.at(0).received, "SYN-ACK at once");
+        NS_TEST_ASSERT_MSG_EQ(r.segments.at(2).sent, r.tcpDone, "ACK when TCP is established");
     }
 };
 

@@ -31,6 +31,7 @@ TlsConnection::TlsConnection(Ptr<Socket> socket,
     m_socket->SetCloseCallbacks(MakeCallback(&TlsConnection::OnNormalClose, this),
                                 MakeCallback(&TlsConnection::OnErrorClose, this));
     m_socket->TraceConnectWithoutContext("Tx", MakeCallback(&TlsConnection::OnTcpTx, this));
+    m_socket->TraceConnectWithoutContext("Rx", MakeCallback(&TlsConnection::OnTcpRx, this));
 }
 
 TlsConnection::~TlsConnection()
@@ -51,6 +52,7 @@ TlsConnection::Detach()
         m_socket->SetCloseCallbacks(MakeNullCallback<void, Ptr<Socket>>(),
                                     MakeNullCallback<void, Ptr<Socket>>());
         m_socket->TraceDisconnectWithoutContext("Tx", MakeCallback(&TlsConnection::OnTcpTx, this));
+        m_socket->TraceDisconnectWithoutContext("Rx", MakeCallback(&TlsConnection::OnTcpRx, this));
     }
     m_listener = Listener();
     m_record = nullptr;
@@ -349,10 +351,20 @@ TlsConnection::OnTcpTx(Ptr<const Packet> packet,
     }
     if (length == 0)
     {
+        if (m_record)
+        {
+            m_record->AddTcpSent(m_context->GetRole() == TlsContext::CLIENT,
+                                 flags,
+                                 header.GetSequenceNumber().GetValue(),
+                                 0,
+                                 false,
+                                 Simulator::Now());
+        }
         return; // pure ACK
     }
     SequenceNumber32 end = header.GetSequenceNumber() + length;
-    if (m_sentAny && end <= m_highestTx)
+    bool retransmission = m_sentAny && end <= m_highestTx;
+    if (retransmission)
     {
         ++m_retransmissions;
         NS_LOG_LOGIC("retransmission up to " << end);
@@ -361,6 +373,30 @@ TlsConnection::OnTcpTx(Ptr<const Packet> packet,
     {
         m_highestTx = end;
         m_sentAny = true;
+    }
+    if (m_record)
+    {
+        m_record->AddTcpSent(m_context->GetRole() == TlsContext::CLIENT,
+                             flags,
+                             header.GetSequenceNumber().GetValue(),
+                             packet->GetSize(),
+                             retransmission,
+                             Simulator::Now());
+    }
+}
+
+void
+TlsConnection::OnTcpRx(Ptr<const Packet> packet,
+                       const TcpHeader& header,
+                       Ptr<const TcpSocketBase> /* socket */)
+{
+    if (m_record)
+    {
+        m_record->AddTcpReceived(m_context->GetRole() == TlsContext::CLIENT,
+                                 header.GetFlags(),
+                                 header.GetSequenceNumber().GetValue(),
+                                 packet->GetSize(),
+                                 Simulator::Now());
     }
 }
 

@@ -63,7 +63,8 @@ class TlsConnection : public SimpleRefCount<TlsConnection>
     void SetListener(const Listener& listener);
 
     /**
-     * @brief Counts the bytes this end hands to and reads from TCP into a record.
+     * @brief Counts the bytes this end hands to and reads from TCP into a record, and records
+     * its TCP handshake segments and retransmissions there (TcpSocketBase "Tx"/"Rx" traces).
      * @param record the connection's record
      */
     void SetRecord(Ptr<TlsHandshakeRecord> record);
@@ -126,6 +127,9 @@ class TlsConnection : public SimpleRefCount<TlsConnection>
     void OnNormalClose(Ptr<Socket> socket);
     void OnErrorClose(Ptr<Socket> socket);
     void OnTcpTx(Ptr<const Packet> packet,
+                 const TcpHeader& header,
+                 Ptr<const TcpSocketBase> socket);
+    void OnTcpRx(Ptr<const Packet> packet,
                  const TcpHeader& header,
                  Ptr<const TcpSocketBase> socket);
 

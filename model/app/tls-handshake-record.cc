@@ -4,6 +4,7 @@
 #include "ns3/tls-handshake-record.h"
 
 #include "ns3/fatal-error.h"
+#include "ns3/tcp-header.h"
 
 #include <algorithm>
 #include <cmath>
@@ -85,6 +86,89 @@ TlsHandshakeRecord::AddMessage(bool atClient, const TlsMessage& message, Time ti
         return &t;
     }
     return nullptr;
+}
+
+void
+TlsHandshakeRecord::AddTcpSent(
+    bool atClient, uint8_t flags, uint32_t seq, uint32_t bytes, bool retransmission, Time time)
+{
+    bool syn = flags & TcpHeader::SYN;
+    std::string name;
+    if (syn)
+    {
+        name = (flags & TcpHeader::ACK) ? "SYN-ACK" : "SYN";
+    }
+    else if (retransmission && bytes > 0)
+    {
+        name = "segment"; // data sent again (a FIN alone is not part of the handshake)
+    }
+    else if (atClient && bytes == 0 && (flags & TcpHeader::ACK) && m_synAckReceived
+             && std::none_of(segments.begin(),
+                             segments.end(),
+                             [](const auto& s) { return s.fromClient && s.name == "ACK"; }))
+    {
+        name = "ACK"; // the third segment of the three-way handshake
+    }
+    else
+    {
+        return;
+    }
+    TcpSegmentTiming s;
+    s.conn = conn;
+    s.fromClient = atClient;
+    s.name = name;
+    s.seq = seq;
+    s.bytes = bytes;
+    s.retransmission = retransmission;
+    s.sent = time;
+    segments.push_back(s);
+}
+
+void
+TlsHandshakeRecord::AddTcpReceived(
+    bool atClient, uint8_t flags, uint32_t seq, uint32_t bytes, Time time)
+{
+    bool syn = flags & TcpHeader::SYN;
+    if (atClient && syn)
+    {
+        m_synAckReceived = true;
+    }
+    auto matches = [&](const TcpSegmentTiming& s)
+    {
+        return s.fromClient != atClient && s.received.IsNegative() && s.seq == seq
+               && s.bytes == bytes && (s.name == "SYN" || s.name == "SYN-ACK") == syn;
+    };
+    auto it = std::find_if(segments.rbegin(), segments.rend(), matches);
+    if (syn && it == segments.rend())
+    {
+        TcpSegmentTiming s; // sent where no trace saw it
+        s.conn = conn;
+        s.fromClient = !atClient;
+        s.name = atClient ? "SYN-ACK" : "SYN";
+        s.seq = seq;
+        s.received = time;
+        segments.push_back(s);
+        return;
+    }
+    // The latest copy sent: an earlier unreceived one was lost (else it had not been resent).
+    if (it != segments.rend())
+    {
+        it->received = time;
+    }
+}
+
+void
+TlsHandshakeRecord::AddServerSyn(Time time)
+{
+    // The SYN that got through is the latest one sent (an earlier unanswered one was lost).
+    for (auto it = segments.rbegin(); it != segments.rend(); ++it)
+    {
+        if (it->fromClient && it->name == "SYN" && it->received.IsNegative())
+        {
+            it->received = time;
+            break;
+        }
+    }
 }
 
 double
@@ -334,11 +418,13 @@ TlsHandshakeRecord::GetTimelineColumns()
          [](const R& r, const M&) -> TlsColumnValue { return int64_t(r.client); }},
         {"time_ms",
          K::MS,
-         "Connect() -> the sender handed the message to TCP",
+         "Connect() -> the sender handed the message to TCP (TCP: sent the segment; empty: "
+         "unseen)",
          [](const R& r, const M& m) -> TlsColumnValue { return Span(r.connectTime, m.sent); }},
         {"recv_ms",
          K::MS,
-         "Connect() -> the receiver's TLS engine read it (empty: never)",
+         "Connect() -> the receiver's TLS engine read it (TCP: its TCP received the segment; "
+         "empty: never, e.g. lost)",
          [](const R& r, const M& m) -> TlsColumnValue
          {
              return m.received.IsNegative() ? std::numeric_limits<double>::quiet_NaN()
@@ -355,8 +441,17 @@ TlsHandshakeRecord::GetTimelineColumns()
          [](const R&, const M& m) -> TlsColumnValue { return m.name; }},
         {"bytes",
          K::INTEGER,
-         "message length",
+         "message length (TCP: payload bytes)",
          [](const R&, const M& m) -> TlsColumnValue { return int64_t(m.bytes); }},
+        {"layer",
+         K::TEXT,
+         "tls (a TLS message) or tcp (a TCP segment: SYN, SYN-ACK, ACK of the three-way "
+         "handshake, or segment: data sent again)",
+         [](const R&, const M& m) -> TlsColumnValue { return std::string(m.tcp ? "tcp" : "tls"); }},
+        {"retransmission",
+         K::BOOLEAN,
+         "1: a TCP segment its sender had sent before",
+         [](const R&, const M& m) -> TlsColumnValue { return int64_t(m.retransmission); }},
     };
     return columns;
 }
@@ -397,13 +492,20 @@ TlsHandshakeRecord::GetTimelineColumnNames()
 std::vector<const TlsMessageTiming*>
 TlsHandshakeRecord::GetMessagesBySendTime() const
 {
+    // TCP segments and TLS messages, by send time (a segment before a message sent with it;
+    // a segment sent unseen by its receive time).
     std::vector<const TlsMessageTiming*> sorted;
+    for (const auto& s : segments)
+    {
+        sorted.push_back(&s);
+    }
     for (const auto& t : messages)
     {
         sorted.push_back(&t);
     }
-    std::stable_sort(
-        sorted.begin(), sorted.end(), [](auto a, auto b) { return a->sent < b->sent; });
+    auto key
+        = [](const TlsMessageTiming* t) { return t->sent.IsNegative() ? t->received : t->sent; };
+    std::stable_sort(sorted.begin(), sorted.end(), [&](auto a, auto b) { return key(a) < key(b); });
     return sorted;
 }
 

@@ -29,12 +29,14 @@ namespace ns3
  */
 struct TlsMessageTiming
 {
-    uint32_t conn{0};        //!< connection index of the client application
-    bool fromClient{true};   //!< sender
-    std::string name;        //!< e.g. "ServerHello"
-    uint32_t bytes{0};       //!< message length
-    Time sent{Time(-1)};     //!< when the sender handed it to TCP (negative: unknown)
-    Time received{Time(-1)}; //!< when the receiver's TLS engine read it (negative: never)
+    uint32_t conn{0};           //!< connection index of the client application
+    bool fromClient{true};      //!< sender
+    std::string name;           //!< e.g. "ServerHello"
+    uint32_t bytes{0};          //!< message length
+    Time sent{Time(-1)};        //!< when the sender handed it to TCP (negative: unknown)
+    Time received{Time(-1)};    //!< when the receiver's TLS engine read it (negative: never)
+    bool tcp{false};            //!< a TCP segment (TcpSegmentTiming), not a TLS message
+    bool retransmission{false}; //!< TCP: sent before
 };
 
 class TlsHandshakeRecord;
@@ -72,6 +74,23 @@ struct TlsColumn
 
     /// @return the CSV cell of this column for the given row
     std::string Cell(const Args&... args) const;
+};
+
+/**
+ * @ingroup tls
+ * @brief One TCP segment of the timeline: the three-way handshake (RFC 9293 section 3.5) and
+ * every retransmission of data, from the sockets' "Tx"/"Rx" trace sources.
+ */
+struct TcpSegmentTiming : public TlsMessageTiming
+{
+    /// A TCP segment (name "SYN", "SYN-ACK", "ACK" or "segment"; bytes: payload; received:
+    /// when the receiver's TCP got it, negative if lost or unseen).
+    TcpSegmentTiming()
+    {
+        tcp = true;
+    }
+
+    uint32_t seq{0}; //!< sequence number
 };
 
 /**
@@ -116,6 +135,7 @@ class TlsHandshakeRecord : public SimpleRefCount<TlsHandshakeRecord>
     Time clientCpu{0};                 //!< simulated CPU time charged to the client
     Time serverCpu{0};                 //!< simulated CPU time charged to the server
     std::vector<TlsMessageTiming> messages; //!< per-message timeline, in send order per side
+    std::vector<TcpSegmentTiming> segments; //!< TCP handshake and retransmissions, in send order
     /// Not a column: the server sets it once its side of the record is final (handshake
     /// complete or failed, connection ended), then calls onServerFinal if set.
     bool serverFinal{false};
@@ -132,6 +152,37 @@ class TlsHandshakeRecord : public SimpleRefCount<TlsHandshakeRecord>
      * @return the entry created (send) or completed (read), or nullptr if a read matched none
      */
     const TlsMessageTiming* AddMessage(bool atClient, const TlsMessage& message, Time time);
+
+    /**
+     * @brief Records a TCP segment one side transmitted (from TcpSocketBase's "Tx" trace):
+     * SYN, SYN-ACK, the handshake's ACK and data retransmissions; other segments are ignored.
+     * @param atClient true if the client sent it
+     * @param flags the TCP flags
+     * @param seq the sequence number
+     * @param bytes the payload length
+     * @param retransmission true if the sender sent this sequence range before
+     * @param time the simulated time
+     */
+    void AddTcpSent(
+        bool atClient, uint8_t flags, uint32_t seq, uint32_t bytes, bool retransmission, Time time);
+    /**
+     * @brief Marks a recorded segment received (from TcpSocketBase's "Rx" trace): the latest
+     * unreceived segment of the peer with this sequence number, length and SYN flag (an
+     * earlier copy was lost, or it had not been sent again). A SYN or SYN-ACK sent unseen (e.g.
+     * by a socket of the "ns3" profile before Accept) is added with an unknown send time.
+     * @param atClient true if the client received it
+     * @param flags the TCP flags
+     * @param seq the sequence number
+     * @param bytes the payload length
+     * @param time the simulated time
+     */
+    void AddTcpReceived(bool atClient, uint8_t flags, uint32_t seq, uint32_t bytes, Time time);
+    /**
+     * @brief The server got a connection request (a SYN reached its listening socket, which
+     * forks the socket that answers; ns-3 TcpSocketBase::ProcessListen).
+     * @param time the simulated time
+     */
+    void AddServerSyn(Time time);
 
     /// @return Connect() -> TCP established, in ms (NaN if not)
     double GetTcpMs() const;
@@ -197,8 +248,9 @@ class TlsHandshakeRecord : public SimpleRefCount<TlsHandshakeRecord>
     static std::string FormatMs(double ms);
 
   private:
-    uint32_t m_readByClient{0}; //!< index in messages after the last one the client read
-    uint32_t m_readByServer{0}; //!< index in messages after the last one the server read
+    uint32_t m_readByClient{0};   //!< index in messages after the last one the client read
+    uint32_t m_readByServer{0};   //!< index in messages after the last one the server read
+    bool m_synAckReceived{false}; //!< the client received a SYN-ACK (its next ACK is the 3rd)
 };
 
 template <typename... Args>

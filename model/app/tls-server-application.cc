@@ -10,11 +10,15 @@
 #include "ns3/ipv6.h"
 #include "ns3/log.h"
 #include "ns3/simulator.h"
+#include "ns3/tcp-header.h"
+#include "ns3/tcp-socket-base.h"
 #include "ns3/tcp-socket-factory.h"
 #include "ns3/trace-source-accessor.h"
 #include "ns3/uinteger.h"
 
 #include "ns3/tcp-profile.h"
+
+#include <algorithm>
 
 namespace ns3
 {
@@ -116,8 +120,13 @@ TlsServerApplication::Listen(const Address& local)
     int r = socket->Bind(local);
     NS_ABORT_MSG_IF(r != 0, "cannot bind TLS server to port " << m_port);
     socket->Listen();
-    socket->SetAcceptCallback(MakeNullCallback<bool, Ptr<Socket>, const Address&>(),
+    socket->SetAcceptCallback(MakeCallback(&TlsServerApplication::OnConnectionRequest, this),
                               MakeCallback(&TlsServerApplication::OnAccept, this));
+    // Sockets forked from a TcpLinuxSocket listener report here until accepted (SYN-ACK, ACK).
+    socket->TraceConnectWithoutContext(
+        "Tx", MakeCallback(&TlsServerApplication::OnTcpSegment, this).Bind(true));
+    socket->TraceConnectWithoutContext(
+        "Rx", MakeCallback(&TlsServerApplication::OnTcpSegment, this).Bind(false));
     return socket;
 }
 
@@ -152,6 +161,49 @@ TlsServerApplication::DoDispose()
     m_listener = nullptr;
     m_listener6 = nullptr;
     TlsApplication::DoDispose();
+}
+
+bool
+TlsServerApplication::OnConnectionRequest(Ptr<Socket> socket, const Address& from)
+{
+    NS_LOG_FUNCTION(this << socket << from);
+    if (Ptr<TlsHandshakeRecord> record = TlsHandshakeRecord::Find(from))
+    {
+        record->AddServerSyn(Simulator::Now());
+    }
+    return true; // accept every connection, as a null callback does
+}
+
+void
+TlsServerApplication::OnTcpSegment(bool sent,
+                                   Ptr<const Packet> packet,
+                                   const TcpHeader& header,
+                                   Ptr<const TcpSocketBase> socket)
+{
+    Ptr<Socket> s(const_cast<TcpSocketBase*>(PeekPointer(socket)));
+    Address peer;
+    if (m_sessions.count(s) || socket->GetPeerName(peer) != 0)
+    {
+        return; // accepted (its TlsConnection records it), or the listener itself
+    }
+    if (Ptr<TlsHandshakeRecord> record = TlsHandshakeRecord::Find(peer))
+    {
+        uint32_t seq = header.GetSequenceNumber().GetValue();
+        if (sent)
+        {
+            bool again = std::any_of(record->segments.begin(),
+                                     record->segments.end(),
+                                     [](const TcpSegmentTiming& t)
+                                     { return !t.fromClient && t.name == "SYN-ACK"; });
+            record->AddTcpSent(
+                false, header.GetFlags(), seq, packet->GetSize(), again, Simulator::Now());
+        }
+        else
+        {
+            record->AddTcpReceived(
+                false, header.GetFlags(), seq, packet->GetSize(), Simulator::Now());
+        }
+    }
 }
 
 void

@@ -69,7 +69,13 @@ class TlsServerApplication : public TlsApplication
      * @return the socket
      */
     Ptr<Socket> Listen(const Address& local);
-    /// Listening socket callbacks.
+    /// Listening socket callbacks: a SYN arrived (recorded, accepted); a connection is up.
+    bool OnConnectionRequest(Ptr<Socket> socket, const Address& from);
+    /// A segment of a socket not yet accepted (SYN-ACK sent, ACK or SYN received) -> record.
+    void OnTcpSegment(bool sent,
+                      Ptr<const Packet> packet,
+                      const TcpHeader& header,
+                      Ptr<const TcpSocketBase> socket);
     void OnAccept(Ptr<Socket> socket, const Address& from);
     /// Per-connection callbacks (the socket identifies the session).
     void OnHandshakeDone(Ptr<Socket> socket);

@@ -60,6 +60,11 @@ TcpLinuxSocket::TcpLinuxSocket(const TcpLinuxSocket& sock)
     , m_hashedDemux(sock.m_hashedDemux)
     , m_demux(sock.m_demux)
 {
+    // An accepted socket reports its segments to the listener's "Tx"/"Rx" sinks, so that a
+    // server sees its SYN-ACK and the handshake's ACK before Accept (TcpSocketBase's copy
+    // leaves them empty). Tracing only: no effect on the simulation.
+    m_txTrace = sock.m_txTrace;
+    m_rxTrace = sock.m_rxTrace;
 }
 
 TcpLinuxSocket::~TcpLinuxSocket()

@@ -40,7 +40,8 @@ class TcpLinuxSocket : public TcpSocketBase
     TypeId GetInstanceTypeId() const override;
 
     TcpLinuxSocket() = default;
-    /// @param sock the socket to copy (listening socket forking an accepted one)
+    /// @param sock the socket to copy (listening socket forking an accepted one, which keeps
+    /// the listener's "Tx" and "Rx" trace sinks)
     TcpLinuxSocket(const TcpLinuxSocket& sock);
     ~TcpLinuxSocket() override;
 

@@ -55,9 +55,11 @@ def run(**params):
 
 
 def timeline(**params):
-    """Runs one scenario and returns its per-message timeline: a row per TLS message
-    (conn, client, time_ms, recv_ms, sender, message, bytes, then the scenario's parameters).
-    Times are ms since the connection's Connect() call."""
+    """Runs one scenario and returns its timeline: a row per TLS message (``layer`` "tls") and
+    per TCP segment of the three-way handshake or data retransmission (``layer`` "tcp":
+    SYN, SYN-ACK, ACK, segment), with conn, client, time_ms (sent), recv_ms (read or received;
+    NaN: never, e.g. lost), sender, message, bytes, layer, retransmission, then the scenario's
+    parameters. Times are ms since the connection's Connect() call."""
     _, text, info = run_csv(**params)
     df = read_csv(text)
     df.attrs["info"] = info
@@ -83,7 +85,9 @@ def sweep(grid=None, runs=1, **kwargs):
     ``ns3tls.sweep({"tls": ["1.2", "1.3"], "loss": [0, 0.01], "handshakes": 20}, runs=10,
     jobs=2, cache_dir="results/cache", executor=None | "local" | "tcp://host:8786")``.
     Keyword arguments: points, jobs, cache_dir, executor, progress, timeline, timeout, out;
-    see :func:`ns3tls._sweep.sweep` for all of them.
+    see :func:`ns3tls._sweep.sweep` for all of them. Every argument and point is checked
+    before anything runs (ValueError naming the bad value); results are cached per build of
+    the simulator (see ns3tls._cache).
     """
     from ._sweep import sweep as _sweep
 

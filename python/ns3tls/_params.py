@@ -1,4 +1,4 @@
-"""Parameters: Python keyword arguments <-> the example's flags, canonical forms and cache keys.
+"""Parameters: Python keyword arguments <-> the example's flags, and canonical forms.
 
 Parameter names are the C++ example's flag names with '_' for '-' (``early_data`` is
 ``--early-data``); values are strings in the flag's format (``rtt="50ms"``) or numbers and booleans
@@ -8,7 +8,6 @@ C++ code itself (TlsScenarioConfig), so Python accepts and rejects exactly what 
 
 import difflib
 import hashlib
-import json
 import math
 import numbers
 import os
@@ -19,9 +18,6 @@ OUTPUT_PARAMS = ("csv", "timeline", "pcap", "keylog")
 
 #: Parameters that name input files: a cache key uses the file's content, not its name.
 INPUT_FILE_PARAMS = ("cert", "private-key", "ca-file", "cost-table")
-
-#: Bumped when the cache entry layout changes.
-CACHE_FORMAT = 1
 
 
 def core():
@@ -79,6 +75,8 @@ def normalize(params):
             hint = f" (did you mean '{close[0].replace('-', '_')}'?)" if close else ""
             raise ValueError(f"unknown parameter '{name}'{hint}")
         out[f] = to_string(f, value)
+        if "\0" in out[f]:
+            raise ValueError(f"invalid --{f}={out[f]!r}: contains a NUL character")
     return out
 
 
@@ -118,10 +116,3 @@ def canonical(params):
             with open(v, "rb") as fh:
                 canon[f] = "sha256:" + hashlib.sha256(fh.read()).hexdigest()
     return canon
-
-
-def cache_key(canon, version):
-    """A stable hash of a canonical configuration and the module version."""
-    blob = json.dumps({"format": CACHE_FORMAT, "version": version, "params": canon},
-                      sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(blob.encode()).hexdigest()

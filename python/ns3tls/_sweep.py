@@ -1,39 +1,23 @@
 """Parameter sweeps: grid x runs, one process per simulation, cached, local or on dask.
 
-Each (point, run) is one simulation in its own process (ns-3 keeps process-wide state). Its
-result is cached as one JSON file named by a hash of the canonical parameters and the module
-version, written atomically (temporary file + os.replace), so an interrupted or extended sweep
-re-runs only what is missing. A failed simulation becomes a row with ``ok=0`` and its ``error``
-(and is not cached, so the next sweep tries it again); it never stops the sweep.
+Each (point, run) is one simulation in its own process (ns-3 keeps process-wide state). Every
+point is validated before anything runs. Results are cached (see _cache) so an interrupted or
+extended sweep re-runs only what is missing. A simulation that fails at run time becomes a row
+with ``ok=0`` and its ``error`` (not cached, so the next sweep tries again); it never stops the
+sweep.
 """
 
 import concurrent.futures as cf
 import itertools
-import json
 import os
-import socket
 import sys
-import tempfile
 import time
 
-from . import _params, _runner
+from . import _cache, _executors, _files, _params
 from ._frames import TEXT_COLUMNS, fix_text_columns, read_csv
 
-#: Where sweep() caches results unless told otherwise ($NS3TLS_CACHE overrides).
-DEFAULT_CACHE = os.path.join(".cache", "ns3tls", "sweep")
-
-
-def default_cache_dir():
-    return os.environ.get("NS3TLS_CACHE") or os.path.join(os.getcwd(), DEFAULT_CACHE)
-
-
-def module_version():
-    """The version that goes into every cache key (the compiled module's)."""
-    return _params.core().__version__
-
-
 # ----------------------------------------------------------------------------------------------
-# grid expansion
+# grid expansion and argument checks
 
 
 def _as_list(v):
@@ -53,6 +37,12 @@ def expand(grid=None, points=None):
     """Grid -> list of points (dicts). Scalars in the grid apply to every point; lists are
     crossed (cartesian product, in the grid's key order); explicit ``points`` are added after
     the product, each on top of the grid's scalars."""
+    if grid is not None and not isinstance(grid, dict):
+        raise ValueError(f"grid must be a dict {{parameter: value or list of values}}, "
+                         f"not {type(grid).__name__} {grid!r}")
+    if points is not None and (not isinstance(points, (list, tuple))
+                               or not all(isinstance(p, dict) for p in points)):
+        raise ValueError(f"points must be a list of dicts, not {points!r}")
     grid = dict(grid or {})
     base = {}
     axes = []
@@ -78,238 +68,25 @@ def expand(grid=None, points=None):
     return out
 
 
-def _run_numbers(runs):
+def _is_int(v):
+    import numbers
+
+    return isinstance(v, numbers.Integral) and not isinstance(v, bool)
+
+
+def run_numbers(runs):
+    """runs (an int N or a list of run numbers) -> list of run numbers; ValueError otherwise."""
     if runs is None:
         return None
-    if isinstance(runs, int):
+    if _is_int(runs):
         if runs < 1:
-            raise ValueError("runs must be >= 1")
-        return list(range(1, runs + 1))
-    return [int(r) for r in runs]
-
-
-# ----------------------------------------------------------------------------------------------
-# cache
-
-
-def _entry_path(cache_dir, key):
-    return os.path.join(cache_dir, key[:2], key + ".json")
-
-
-def _read_entry(path, version, need_timeline):
-    try:
-        with open(path, encoding="utf-8") as f:
-            entry = json.load(f)
-    except (OSError, ValueError):
-        return None
-    if entry.get("format") != _params.CACHE_FORMAT or entry.get("version") != version:
-        return None
-    if "csv" not in entry or (need_timeline and entry.get("timeline") is None):
-        return None
-    return entry
-
-
-def write_atomic(path, text):
-    """Writes text to path atomically: a temporary file in the same directory, then os.replace."""
-    directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".part")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
-# ----------------------------------------------------------------------------------------------
-# executors: submit(payload) -> future; each task runs one simulation in a child process
-
-
-def _task(payload):
-    """Runs on the executor (a thread here, or a dask worker): one simulation, in a subprocess."""
-    reply = _runner.execute(payload["params"], payload.get("timeline", False),
-                            payload.get("timeout"))
-    reply["host"] = socket.gethostname()
-    reply["executor_pid"] = os.getpid()
-    return reply
-
-
-class _LocalExecutor:
-    description = "local"
-
-    def __init__(self, jobs):
-        self.jobs = jobs
-        self.stopping = False
-        self.pool = cf.ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="ns3tls")
-        self.description = f"{jobs} local process{'es' if jobs != 1 else ''}"
-
-    def _run(self, payload):
-        if self.stopping:
-            return {"ok": False, "kind": "cancelled", "error": "cancelled"}
-        return _task(payload)
-
-    def submit(self, payload):
-        return self.pool.submit(self._run, payload)
-
-    def as_completed(self, futures):
-        return cf.as_completed(futures)
-
-    def cancel(self, futures):
-        self.stopping = True
-        self.pool.shutdown(wait=False, cancel_futures=True)
-        _runner.kill_children()
-
-    def close(self):
-        self.pool.shutdown(wait=True)
-
-
-class _FuturesExecutor:
-    """Any concurrent.futures.Executor given by the caller (e.g. a ProcessPoolExecutor)."""
-
-    def __init__(self, executor):
-        self.executor = executor
-        self.description = type(executor).__name__
-
-    def submit(self, payload):
-        return self.executor.submit(_task, payload)
-
-    def as_completed(self, futures):
-        return cf.as_completed(futures)
-
-    def cancel(self, futures):
-        for f in futures:
-            f.cancel()
-
-    def close(self):
-        pass
-
-
-class _DaskExecutor:
-    """A dask.distributed cluster, by scheduler address or Client."""
-
-    def __init__(self, target, connect_timeout=30):
-        try:
-            import distributed
-        except ImportError as e:  # pragma: no cover - depends on the machine
-            raise RuntimeError("a dask scheduler was given but dask.distributed is not installed "
-                               "(Debian: apt-get install python3-distributed)") from e
-        self.distributed = distributed
-        if isinstance(target, distributed.Client):
-            self.client = target
-            self.own = False
-        else:
-            try:
-                self.client = distributed.Client(target, timeout=connect_timeout,
-                                                 set_as_default=False)
-            except (OSError, TimeoutError) as e:
-                raise RuntimeError(f"cannot reach the dask scheduler at {target}: {e}") from e
-            self.own = True
-        self.description = f"dask cluster at {self.client.scheduler.address}"
-
-    def submit(self, payload):
-        return self.client.submit(_task, payload, pure=False)
-
-    def as_completed(self, futures):
-        return self.distributed.as_completed(futures, loop=self.client.loop)
-
-    def cancel(self, futures):
-        try:
-            self.client.cancel(list(futures))
-        except Exception:  # noqa: BLE001 - best effort on the way out
-            pass
-
-    def close(self):
-        if self.own:
-            self.client.close()
-
-
-def _make_executor(executor, jobs):
-    if executor is None or executor == "local":
-        return _LocalExecutor(jobs or os.cpu_count() or 1)
-    if isinstance(executor, cf.Executor):
-        return _FuturesExecutor(executor)
-    if isinstance(executor, str):
-        return _DaskExecutor(executor)
-    try:
-        import distributed
-
-        if isinstance(executor, distributed.Client):
-            return _DaskExecutor(executor)
-    except ImportError:  # pragma: no cover
-        pass
-    raise ValueError(f"executor must be None, 'local', a dask scheduler address, a "
-                     f"distributed.Client or a concurrent.futures.Executor, not {executor!r}")
-
-
-# ----------------------------------------------------------------------------------------------
-# progress
-
-
-class _Progress:
-    """tqdm when installed (and enabled), else rich, else a line of plain text now and then."""
-
-    def __init__(self, total, enabled, description):
-        self.total = total
-        self.done = 0
-        self.failed = 0
-        self.start = time.monotonic()
-        self.last = self.start
-        self.bar = None
-        self.rich = None
-        self.enabled = enabled and total > 0
-        if not self.enabled:
-            return
-        interactive = sys.stderr.isatty() or "ipykernel" in sys.modules
-        if interactive:
-            try:
-                from tqdm.auto import tqdm
-
-                self.bar = tqdm(total=total, desc="sweep", unit="run", file=sys.stderr,
-                                dynamic_ncols=True)
-                return
-            except ImportError:
-                pass
-            try:
-                import rich.progress
-
-                self.rich = rich.progress.Progress(transient=False)
-                self.rich.start()
-                self.task = self.rich.add_task("sweep", total=total)
-                return
-            except ImportError:
-                pass
-        print(f"sweep: {total} runs to do on {description}", file=sys.stderr, flush=True)
-
-    def update(self, ok):
-        self.done += 1
-        self.failed += 0 if ok else 1
-        if not self.enabled:
-            return
-        if self.bar is not None:
-            self.bar.update(1)
-            if self.failed:
-                self.bar.set_postfix(failed=self.failed)
-        elif self.rich is not None:
-            self.rich.update(self.task, advance=1)
-        else:
-            now = time.monotonic()
-            if now - self.last >= 5 or self.done == self.total:
-                self.last = now
-                elapsed = now - self.start
-                eta = elapsed / self.done * (self.total - self.done)
-                print(f"sweep: {self.done}/{self.total} done, {self.failed} failed, "
-                      f"{elapsed:.0f} s elapsed, ~{eta:.0f} s left", file=sys.stderr, flush=True)
-
-    def close(self):
-        if self.bar is not None:
-            self.bar.close()
-        if self.rich is not None:
-            self.rich.stop()
+            raise ValueError(f"runs must be >= 1, not {runs}")
+        return list(range(1, int(runs) + 1))
+    values = _as_list(runs)
+    if values is None or not values or not all(_is_int(r) and r >= 1 for r in values):
+        raise ValueError(f"runs must be a positive integer or a list of run numbers >= 1, "
+                         f"not {runs!r}")
+    return [int(r) for r in values]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -318,7 +95,7 @@ class _Progress:
 
 class _Task:
     __slots__ = ("index", "point_index", "point", "run", "params", "flags", "key", "entry",
-                 "error", "cached")
+                 "error")
 
     def __init__(self, index, point_index, point, run, params):
         self.index = index
@@ -330,7 +107,6 @@ class _Task:
         self.key = None
         self.entry = None
         self.error = None
-        self.cached = False
 
 
 def sweep(grid=None, runs=1, *, points=None, jobs=None, cache_dir=None, executor=None,
@@ -349,125 +125,132 @@ def sweep(grid=None, runs=1, *, points=None, jobs=None, cache_dir=None, executor
     executor:  None/"local" (a process per simulation, ``jobs`` at a time), a dask scheduler
                address ("tcp://host:8786") or ``distributed.Client``, or any
                ``concurrent.futures.Executor``.
-    progress:  show a progress bar (tqdm, rich, or plain text).
+    progress:  show a progress bar (tqdm) on stderr.
     timeline:  also collect per-message timelines; returns (results, timelines).
     timeout:   wall-clock seconds after which one simulation is killed and recorded as failed.
     out:       also write the results as CSV to this path (atomically).
 
+    Every argument and every point is checked before anything runs: a bad one raises
+    ValueError naming it (e.g. the C++ message ``invalid --tls='1.4' (expected 1.2|1.3)``).
+
     Columns: those of :func:`ns3tls.run` (metrics, then the scenario's parameters, including
     seed and run), every swept parameter that is not already a column (with the values as
     given), and ``point`` (index of the point). A simulation that failed has one row with
-    ``ok=0`` and its ``error``. ``df.attrs["sweep"]`` has counts: tasks, cached, ran, failed,
-    wall_seconds.
+    ``ok=0`` and its ``error``. ``df.attrs["sweep"]`` has counts: tasks, points, cached, ran,
+    failed, rerun (bad cache entries), wall_seconds, and the swept parameter names.
     """
     t0 = time.monotonic()
-    version = module_version()
     pts = expand(grid, points)
-    run_numbers = _run_numbers(runs)
-
-    # Unknown names are a mistake in the sweep itself: raise before doing anything.
-    for p in pts:
-        _params.normalize(p)
+    numbers = run_numbers(runs)
+    jobs = _executors.check_jobs(jobs)
+    _executors.check(executor)
+    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float))
+                                or not timeout > 0):
+        raise ValueError(f"timeout must be a positive number of seconds, not {timeout!r}")
+    if out:
+        out = _files.check_writable(out, "out")
+    use_cache = cache_dir is not False
+    if use_cache:
+        cache_dir = os.path.abspath(_files.check_path(cache_dir or _cache.default_dir(),
+                                                      "cache_dir"))
 
     tasks = []
     for pi, p in enumerate(pts):
-        if "run" in p or run_numbers is None:
-            rs = [None]
-        else:
-            rs = run_numbers
-        for r in rs:
+        for r in [None] if ("run" in p or numbers is None) else numbers:
             params = dict(p) if r is None else dict(p, run=r)
             tasks.append(_Task(len(tasks), pi, p, r, params))
 
-    use_cache = cache_dir is not False
-    if use_cache:
-        cache_dir = os.path.abspath(os.fspath(cache_dir or default_cache_dir()))
-        os.makedirs(cache_dir, exist_ok=True)
-
-    # Validate, canonicalise and look up every task; identical simulations run once.
-    todo = {}
+    # Every point is valid before anything runs (the C++ parser, as the example's).
+    canon = {}
     for t in tasks:
+        t.flags = _params.check(t.params)
+        canon[t.index] = _params.canonical(t.params)
+    if use_cache:
         try:
-            t.flags = _params.check(t.params)
-            canon = _params.canonical(t.params)
-        except ValueError as e:
-            t.error = str(e)
-            continue
-        t.key = _params.cache_key(canon, version)
+            os.makedirs(cache_dir, exist_ok=True)
+        except OSError as e:
+            raise ValueError(f"cannot create cache_dir={cache_dir!r}: {e.strerror}") from None
+    build = _cache.build_identity()
+
+    todo = {}
+    stats = {"tasks": len(tasks), "points": len(pts), "cached": 0, "ran": 0, "failed": 0,
+             "rerun": 0, "parameters": list(dict.fromkeys(k for p in pts for k in p))}
+    for t in tasks:
+        t.key = _cache.key(canon[t.index], build)
         if t.key in todo:
             continue
         if use_cache:
-            entry = _read_entry(_entry_path(cache_dir, t.key), version, timeline)
+            path = _cache.entry_path(cache_dir, t.key)
+            entry = _cache.read(path, t.key, build, timeline)
             if entry is not None:
                 t.entry = entry
-                t.cached = True
+                stats["cached"] += 1
                 continue
+            stats["rerun"] += os.path.exists(path)
         todo[t.key] = t
     by_key = {}
     for t in tasks:
-        if t.key is not None:
-            by_key.setdefault(t.key, []).append(t)
+        by_key.setdefault(t.key, []).append(t)
 
-    stats = {"tasks": len(tasks), "points": len(pts), "cached": sum(t.cached for t in tasks),
-             "ran": 0, "failed": 0}
     if todo:
-        ex = _make_executor(executor, jobs)
-        bar = _Progress(len(todo), progress, ex.description)
-        futures = {}
-        try:
-            for key, t in todo.items():
-                payload = {"params": t.flags, "timeline": timeline, "timeout": timeout}
-                futures[ex.submit(payload)] = key
-            for fut in ex.as_completed(list(futures)):
-                key = futures[fut]
-                try:
-                    reply = fut.result()
-                except Exception as e:  # noqa: BLE001 - e.g. a dask worker died
-                    reply = {"ok": False, "kind": "error", "error": f"{type(e).__name__}: {e}"}
-                stats["ran"] += 1
-                if reply.get("ok"):
-                    entry = {"format": _params.CACHE_FORMAT, "version": version, "key": key,
-                             "params": _params.canonical(todo[key].params),
-                             "input": {k: _jsonable(v) for k, v in todo[key].params.items()},
-                             "csv": reply["csv"], "timeline": reply.get("timeline"),
-                             "info": dict(reply.get("info") or {}, host=reply.get("host"),
-                                          executor_pid=reply.get("executor_pid")),
-                             "created": time.time()}
-                    if use_cache:
-                        write_atomic(_entry_path(cache_dir, key), json.dumps(entry))
-                    for t in by_key[key]:
-                        t.entry = entry
-                else:
-                    stats["failed"] += 1
-                    for t in by_key[key]:
-                        t.error = reply.get("error") or "failed"
-                bar.update(reply.get("ok"))
-        except BaseException:
-            ex.cancel(list(futures))
-            raise
-        finally:
-            bar.close()
-            ex.close()
-    for t in tasks:  # duplicates of a cached entry
-        if t.entry is None and t.error is None and t.key is not None:
+        _execute(todo, by_key, stats, build, cache_dir if use_cache else None, executor, jobs,
+                 progress, timeline, timeout)
+    for t in tasks:  # duplicates of another task
+        if t.entry is None and t.error is None:
             first = by_key[t.key][0]
             t.entry, t.error = first.entry, first.error
-    stats["failed"] += sum(1 for t in tasks if t.key is None)
 
-    extra = []
-    for p in pts:
-        for k in p:
-            if k not in extra:
-                extra.append(k)
+    extra = stats["parameters"]
     df = _assemble(tasks, extra, "csv")
     stats["wall_seconds"] = time.monotonic() - t0
     df.attrs["sweep"] = stats
     if out:
-        write_atomic(os.fspath(out), df.to_csv(index=False))
+        _files.write_atomic(out, df.to_csv(index=False))
     if timeline:
         tl = _assemble([t for t in tasks if t.entry is not None], extra, "timeline")
         return df, tl
     return df
+
+
+def _execute(todo, by_key, stats, build, cache_dir, executor, jobs, progress, timeline,
+             timeout):
+    from tqdm.auto import tqdm
+
+    pool = _executors.open_pool(executor, jobs)
+    bar = tqdm(total=len(todo), desc="sweep", unit="run", file=sys.stderr, dynamic_ncols=True,
+               disable=not progress, postfix=pool.description)
+    futures = {}
+    try:
+        for k, t in todo.items():
+            payload = {"params": t.flags, "timeline": timeline, "timeout": timeout}
+            futures[pool.submit(payload)] = k
+        for fut in cf.as_completed(list(futures)):
+            k = futures[fut]
+            try:
+                reply = fut.result()
+            except Exception as e:  # noqa: BLE001 - e.g. a dask worker died
+                reply = {"ok": False, "kind": "error", "error": f"{type(e).__name__}: {e}"}
+            stats["ran"] += 1
+            t = todo[k]
+            if reply.get("ok"):
+                entry = _cache.make_entry(k, build, _params.canonical(t.params),
+                                          {p: _jsonable(v) for p, v in t.params.items()}, reply)
+                if cache_dir:
+                    _cache.write(cache_dir, entry)
+                for d in by_key[k]:
+                    d.entry = entry
+            else:
+                stats["failed"] += 1
+                for d in by_key[k]:
+                    d.error = reply.get("error") or "failed"
+                bar.set_postfix(failed=stats["failed"])
+            bar.update(1)
+    except BaseException:
+        pool.cancel(list(futures))
+        raise
+    finally:
+        bar.close()
+        pool.close()
 
 
 def _jsonable(v):
@@ -496,7 +279,7 @@ def _assemble(tasks, extra, what):
 
     frames = []
     for header, items in groups.items():
-        counts = [_count_rows(body) for _, body in items]
+        counts = [_cache.count_rows("\n" + body) for _, body in items]
         df = read_csv(header + "\n" + "".join(b if b.endswith("\n") or not b else b + "\n"
                                               for _, b in items))
         if len(df) != sum(counts):  # a quoted newline somewhere: parse one by one
@@ -520,12 +303,7 @@ def _assemble(tasks, extra, what):
 
     rows = []
     for t in failures:
-        row = {}
-        try:
-            row.update(_params.core().parameter_columns(t.flags or _params.normalize(t.params)))
-        except ValueError:
-            row.update({_params.flag(k).replace("-", "_"): _jsonable(v)
-                        for k, v in t.params.items()})
+        row = dict(_params.core().parameter_columns(t.flags))
         for k in extra:
             col = k.replace("-", "_")
             if col not in row:
@@ -563,10 +341,6 @@ def _number(v):
     return v
 
 
-def _count_rows(body):
-    return body.count("\n") + (1 if body and not body.endswith("\n") else 0)
-
-
 # ----------------------------------------------------------------------------------------------
 # loading results
 
@@ -575,34 +349,24 @@ def load(path):
     """Results from a CSV file, a directory of CSV files, or a sweep cache directory."""
     import pandas as pd
 
-    path = os.fspath(path)
+    path = _files.check_path(path)
     if os.path.isfile(path):
         return read_csv(path)
     if not os.path.isdir(path):
         raise FileNotFoundError(path)
     csvs = []
+    for root, dirs, files in os.walk(path):
+        dirs.sort()
+        csvs += [os.path.join(root, n) for n in sorted(files) if n.endswith(".csv")]
     tasks = []
-    for root, _, files in os.walk(path):
-        for name in sorted(files):
-            full = os.path.join(root, name)
-            if name.endswith(".csv"):
-                csvs.append(full)
-            elif name.endswith(".json") and not name.startswith(".tmp-"):
-                try:
-                    with open(full, encoding="utf-8") as f:
-                        entry = json.load(f)
-                except (OSError, ValueError):
-                    continue
-                if isinstance(entry, dict) and "csv" in entry and \
-                        entry.get("format") == _params.CACHE_FORMAT:
-                    t = _Task(len(tasks), len(tasks), entry.get("input", {}), None,
-                              entry.get("input", {}))
-                    t.entry = entry
-                    tasks.append(t)
-    frames = [read_csv(c) for c in sorted(csvs)]
+    for entry in _cache.entries(path):
+        inputs = entry.get("input") or {}
+        t = _Task(len(tasks), len(tasks), inputs, None, inputs)
+        t.entry = entry
+        tasks.append(t)
+    frames = [read_csv(c) for c in csvs]
     if tasks:
-        df = _assemble(tasks, [], "csv").drop(columns="point")
-        frames.append(df)
+        frames.append(_assemble(tasks, [], "csv").drop(columns="point"))
     if not frames:
         raise ValueError(f"no results (CSV files or sweep cache entries) under {path}")
     return fix_text_columns(pd.concat(frames, ignore_index=True, sort=False))

@@ -27,11 +27,13 @@ def _check_image(path):
 @pytest.mark.parametrize("ext", ["png", "svg", "pdf"])
 def test_ecdf(small_sweep, tmp_path, ext):
     out = tmp_path / f"cdf.{ext}"
-    fig = P.ecdf(small_sweep, hue="tls", out=out)
+    sel = small_sweep[(small_sweep["rtt"] == "50ms") & (small_sweep["loss"] == 0.05)]
+    fig = P.ecdf(sel, hue="tls", out=out)
     _check_image(out)
     ax = fig.axes[0]
     assert len(ax.get_lines()) == 2
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["TLS 1.2", "TLS 1.3"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["TLS 1.2 (n=16)",
+                                                                  "TLS 1.3 (n=16)"]
     assert ax.get_xlabel().endswith("(ms)")
 
 
@@ -42,13 +44,14 @@ def test_ecdf_conditions_and_panels(small_sweep, tmp_path):
 
 
 def test_box(small_sweep, tmp_path):
-    fig = P.box(small_sweep, x="loss", hue="tls", out=tmp_path / "box.svg")
+    sel = small_sweep[small_sweep["rtt"] == "50ms"]
+    fig = P.box(sel, x="loss", hue="tls", out=tmp_path / "box.svg")
     _check_image(tmp_path / "box.svg")
     ax = fig.axes[0]
     boxes = [p for p in ax.patches if isinstance(p, PathPatch)]
     assert len(boxes) == 2 * 2  # 2 losses x 2 TLS versions
     assert len(ax.get_legend().get_texts()) == 2
-    assert [t.get_text() for t in ax.get_xticklabels()] == ["0", "0.05"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["0 %", "5 %"]
 
 
 def test_line_with_k_rtt_references(small_sweep, tmp_path):
@@ -71,10 +74,143 @@ def test_sequence(tmp_path):
     _check_image(tmp_path / "seq.png")
     ax = fig.axes[0]
     arrows = [p for p in ax.patches if isinstance(p, FancyArrowPatch)]
-    flights = tl.groupby(["sender", "time_ms"], sort=False).ngroups
-    assert len(arrows) == flights >= 3
-    texts = " ".join(t.get_text() for t in ax.texts)
-    assert "ClientHello" in texts and "ServerHello" in texts and "client" in texts
+    tcp = tl[tl["layer"] == "tcp"]
+    flights = tl[tl["layer"] == "tls"].groupby(["sender", "time_ms"], sort=False).ngroups
+    assert len(arrows) == flights + len(tcp) and flights >= 3
+    texts = [t.get_text() for t in ax.texts]
+    joined = " ".join(texts)
+    assert "ClientHello" in joined and "ServerHello" in joined and "client" in texts
+    # The three-way handshake as messages, with their times at the lanes.
+    assert list(tcp["message"]) == ["SYN", "SYN-ACK", "ACK"]
+    assert {"SYN", "SYN-ACK", "ACK"} <= set(texts) and "25.0" in texts and "50.1" in texts
+
+
+def test_sequence_marks_lost_and_retransmitted_segments(tmp_path):
+    # The first SYN, the first SYN-ACK and the first data segment (ClientHello) are dropped.
+    tl = ns3tls.timeline(tls="1.2", rtt="50ms", handshakes=1, key="p256", cpu="none",
+                         drop_c2s="syn,1", drop_s2c="syn")
+    tcp = tl[tl["layer"] == "tcp"].reset_index(drop=True)
+    assert list(tcp["message"]) == ["SYN", "SYN", "SYN-ACK", "SYN-ACK", "ACK", "segment"]
+    assert list(tcp["retransmission"]) == [0, 1, 0, 1, 0, 1]
+    assert tcp["recv_ms"].isna().tolist() == [True, False, True, False, False, False]
+    # Linux: SYN RTO 1 s, then doubled; the server's SYN-ACK RTO is 1 s too. One-way delay of
+    # a SYN and a SYN-ACK (same size) is the same: 25 ms + serialisation.
+    assert tcp["time_ms"][1] == pytest.approx(1000.0, abs=1e-6)
+    one_way = tcp["recv_ms"][1] - tcp["time_ms"][1]
+    assert one_way == pytest.approx(25.0, abs=0.1)
+    assert tcp["time_ms"][2] == pytest.approx(tcp["recv_ms"][1], abs=1e-6)  # SYN-ACK at once
+    assert tcp["time_ms"][3] == pytest.approx(tcp["time_ms"][2] + 1000.0, abs=1e-6)
+    assert tcp["recv_ms"][3] - tcp["time_ms"][3] == pytest.approx(one_way, abs=1e-6)
+    fig = P.sequence(tl, out=tmp_path / "lost.png")
+    ax = fig.axes[0]
+    texts = [t.get_text() for t in ax.texts]
+    assert "SYN \u2014 lost" in texts and "SYN-ACK \u2014 lost" in texts
+    assert "\u21bb SYN (retransmission)" in texts
+    assert any(t.startswith("\u21bb segment (") for t in texts)
+    # The 1 s timeouts are shortened and say so; every time label is still the real time.
+    assert sum("without events (axis shortened)" in t for t in texts) >= 2
+    assert "1000.0" in texts
+    # Or start the picture when TCP is established.
+    fig = P.sequence(tl, start="established")
+    assert "TCP established at 2050.1 ms (1 SYN lost)" in fig.axes[0].get_title()
+
+
+def test_sequence_title_names_the_key_exchange():
+    tl = ns3tls.timeline(tls="1.2", kx="rsa", handshakes=1, key="rsa2048", cpu="none")
+    assert P.sequence(tl).axes[0].get_title().startswith("TLS 1.2 (RSA key transport, RSA-2048)")
+    tl = ns3tls.timeline(tls="1.2", handshakes=1, key="p256", cpu="none")
+    assert P.sequence(tl).axes[0].get_title().startswith("TLS 1.2 (ECDHE, ECDSA P-256)")
+
+
+def test_no_parameter_is_pooled_silently(small_sweep, tmp_path):
+    # rtt (10/50 ms) varies but is on no axis or hue: a panel per RTT, never one pooled box.
+    fig = P.box(small_sweep, x="loss", hue="tls")
+    assert [a.get_title() for a in fig.axes if a.get_visible()] == ["RTT 10 ms", "RTT 50 ms"]
+    fig = P.ecdf(small_sweep, hue="tls")
+    assert len([a for a in fig.axes if a.get_visible()]) == 4  # rtt x loss
+    fig = P.line(small_sweep, x="rtt", hue="tls")
+    assert [a.get_title() for a in fig.axes] == ["loss 0 %", "loss 5 %"]
+    with pytest.raises(ValueError, match=r"^'rtt' varies \(10 ms, 50 ms\) but is on no axis, "
+                       r"hue or facet: .*--query.*rtt_ms == 10.*--hue rtt.*--facet rtt"):
+        P.box(small_sweep, x="loss", hue="tls", facet=None)
+    # On the hue, selected, or faceted explicitly: one panel, nothing pooled.
+    assert len(P.box(small_sweep, x="loss", hue="tls,rtt").axes) == 1
+    sel = small_sweep[small_sweep["rtt_ms"] == 50]
+    fig = P.box(sel, x="loss", hue="tls", facet=None, where="rtt_ms == 50")
+    assert len(fig.axes) == 1 and "rows where rtt_ms == 50" in fig._supxlabel.get_text()
+    # rtt_ms follows rtt, loss_c2s follows loss: not pooled parameters.
+    assert len(P.line(small_sweep[small_sweep["loss"] == 0], x="rtt", hue="tls").axes) == 1
+
+
+def test_cli_refuses_pooling_and_explains_selection(small_sweep, tmp_path, capsys):
+    csv = tmp_path / "r.csv"
+    small_sweep.to_csv(csv, index=False)
+    out = str(tmp_path / "x.png")
+    assert main(["plot", str(csv), "--kind", "box", "--facet", "none", "-o", out]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "'rtt' varies" in err[0] and "--query" in err[0]
+    assert main(["plot", str(csv), "--kind", "box", "--query", "rtt == 50", "-o", out]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "no rows match" in err[0] and "rtt_ms == 50" in err[0]
+    assert main(["plot", str(csv), "--kind", "sequence", "-o", out]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "needs a timeline" in err[0]
+    assert main(["plot", str(csv), "--kind", "box", "--query", "rtt_ms == 50", "-o", out]) == 0
+
+
+def test_values_as_given_and_sorted_by_value(small_sweep, tmp_path):
+    import pandas as pd
+
+    from ns3tls._summary import format_table, summarize
+
+    text = format_table(summarize(small_sweep, ["rtt", "loss", "tls"]))
+    lines = text.splitlines()
+    assert lines[0].split()[:3] == ["rtt", "loss", "tls"]
+    first = [ln.split()[:6] for ln in lines[1:]]
+    assert first[0] == ["10", "ms", "0", "%", "TLS", "1.2"]
+    assert first[-1] == ["50", "ms", "5", "%", "TLS", "1.3"]
+    df = pd.DataFrame({"rtt": ["50ms", "200ms", "10ms", "1s"], "rtt_ms": [50, 200, 10, 1000],
+                       "loss": [0.01, 0.05, 0.001, 0], "ok": 1, "total_ms": [1.0, 2, 3, 4]})
+    rows = format_table(summarize(df, ["rtt"])).splitlines()[1:]
+    assert [r.split()[0] + r.split()[1] for r in rows] == ["10ms", "50ms", "200ms", "1s"]
+    rows = format_table(summarize(df, ["loss"])).splitlines()[1:]
+    assert [r.split()[0] for r in rows] == ["0", "0.1", "1", "5"]
+    fig = P.box(df, x="rtt", hue=None, facet=None)
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["10 ms", "50 ms", "200 ms",
+                                                                  "1 s"]
+
+
+def test_line_band_from_runs_log_ticks_and_reference_styles(small_sweep):
+    sel = small_sweep[small_sweep["rtt_ms"] == 50]
+    fig = P.line(sel, x="loss", hue="tls")
+    ax = fig.axes[0]
+    assert len(ax.collections) == 2  # a 95 % band per TLS version
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "95 % CI of the median (2 runs)" in legend
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["0 %", "5 %"]
+    fig = P.line(small_sweep[small_sweep["loss"] == 0], x="rtt", hue="tls")
+    refs = [ln for ln in fig.axes[0].get_lines() if "RTT" in ln.get_label()]
+    assert len(refs) == 2 and refs[0].get_linestyle() != refs[1].get_linestyle()
+    # Log axes label 50, 100, 200, 500 ms..., not only powers of ten.
+    import pandas as pd
+
+    df = pd.DataFrame({"total_ms": [40.0, 150, 400, 900, 3000], "tls": "1.3"})
+    fig = P.ecdf(df, hue="tls", logx=True)
+    fig.canvas.draw()
+    lo, hi = fig.axes[0].get_xlim()
+    ticks = [t.get_text() for t in fig.axes[0].get_xticklabels()
+             if lo <= t.get_position()[0] <= hi]
+    assert ticks == ["50", "100", "200", "500", "1000", "2000"]
+
+
+def test_collapsed_box_says_so():
+    import pandas as pd
+
+    df = pd.DataFrame({"loss": [0] * 5 + [0.05] * 5, "ok": 1,
+                       "total_ms": [100.0] * 5 + [100, 150, 200, 250, 900]})
+    fig = P.box(df, x="loss", hue=None, facet=None)
+    notes = [t.get_text() for t in fig.axes[0].texts]
+    assert notes == ["n=5\n\u2248100"]
 
 
 def test_cli_plot(small_sweep, tmp_path):

@@ -71,13 +71,37 @@ def test_sweep_rows_equal_run(tmp_path):
     pd.testing.assert_frame_equal(df[one.columns], one)
 
 
+def test_every_point_is_validated_before_anything_runs(tmp_path, monkeypatch):
+    def no_simulation(*a, **k):
+        raise AssertionError("nothing may run")
+
+    monkeypatch.setattr(_runner, "execute", no_simulation)
+    with pytest.raises(ValueError, match=r"invalid --tls='1.4' \(expected 1.2, 1.3 or 1.2-1.3\)"):
+        ns3tls.sweep({"tls": ["1.2", "1.4"]}, cache_dir=tmp_path, progress=False)
+    with pytest.raises(ValueError, match=r"--loss='2'"):
+        ns3tls.sweep(dict(FAST, loss=[0, 2]), cache_dir=tmp_path, progress=False)
+    bad_calls = [
+        (dict(grid={"tls": "1.3"}, runs=2.5), "runs must be .* not 2.5"),
+        (dict(grid={"tls": "1.3"}, runs=0), "runs must be >= 1"),
+        (dict(grid={"tls": "1.3"}, jobs=0), "jobs must be a positive integer, not 0"),
+        (dict(grid=["rtt"]), "grid must be a dict .* not list"),
+        (dict(grid={"tls": "1.3"}, points={"tls": "1.2"}), "points must be a list of dicts"),
+        (dict(grid={"tls": "1.3"}, out=str(tmp_path / "file") + "/x.csv"), "cannot write out="),
+        (dict(grid={"tls": "1.3"}, out=str(tmp_path / "a\0b.csv")), "NUL character"),
+        (dict(grid={"tls": "1.3"}, cache_dir=str(tmp_path / "c\0")), "NUL character"),
+        (dict(grid={"cert": "my\0cert.pem"}), "NUL character"),
+        (dict(grid={"tls": "1.3"}, timeout=0), "timeout must be a positive number"),
+        (dict(grid={"tls": "1.3"}, executor=42), "executor must be"),
+    ]
+    (tmp_path / "file").write_text("a file, not a directory")
+    for kwargs, message in bad_calls:
+        kwargs.setdefault("cache_dir", tmp_path / "cache")
+        with pytest.raises(ValueError, match=message):
+            ns3tls.sweep(progress=False, **kwargs)
+    assert not _entries(tmp_path / "cache")
+
+
 def test_failures_are_rows_and_not_cached(tmp_path):
-    grid = dict(FAST, loss=[0, 2])
-    df = ns3tls.sweep(grid, cache_dir=tmp_path, progress=False, timeout=60)
-    assert df.attrs["sweep"]["failed"] == 1
-    bad = df[df["ok"] == 0]
-    assert len(bad) == 1 and "--loss='2'" in bad["error"].iloc[0]
-    assert bad["conn"].isna().all() and bad["loss"].iloc[0] == 2
     # A run that dies (here: killed by the sweep's timeout) is recorded and retried next time.
     df = ns3tls.sweep(dict(FAST, loss=0.01), cache_dir=tmp_path, progress=False, timeout=0.001)
     assert df["ok"].eq(0).all() and df["error"].str.contains("timeout").all()
@@ -158,6 +182,63 @@ def test_cli_demo_small(tmp_path):
     assert "200 ms" in r.stdout
     with open(tmp_path / "demo.png", "rb") as f:
         assert f.read(8) == b"\x89PNG\r\n\x1a\n"
+
+
+def test_bad_cache_entries_are_rerun_with_a_warning(tmp_path, recwarn):
+    import json
+
+    grid = dict(FAST, tls="1.3", loss=[0, 0.05])
+    first = ns3tls.sweep(grid, cache_dir=tmp_path, progress=False)
+    a, b = _entries(tmp_path)
+    good = open(a).read()
+    entry = json.loads(good)
+    text = entry["csv"]
+    cut = text[:text.rstrip("\n").rfind("\n") + 1]  # the last row removed
+    edited = text.replace(text.splitlines()[1].split(",")[4], "999.999642", 1)
+    for bad in ["null", "[]", "{}", json.dumps(dict(entry, csv=None)),
+                json.dumps(dict(entry, csv=123)), json.dumps(dict(entry, csv=cut)),
+                json.dumps(dict(entry, csv=cut, rows=entry["rows"] - 1)),
+                json.dumps(dict(entry, csv=edited)), json.dumps(dict(entry, build="other")),
+                "{not json"]:
+        with open(a, "w") as f:
+            f.write(bad)
+        recwarn.clear()
+        df = ns3tls.sweep(grid, cache_dir=tmp_path, progress=False)
+        st = df.attrs["sweep"]
+        assert (st["ran"], st["cached"], st["rerun"]) == (1, 1, 1), bad
+        pd.testing.assert_frame_equal(df, first)
+        assert any("simulating again" in str(w.message) for w in recwarn.list), bad
+        from ns3tls import _cache
+        assert _cache.problem(json.loads(open(a).read())) == ""  # replaced by a good one
+
+
+def test_cache_is_keyed_by_the_build(tmp_path, monkeypatch):
+    from ns3tls import _cache
+
+    ns3tls.sweep(dict(FAST, tls="1.3"), cache_dir=tmp_path, progress=False)
+    ident = _cache.build_identity()
+    assert len(ident) == 32 and ident == _cache.build_identity()
+    monkeypatch.setattr(_cache, "build_identity", lambda: "another-build")
+    df = ns3tls.sweep(dict(FAST, tls="1.3"), cache_dir=tmp_path, progress=False)
+    assert (df.attrs["sweep"]["ran"], df.attrs["sweep"]["cached"]) == (1, 0)
+    assert len(_entries(tmp_path)) == 2
+
+
+def test_files_respect_the_umask(tmp_path):
+    old = os.umask(0o027)
+    try:
+        out = tmp_path / "r.csv"
+        ns3tls.sweep(dict(FAST, tls="1.3"), cache_dir=tmp_path / "c", progress=False, out=out)
+        modes = {oct(os.stat(p).st_mode & 0o777) for p in _entries(tmp_path / "c") + [str(out)]}
+        assert modes == {oct(0o640)}
+        os.umask(0o002)
+        os.chmod(out, 0o664)
+        ns3tls.sweep(dict(FAST, tls="1.3"), cache_dir=tmp_path / "c", progress=False, out=out)
+        assert os.stat(out).st_mode & 0o777 == 0o664  # an existing file keeps its mode
+        cache_dir = os.path.dirname(_entries(tmp_path / "c")[0])
+        assert os.stat(cache_dir).st_mode & 0o777 == 0o750
+    finally:
+        os.umask(old)
 
 
 def test_cache_key_uses_input_file_content(tmp_path):
