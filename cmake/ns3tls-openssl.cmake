@@ -71,6 +71,7 @@ function(ns3tls_link_openssl target)
     target_link_libraries(${target} PRIVATE "${NS3TLS_OPENSSL_ROOT}/lib/libssl.a"
                                             "${NS3TLS_OPENSSL_ROOT}/lib/libcrypto.a" ${CMAKE_DL_LIBS})
     target_link_options(${target} PRIVATE "-Wl,--version-script=${NS3TLS_OPENSSL_VERSION_SCRIPT}")
+    target_compile_definitions(${target} PRIVATE NS3TLS_OPENSSL_BUNDLED)
     set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS "${NS3TLS_OPENSSL_VERSION_SCRIPT}")
   else()
     target_link_libraries(${target} PUBLIC OpenSSL::SSL OpenSSL::Crypto)

@@ -24,6 +24,16 @@ TlsOpenSsl::HasPostQuantum()
            || (OPENSSL_version_major() == 3 && OPENSSL_version_minor() >= 5);
 }
 
+bool
+TlsOpenSsl::IsBundled()
+{
+#ifdef NS3TLS_OPENSSL_BUNDLED
+    return true;
+#else
+    return false;
+#endif
+}
+
 std::string
 TlsOpenSsl::PostQuantumError(const std::string& what, const std::string& value)
 {

@@ -28,6 +28,12 @@ class TlsOpenSsl
     static bool HasPostQuantum();
 
     /**
+     * @return true if OpenSSL is linked statically into the module (NS3TLS_OPENSSL_ROOT), false
+     * if the module uses the system's shared libssl/libcrypto
+     */
+    static bool IsBundled();
+
+    /**
      * @brief Checks whether a setting asks for a post-quantum algorithm this OpenSSL lacks.
      * @param what the setting as the user gave it, e.g. "--groups=X25519MLKEM768"
      * @param value its value: a group or signature algorithm list, or a key type

@@ -353,6 +353,9 @@ PYBIND11_MODULE(_core, m)
     m.def("openssl_version",
           &TlsOpenSsl::GetVersion,
           "The OpenSSL the module runs (OpenSSL_version()), e.g. 'OpenSSL 3.5.7 ...'");
+    m.def("openssl_bundled",
+          &TlsOpenSsl::IsBundled,
+          "True if OpenSSL is linked into libns3tls (not the system's libssl.so/libcrypto.so)");
     m.def("has_post_quantum",
           &TlsOpenSsl::HasPostQuantum,
           "True if that OpenSSL has ML-KEM, ML-DSA and SLH-DSA (>= 3.5)");

@@ -97,3 +97,15 @@ def test_keylog_decrypts_pq_handshake(example, tmp_path):
     # Encrypted in TLS 1.3, readable only with the keys: EncryptedExtensions, CertificateRequest,
     # Certificate, CertificateVerify, Finished.
     assert {8, 13, 11, 15, 20} <= types, out.stdout
+
+
+def test_cache_identity_does_not_depend_on_pythons_ssl():
+    """Sweep caches are keyed by the simulator's build: the system libssl that Python's ssl
+    module maps is the simulator's only when the module links it (not a bundled OpenSSL)."""
+    ids = []
+    for prefix in ("", "import ssl\n"):
+        out = subprocess.run([sys.executable, "-c", prefix + "from ns3tls import _cache\n"
+                              "print(_cache.build_identity())"], capture_output=True, text=True,
+                             env=os.environ.copy(), timeout=120, check=True)
+        ids.append(out.stdout.strip())
+    assert ids[0] == ids[1]
