@@ -43,7 +43,7 @@ def run_csv(**params):
 def run(**params):
     """Runs one scenario and returns a pandas DataFrame with a row per handshake.
 
-    Columns: the metrics of design.md (tcp_ms, tls_ms, total_ms, server_done_ms, ttfb_ms, ok,
+    Columns: the metrics of README.md "Output columns" (tcp_ms, tls_ms, total_ms, server_done_ms, ttfb_ms, ok,
     error, resumed, early_data, bytes, retransmissions, ...) then the scenario's parameters.
     ``df.attrs["info"]`` holds the run's info (simulated and wall-clock seconds, ...).
     Raises ValueError (with the C++ message naming the flag) for a bad parameter.
