@@ -124,6 +124,12 @@ PrintSummary(const TlsScenarioConfig& config, const TlsScenario::Result& result)
     {
         std::printf("error x%d: %s\n", e.second, e.first.c_str());
     }
+    for (const auto& c : result.measuredCosts)
+    {
+        std::printf("cost measured at run start (not in the table): %s %.2f us\n",
+                    c.first.c_str(),
+                    c.second);
+    }
     std::printf("simulated %.3f s in %.3f s wall (%.3f s running, the rest building and "
                 "tearing down)\n",
                 result.simulatedSeconds,

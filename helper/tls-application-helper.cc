@@ -6,6 +6,7 @@
 #include "ns3/application.h"
 #include "ns3/boolean.h"
 #include "ns3/enum.h"
+#include "ns3/nstime.h"
 #include "ns3/string.h"
 #include "ns3/uinteger.h"
 
@@ -38,6 +39,8 @@ TlsApplicationHelper::SetTlsConfig(const TlsConfig& config)
     m_factory.Set("Resumption", EnumValue(config.resume));
     m_factory.Set("ServerName", StringValue(config.serverName));
     m_factory.Set("MaxEarlyData", UintegerValue(config.maxEarlyData));
+    m_factory.Set("VerifyDate", StringValue(TlsClock::FormatDate(config.verifyDate)));
+    m_factory.Set("SessionTimeout", TimeValue(Seconds(config.sessionTimeout)));
 }
 
 ApplicationContainer

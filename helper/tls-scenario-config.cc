@@ -6,6 +6,7 @@
 #include "ns3/tcp-profile.h"
 
 #include "ns3/tcp-segment-drop-model.h"
+#include "ns3/tls-clock.h"
 #include "ns3/tls-context.h"
 #include "ns3/tls-credentials.h"
 #include "ns3/tls-openssl.h"
@@ -332,6 +333,37 @@ Parameters()
                "resume the previous connection's session",
                {"none", "ticket", "session-id"},
                &C::resume),
+        {"verify-date",
+         "OpenSSL's date (UTC) at simulated time 0, then moving with the simulation: X.509 "
+         "validity is checked, and sessions are dated and expire, on this clock "
+         "(YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ, or now = today's date, not repeatable)",
+         [](C& c, const std::string& v)
+         {
+             int64_t seconds = 0;
+             if (!TlsClock::ParseDate(v, seconds).empty())
+             {
+                 return Bad("verify-date", v, "YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ or now");
+             }
+             c.verifyDate = seconds;
+             return std::string();
+         },
+         [](const C& c) { return TlsClock::FormatDate(c.verifyDate); }},
+        {"session-timeout",
+         "session lifetime (OpenSSL's default 7200s): a server resumes no older session, and a "
+         "TLS 1.3 ticket's lifetime hint is this (at most 7 days)",
+         [](C& c, const std::string& v)
+         {
+             Time t;
+             if (!TlsScenarioConfig::ParseTime(v, t) || t < Seconds(1)
+                 || t.GetNanoSeconds() % 1000000000 != 0 || t > Seconds(INT32_MAX))
+             {
+                 return Bad("session-timeout", v, "whole seconds >= 1s, e.g. 7200s");
+             }
+             c.sessionTimeout = t;
+             return std::string();
+         },
+         [](const C& c)
+         { return std::to_string(c.sessionTimeout.GetNanoSeconds() / 1000000000) + "s"; }},
         Count("early-data",
               "send the first N bytes of the request as 0-RTT data on resumed TLS 1.3 "
               "connections (the request is then at least N bytes)",
@@ -510,7 +542,11 @@ Find(const std::string& name)
 
 } // namespace
 
-TlsScenarioConfig::TlsScenarioConfig() = default;
+TlsScenarioConfig::TlsScenarioConfig()
+    : verifyDate(TlsClock::DEFAULT_EPOCH)
+    , sessionTimeout(Seconds(TlsClock::DEFAULT_SESSION_TIMEOUT))
+{
+}
 
 std::string
 TlsScenarioConfig::Set(const std::string& name, const std::string& value)
@@ -617,7 +653,7 @@ TlsScenarioConfig::Validate() const
     if (min == TlsConfig::VERSION_1_2 && (kx == "rsa" || kx == "dhe") && !rsaKey
         && certFile.empty())
     {
-        return "--kx=" + kx + " needs an RSA key (--key=rsa2048|rsa3072|rsa4096), not --key=" + key;
+        return "--kx=" + kx + " needs an RSA key (--key=rsa...), not --key=" + key;
     }
     if (earlyData > 0 && (max != TlsConfig::VERSION_1_3 || resume == "none"))
     {

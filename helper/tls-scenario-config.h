@@ -79,6 +79,8 @@ class TlsScenarioConfig
     std::string caFile;                 //!< extra trust anchors
     bool clientAuth{false};             //!< mutual authentication
     std::string resume{"none"};         //!< none | ticket | session-id
+    int64_t verifyDate;                 //!< OpenSSL's date at time 0 (s since 1970)
+    Time sessionTimeout;                //!< session lifetime (whole seconds)
     uint32_t earlyData{0};              //!< 0-RTT bytes
     uint32_t request{0};                //!< request bytes
     uint32_t response{0};               //!< response bytes

@@ -85,6 +85,8 @@ MakeTlsConfigs(const TlsScenarioConfig& c, TlsConfig& client, TlsConfig& server)
     client.caFile = c.caFile;
     client.clientAuth = c.clientAuth;
     client.serverName = c.serverName;
+    client.verifyDate = c.verifyDate;
+    client.sessionTimeout = c.sessionTimeout.GetNanoSeconds() / 1000000000;
     std::string creds = c.certFile.empty()
                             ? c.key + (c.caKey.empty() ? "" : ",ca=" + c.caKey)
                                   + (c.chain ? ",chain=" + std::to_string(c.chain) : "")
@@ -165,8 +167,12 @@ MakeErrorModel(const TlsScenarioConfig& c, bool clientToServer, int64_t& stream)
     return chosen;
 }
 
+/// The scenario's cost model; `model` prices what its table lacks by measuring it now.
 Ptr<TlsCostModel>
-MakeCostModel(const TlsScenarioConfig& c)
+MakeCostModel(const TlsScenarioConfig& c,
+              const TlsConfig& client,
+              const TlsConfig& server,
+              std::map<std::string, double>& measured)
 {
     if (c.cpu == "measured")
     {
@@ -176,6 +182,10 @@ MakeCostModel(const TlsScenarioConfig& c)
     {
         Ptr<TlsOperationCostModel> model = CreateObject<TlsOperationCostModel>();
         model->SetAttribute("CostTable", StringValue(c.costTable));
+        measured = model->MeasureMissing(client, server);
+        // The trial handshakes drew random numbers and filled caches: start the run afresh.
+        TlsContext::ClearCache();
+        TlsRandom::Seed(c.seed, c.run);
         return model;
     }
     return nullptr;
@@ -228,6 +238,8 @@ TlsScenario::Run(const TlsScenarioConfig& config, Result& result)
     {
         return error;
     }
+    std::map<std::string, double> measuredCosts;
+    Ptr<TlsCostModel> cost = MakeCostModel(config, clientTls, serverTls, measuredCosts);
     for (const std::string* path : {&config.csv, &config.timeline})
     {
         // Fail before simulating, not after: can the output be written at all?
@@ -343,7 +355,6 @@ TlsScenario::Run(const TlsScenarioConfig& config, Result& result)
         bottleneck.EnablePcap(config.pcap, captured, false);
     }
 
-    Ptr<TlsCostModel> cost = MakeCostModel(config);
     Ptr<TlsCpu> serverCpu = TlsCpu::GetOrCreate(server.Get(0));
     serverCpu->SetAttribute("Cores", UintegerValue(config.serverCores));
     serverCpu->SetAttribute("SpeedFactor", DoubleValue(config.serverSpeed));
@@ -437,6 +448,7 @@ TlsScenario::Run(const TlsScenarioConfig& config, Result& result)
     result.serverCompleted = serverApp->GetCompleted();
     result.simulatedSeconds = Simulator::Now().GetSeconds();
     result.runWallSeconds = runWall;
+    result.measuredCosts = measuredCosts;
     Simulator::Destroy();
     TlsContext::SetKeyLogFile("");
     TlsContext::ClearCache();

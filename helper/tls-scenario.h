@@ -8,6 +8,7 @@
 
 #include "ns3/tls-handshake-record.h"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,7 @@ class TlsScenario
         double simulatedSeconds{0};                   //!< simulated time at the end
         double wallSeconds{0};                        //!< wall-clock time of the run
         double runWallSeconds{0}; //!< of which in Simulator::Run() (not building, tearing down)
+        std::map<std::string, double> measuredCosts; //!< --cpu=model: costs measured at start (us)
     };
 
     /**

@@ -314,6 +314,20 @@ class TlsCostModelTestSuite : public TestSuite
                                                "C3: step:client"},
                                               "MLKEM1024"),
                     QUICK);
+        // Each certificate is priced by its issuer: the ML-DSA-44 leaf (the server sends no
+        // root) is verified with its SLH-DSA-128f root's key, CertificateVerify with the leaf's.
+        AddTestCase(new TlsOperationsTestCase("1.3",
+                                              "ecdhe",
+                                              "mldsa44,ca=slhdsa128f",
+                                              {"C1: keygen:x25519 step:client",
+                                               "S1: derive:x25519 keygen:x25519 sign:mldsa44 "
+                                               "step:server",
+                                               "C2: derive:x25519 step:client verify:mldsa44 "
+                                               "verify:slhdsa128f",
+                                               "S2: step:server",
+                                               "C3: step:client"},
+                                              "X25519"),
+                    QUICK);
         AddTestCase(new TlsModelTimeTestCase(), QUICK);
         AddTestCase(new TlsCpuQueueTestCase(), QUICK);
         AddTestCase(new TlsServerContentionTestCase(), QUICK);

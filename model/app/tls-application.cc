@@ -89,7 +89,7 @@ TlsApplication::GetTypeId()
                             MakeStringChecker())
               .AddAttribute(
                   "Credentials",
-                  "Own certificate: key type (rsa2048|rsa3072|rsa4096|p256|p384|ed25519), "
+                  "Own certificate: key type (" + TlsCredentials::KnownKeyTypes() + "), "
                   "chain=N, expired, untrusted, or cert=FILE,key=FILE (comma-separated)",
                   StringValue("rsa2048"),
                   MakeStringAccessor(&TlsApplication::m_credentials),
@@ -143,6 +143,20 @@ TlsApplication::GetTypeId()
                             UintegerValue(0),
                             MakeUintegerAccessor(&TlsApplication::m_segmentSize),
                             MakeUintegerChecker<uint32_t>())
+              .AddAttribute("VerifyDate",
+                            "OpenSSL's date at simulated time 0 (UTC, YYYY-MM-DD or "
+                            "YYYY-MM-DDTHH:MM:SSZ): certificates are verified, and sessions "
+                            "dated, at this date plus the simulated time",
+                            StringValue(TlsClock::FormatDate(TlsClock::DEFAULT_EPOCH)),
+                            MakeStringAccessor(&TlsApplication::m_verifyDate),
+                            MakeStringChecker())
+              .AddAttribute("SessionTimeout",
+                            "Session lifetime (SSL_CTX_set_timeout, whole seconds): a server "
+                            "resumes no older session and a TLS 1.3 ticket's lifetime hint is "
+                            "this (at most 7 days)",
+                            TimeValue(Seconds(TlsClock::DEFAULT_SESSION_TIMEOUT)),
+                            MakeTimeAccessor(&TlsApplication::m_sessionTimeout),
+                            MakeTimeChecker(Seconds(1)))
               .AddAttribute("MaxEarlyData",
                             "Server: 0-RTT bytes accepted in TLS 1.3 (0 disables early data)",
                             UintegerValue(16384),
@@ -166,6 +180,9 @@ TlsApplication::GetTlsConfig(TlsContext::Role role) const
     c.clientAuth = m_clientAuth;
     c.resume = m_resumption;
     c.serverName = m_serverName;
+    std::string error = TlsClock::ParseDate(m_verifyDate, c.verifyDate);
+    NS_ABORT_MSG_IF(!error.empty(), "VerifyDate: " << error);
+    c.sessionTimeout = m_sessionTimeout.GetNanoSeconds() / 1000000000; // checked >= 1 s
     if (role == TlsContext::SERVER)
     {
         c.maxEarlyData = m_maxEarlyData;

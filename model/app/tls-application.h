@@ -9,6 +9,7 @@
 #include "ns3/tls-cpu.h"
 
 #include "ns3/application.h"
+#include "ns3/nstime.h"
 #include "ns3/socket.h"
 
 #include <memory>
@@ -60,6 +61,8 @@ class TlsApplication : public Application
     bool m_clientAuth{false};          //!< attribute ClientAuth
     std::string m_serverName;          //!< attribute ServerName
     uint32_t m_maxEarlyData{0};        //!< attribute MaxEarlyData
+    std::string m_verifyDate;          //!< attribute VerifyDate
+    Time m_sessionTimeout;             //!< attribute SessionTimeout
     Ptr<TlsCostModel> m_costModel;     //!< step cost
     std::string m_tcpProfile;          //!< TcpProfile name
     uint32_t m_initialCwnd{0};         //!< attribute InitialCwnd (0: the profile's)

@@ -7,6 +7,7 @@
 #include "ns3/tls-engine.h"
 #include "ns3/tls-openssl.h"
 #include "ns3/tls-operation-cost-model.h"
+#include "ns3/tls-random.h"
 
 #include "ns3/abort.h"
 
@@ -14,8 +15,10 @@
 #include <ctime>
 #include <functional>
 #include <openssl/core_names.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
+#include <sstream>
 #include <vector>
 
 namespace ns3
@@ -55,32 +58,108 @@ MeanMicroseconds(const std::function<void()>& op, double seconds)
     return batches[2];
 }
 
+/// Groups a TLS 1.3 or 1.2 handshake of OpenSSL 3 can negotiate, as the cost model names them.
+const char* const GROUPS[] = {"x25519",
+                              "x448",
+                              "p256",
+                              "p384",
+                              "p521",
+                              "ffdhe2048",
+                              "ffdhe3072",
+                              "ffdhe4096",
+                              "ffdhe6144",
+                              "ffdhe8192",
+                              "modp2048", // TLS 1.2 DHE (ssl_get_auto_dh: RFC 3526 groups)
+                              "modp3072",
+                              "modp4096",
+                              "modp8192",
+                              "brainpoolp256r1", // TLS 1.2 ECDHE
+                              "brainpoolp384r1",
+                              "brainpoolp512r1"};
+
+/// A key pair in a group (the cost model's name), or nullptr if the name is unknown.
 EVP_PKEY*
 GroupKey(const std::string& group)
 {
-    if (group == "x25519")
+    if (group == "x25519" || group == "x448")
     {
-        return EVP_PKEY_Q_keygen(nullptr, nullptr, "X25519");
+        return EVP_PKEY_Q_keygen(nullptr, nullptr, group == "x25519" ? "X25519" : "X448");
     }
-    if (group == "x448")
-    {
-        return EVP_PKEY_Q_keygen(nullptr, nullptr, "X448");
-    }
-    if (group.rfind("ffdhe", 0) == 0)
+    std::string dh = group.rfind("ffdhe", 0) == 0  ? group
+                     : group.rfind("modp", 0) == 0 ? "modp_" + group.substr(4)
+                                                   : "";
+    if (!dh.empty())
     {
         EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_from_name(nullptr, "DH", nullptr);
         EVP_PKEY_keygen_init(ctx);
         OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(
-                                   OSSL_PKEY_PARAM_GROUP_NAME, const_cast<char*>(group.c_str()), 0),
+                                   OSSL_PKEY_PARAM_GROUP_NAME, const_cast<char*>(dh.c_str()), 0),
                                OSSL_PARAM_construct_end()};
-        EVP_PKEY_CTX_set_params(ctx, params);
         EVP_PKEY* key = nullptr;
-        EVP_PKEY_keygen(ctx, &key);
+        if (EVP_PKEY_CTX_set_params(ctx, params) != 1 || EVP_PKEY_keygen(ctx, &key) != 1)
+        {
+            key = nullptr;
+        }
         EVP_PKEY_CTX_free(ctx);
+        ERR_clear_error();
         return key;
     }
-    const char* curve = group == "p256" ? "P-256" : group == "p384" ? "P-384" : "P-521";
-    return EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", curve);
+    std::string curve = group == "p256"                     ? "P-256"
+                        : group == "p384"                   ? "P-384"
+                        : group == "p521"                   ? "P-521"
+                        : group.rfind("brainpoolp", 0) == 0 ? "brainpoolP" + group.substr(10)
+                                                            : "";
+    EVP_PKEY* key
+        = curve.empty() ? nullptr : EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", curve.c_str());
+    ERR_clear_error();
+    return key;
+}
+
+/**
+ * A key of a type (the cost model's name): the simulation's own credentials key for the types
+ * TlsCredentials generates, else a key generated here from a stream of its own (RSA of any
+ * size, or an algorithm by its OpenSSL name), or nullptr.
+ */
+EVP_PKEY*
+TypeKey(const std::string& keyType, bool& owned)
+{
+    owned = false;
+    if (TlsCredentials::IsKnownKeyType(keyType))
+    {
+        TlsCredentials::Spec spec;
+        spec.keyType = keyType;
+        std::string error;
+        auto creds = TlsCredentials::Get(spec, error);
+        return creds ? creds->GetKey() : nullptr;
+    }
+    TlsRandom::StreamGuard stream("cost/" + keyType);
+    EVP_PKEY* key = nullptr;
+    if (keyType.rfind("rsa", 0) == 0 && keyType.size() > 3
+        && keyType.find_first_not_of("0123456789", 3) == std::string::npos)
+    {
+        key = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", (size_t)std::stoul(keyType.substr(3)));
+    }
+    else if (TlsCredentials::IsPostQuantum(keyType)) // ML-DSA, SLH-DSA (OpenSSL >= 3.5)
+    {
+        key = EVP_PKEY_Q_keygen(
+            nullptr, nullptr, TlsCredentials::GetPostQuantumAlgorithm(keyType).c_str());
+    }
+    else
+    {
+        key = GroupKey(keyType); // EC keys are named by their curve
+        if (key == nullptr)
+        {
+            std::string upper = keyType;
+            for (auto& c : upper)
+            {
+                c = std::toupper(static_cast<unsigned char>(c));
+            }
+            key = EVP_PKEY_Q_keygen(nullptr, nullptr, upper.c_str());
+        }
+    }
+    ERR_clear_error();
+    owned = key != nullptr;
+    return key;
 }
 
 void
@@ -102,8 +181,9 @@ SignOrVerify(EVP_PKEY* key, bool sign, std::vector<unsigned char>& signature)
     static const unsigned char data[130] = {0x20}; // TLS 1.3 CertificateVerify content size
     EVP_MD_CTX* md = EVP_MD_CTX_new();
     EVP_PKEY_CTX* pctx = nullptr;
-    // Ed25519, ML-DSA and SLH-DSA sign the message itself (TLS 1.3: RFC 8446 4.4.3, FIPS 204).
-    bool prehash = EVP_PKEY_is_a(key, "RSA") || EVP_PKEY_is_a(key, "EC");
+    // Ed25519, Ed448, ML-DSA and SLH-DSA sign the message itself (RFC 8446 4.4.3, FIPS 204/205).
+    bool prehash
+        = EVP_PKEY_is_a(key, "RSA") || EVP_PKEY_is_a(key, "RSA-PSS") || EVP_PKEY_is_a(key, "EC");
     const EVP_MD* digest = prehash ? EVP_sha256() : nullptr;
     if (sign)
     {
@@ -156,14 +236,19 @@ RsaCrypt(EVP_PKEY* key, bool encrypt, std::vector<unsigned char>& ciphertext)
     EVP_PKEY_CTX_free(ctx);
 }
 
-/// FIPS 203 ML-KEM: the client's key generation, the server's encapsulation, the client's
-/// decapsulation (what a TLS 1.3 ML-KEM key share costs each side).
-void
-MeasureMlKem(std::map<std::string, double>& table, const std::string& kem, double seconds)
+/// FIPS 203 ML-KEM (OpenSSL >= 3.5): the client's key generation ("keygen"), the server's
+/// encapsulation ("encaps"), the client's decapsulation ("decaps"): what a TLS 1.3 ML-KEM key
+/// share costs each side. @return microseconds, or -1 if OpenSSL has no such KEM.
+double
+MeasureMlKem(const std::string& kind, const std::string& kem, double seconds)
 {
     std::string alg = "ML-KEM-" + kem.substr(5);
     EVP_PKEY* key = EVP_PKEY_Q_keygen(nullptr, nullptr, alg.c_str());
-    NS_ABORT_MSG_IF(key == nullptr, "cannot generate an " << alg << " key");
+    if (key == nullptr)
+    {
+        ERR_clear_error();
+        return -1;
+    }
     std::vector<unsigned char> ct(2048);
     unsigned char secret[64];
     auto encaps = [&]()
@@ -184,11 +269,23 @@ MeasureMlKem(std::map<std::string, double>& table, const std::string& kem, doubl
         EVP_PKEY_decapsulate(ctx, secret, &len, ct.data(), ct.size());
         EVP_PKEY_CTX_free(ctx);
     };
-    table["keygen:" + kem] = MeanMicroseconds(
-        [&]() { EVP_PKEY_free(EVP_PKEY_Q_keygen(nullptr, nullptr, alg.c_str())); }, seconds);
-    table["encaps:" + kem] = MeanMicroseconds(encaps, seconds);
-    table["decaps:" + kem] = MeanMicroseconds(decaps, seconds);
+    double us = -1;
+    if (kind == "keygen")
+    {
+        us = MeanMicroseconds(
+            [&]() { EVP_PKEY_free(EVP_PKEY_Q_keygen(nullptr, nullptr, alg.c_str())); }, seconds);
+    }
+    else if (kind == "encaps")
+    {
+        us = MeanMicroseconds(encaps, seconds);
+    }
+    else
+    {
+        encaps(); // a ciphertext to decapsulate
+        us = MeanMicroseconds(decaps, seconds);
+    }
     EVP_PKEY_free(key);
+    return us;
 }
 
 /// CPU time per step, by role, of in-memory handshakes, minus the modelled operations.
@@ -263,87 +360,112 @@ MeasureStepOverhead(std::map<std::string, double>& table, int handshakes)
 
 } // namespace
 
+double
+TlsCostCalibration::MeasureOperation(const std::string& operation, double seconds)
+{
+    size_t colon = operation.find(':');
+    std::string kind = operation.substr(0, colon);
+    std::string name = colon == std::string::npos ? "" : operation.substr(colon + 1);
+    double us = -1;
+    if (name.rfind("mlkem", 0) == 0 && (kind == "keygen" || kind == "encaps" || kind == "decaps"))
+    {
+        return MeasureMlKem(kind, name, seconds);
+    }
+    if (kind == "keygen" || kind == "derive")
+    {
+        EVP_PKEY* a = GroupKey(name);
+        EVP_PKEY* b = GroupKey(name);
+        if (a && b)
+        {
+            us = kind == "keygen"
+                     ? MeanMicroseconds([&]() { EVP_PKEY_free(GroupKey(name)); }, seconds)
+                     : MeanMicroseconds([&]() { Derive(a, b); }, seconds);
+        }
+        EVP_PKEY_free(a);
+        EVP_PKEY_free(b);
+        return us;
+    }
+    bool rsaOp = kind == "rsa-encrypt" || kind == "rsa-decrypt";
+    if (kind != "sign" && kind != "verify" && !rsaOp)
+    {
+        return -1;
+    }
+    bool owned = false;
+    EVP_PKEY* key = TypeKey(name, owned);
+    if (key != nullptr && (!rsaOp || EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA))
+    {
+        std::vector<unsigned char> data;
+        if (rsaOp)
+        {
+            RsaCrypt(key, true, data);
+            us = MeanMicroseconds([&]() { RsaCrypt(key, kind == "rsa-encrypt", data); }, seconds);
+        }
+        else if (kind == "sign" && name.rfind("slhdsa", 0) == 0 && name.back() == 's')
+        {
+            // SLH-DSA "s" (small) signing takes ~0.1-1 s: timed once.
+            double t0 = CpuSeconds();
+            SignOrVerify(key, true, data);
+            us = (CpuSeconds() - t0) * 1e6;
+        }
+        else
+        {
+            SignOrVerify(key, true, data);
+            us = MeanMicroseconds([&]() { SignOrVerify(key, kind == "sign", data); }, seconds);
+        }
+    }
+    if (owned)
+    {
+        EVP_PKEY_free(key);
+    }
+    return us;
+}
+
 std::map<std::string, double>
 TlsCostCalibration::Measure(double seconds)
 {
     std::map<std::string, double> table;
-    for (const char* group : {"x25519", "x448", "p256", "p384", "p521", "ffdhe2048", "ffdhe3072"})
+    std::vector<std::string> operations;
+    for (const char* group : GROUPS)
     {
-        EVP_PKEY* a = GroupKey(group);
-        EVP_PKEY* b = GroupKey(group);
-        NS_ABORT_MSG_IF(!a || !b, "cannot generate a key for group " << group);
-        table[std::string("keygen:") + group]
-            = MeanMicroseconds([&]() { EVP_PKEY_free(GroupKey(group)); }, seconds);
-        table[std::string("derive:") + group] = MeanMicroseconds([&]() { Derive(a, b); }, seconds);
-        EVP_PKEY_free(a);
-        EVP_PKEY_free(b);
-    }
-    for (const char* keyType : {"rsa2048", "rsa3072", "rsa4096", "p256", "p384", "ed25519"})
-    {
-        TlsCredentials::Spec spec;
-        spec.keyType = keyType;
-        std::string error;
-        auto creds = TlsCredentials::Get(spec, error);
-        NS_ABORT_MSG_IF(!creds, error);
-        EVP_PKEY* key = creds->GetKey();
-        std::vector<unsigned char> sig;
-        table[std::string("sign:") + keyType]
-            = MeanMicroseconds([&]() { SignOrVerify(key, true, sig); }, seconds);
-        table[std::string("verify:") + keyType]
-            = MeanMicroseconds([&]() { SignOrVerify(key, false, sig); }, seconds);
-        if (std::string(keyType).rfind("rsa", 0) == 0)
-        {
-            std::vector<unsigned char> ct;
-            table[std::string("rsa-encrypt:") + keyType]
-                = MeanMicroseconds([&]() { RsaCrypt(key, true, ct); }, seconds);
-            table[std::string("rsa-decrypt:") + keyType]
-                = MeanMicroseconds([&]() { RsaCrypt(key, false, ct); }, seconds);
-        }
+        operations.push_back(std::string("keygen:") + group);
+        operations.push_back(std::string("derive:") + group);
     }
     if (TlsOpenSsl::HasPostQuantum())
     {
         for (const char* kem : {"mlkem512", "mlkem768", "mlkem1024"})
         {
-            MeasureMlKem(table, kem, seconds);
+            for (const char* kind : {"keygen:", "encaps:", "decaps:"})
+            {
+                operations.push_back(kind + std::string(kem));
+            }
         }
-        // FIPS 204 ML-DSA (CertificateVerify and certificates) and FIPS 205 SLH-DSA
-        // (certificates only: verified by the peer; "s" signing takes ~0.1-1 s and is timed once).
-        for (const char* keyType : {"mldsa44",
-                                    "mldsa65",
-                                    "mldsa87",
-                                    "slhdsa128f",
-                                    "slhdsa192f",
-                                    "slhdsa256f",
-                                    "slhdsa128s",
-                                    "slhdsa192s",
-                                    "slhdsa256s"})
+    }
+    // Every key type TlsCredentials makes, including the CA-only SLH-DSA ones (certificates).
+    std::istringstream keyTypes(TlsCredentials::KnownCaKeyTypes());
+    std::string keyType;
+    while (std::getline(keyTypes, keyType, '|'))
+    {
+        if (TlsCredentials::IsPostQuantum(keyType) && !TlsOpenSsl::HasPostQuantum())
         {
-            std::string type = keyType;
-            std::string alg = type.rfind("mldsa", 0) == 0 ? "ML-DSA-" + type.substr(5)
-                                                          : "SLH-DSA-SHA2-" + type.substr(6);
-            EVP_PKEY* key = EVP_PKEY_Q_keygen(nullptr, nullptr, alg.c_str());
-            NS_ABORT_MSG_IF(key == nullptr, "cannot generate an " << alg << " key");
-            std::vector<unsigned char> sig;
-            if (type.back() == 's')
-            {
-                double t0 = CpuSeconds();
-                SignOrVerify(key, true, sig);
-                table["sign:" + type] = (CpuSeconds() - t0) * 1e6;
-            }
-            else
-            {
-                table["sign:" + type]
-                    = MeanMicroseconds([&]() { SignOrVerify(key, true, sig); }, seconds);
-            }
-            table["verify:" + type]
-                = MeanMicroseconds([&]() { SignOrVerify(key, false, sig); }, seconds);
-            EVP_PKEY_free(key);
+            continue;
         }
+        operations.push_back("sign:" + keyType);
+        operations.push_back("verify:" + keyType);
+        if (keyType.rfind("rsa", 0) == 0)
+        {
+            operations.push_back("rsa-encrypt:" + keyType);
+            operations.push_back("rsa-decrypt:" + keyType);
+        }
+    }
+    for (const auto& op : operations)
+    {
+        double us = MeasureOperation(op, seconds);
+        NS_ABORT_MSG_IF(us < 0, "calibration cannot measure " << op);
+        table[op] = us;
     }
     table["step:client"] = 0;
     table["step:server"] = 0;
     MeasureStepOverhead(table, std::max(20, static_cast<int>(seconds * 400)));
-    table["default"] = table["verify:rsa2048"];
     return table;
 }
 

@@ -29,6 +29,14 @@ class TlsCostCalibration
      * @return operation -> microseconds
      */
     static std::map<std::string, double> Measure(double seconds = 0.05);
+
+    /**
+     * @brief Measures one operation of the cost model (e.g. "sign:rsa1536", "keygen:ffdhe6144").
+     * @param operation the operation's name (TlsOperationCostModel)
+     * @param seconds approximate CPU time to spend
+     * @return microseconds, or a negative value if the name means nothing measurable
+     */
+    static double MeasureOperation(const std::string& operation, double seconds = 0.05);
 };
 
 } // namespace ns3

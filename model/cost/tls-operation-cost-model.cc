@@ -3,6 +3,8 @@
  */
 #include "ns3/tls-operation-cost-model.h"
 
+#include "ns3/tls-cost-calibration.h"
+
 #include "ns3/abort.h"
 #include "ns3/log.h"
 #include "ns3/string.h"
@@ -13,6 +15,8 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <openssl/ssl.h>
+#include <set>
 #include <sstream>
 
 namespace ns3
@@ -84,7 +88,7 @@ TlsOperationCostModel::NormaliseGroup(const std::string& group)
     {
         return "p521";
     }
-    return g.empty() ? "ffdhe2048" : g;
+    return g;
 }
 
 void
@@ -137,8 +141,7 @@ TlsOperationCostModel::GetOperations(const TlsCostStep& step)
                      : cipher.rfind("DHE", 0) == 0 ? "dhe"
                                                    : "rsa";
     std::string negotiated = e->GetGroup();
-    std::string group
-        = NormaliseGroup(negotiated.empty() ? (kx == "dhe" ? "ffdhe2048" : "") : negotiated);
+    std::string group = NormaliseGroup(negotiated); // TLS 1.2 DHE: the ephemeral key's group
     std::string peerKey = e->GetPeerKeyType();
     std::string ownKey = e->GetOwnKeyType();
     for (const auto& m : step.messages)
@@ -170,10 +173,10 @@ TlsOperationCostModel::GetOperations(const TlsCostStep& step)
         }
         else if (!m.sent && n == SSL3_MT_CERTIFICATE)
         {
-            std::string key = peerKey.empty() ? "rsa2048" : peerKey;
-            for (int i = 0; i < std::max(1, e->GetPeerChainLength()); ++i)
+            // Each certificate's signature, verified with its issuer's key.
+            for (const auto& issuer : e->GetPeerChainIssuerKeyTypes())
             {
-                ops.push_back("verify:" + key); // each certificate's signature, by its issuer
+                ops.push_back("verify:" + issuer);
             }
         }
         else if (!m.sent && (n == SSL3_MT_CERTIFICATE_VERIFY || n == SSL3_MT_SERVER_KEY_EXCHANGE))
@@ -216,13 +219,112 @@ double
 TlsOperationCostModel::GetOperationCost(const std::string& operation) const
 {
     auto it = m_table.find(operation);
-    if (it != m_table.end())
+    NS_ABORT_MSG_IF(it == m_table.end(),
+                    "TlsOperationCostModel: no cost for operation '"
+                        << operation
+                        << "' (not in the cost table, not measured at run start; add it with "
+                           "./ns3tls calibrate --out=FILE and --cost-table=FILE)");
+    return it->second;
+}
+
+std::map<std::string, double>
+TlsOperationCostModel::MeasureMissing(const TlsConfig& client, const TlsConfig& server)
+{
+    // Generated credentials and listed groups the table prices need no trial handshake (which
+    // would draw random numbers and so change the run's bytes, never its sizes or times).
+    bool priced = client.credentials.find("cert=") == std::string::npos
+                  && server.credentials.find("cert=") == std::string::npos;
+    for (const std::string* list : {&client.groups, &server.groups})
     {
-        return it->second;
+        std::istringstream groups(*list);
+        std::string g;
+        while (priced && std::getline(groups, g, ':'))
+        {
+            // '*' marks a key share (OpenSSL >= 3.5); a hybrid is priced as its parts.
+            std::vector<std::string> ops;
+            for (const char* role : {"client-share", "client-derive", "server"})
+            {
+                AddKeyShareOperations(ops, NormaliseGroup(g.substr(g.rfind('*') + 1)), role);
+            }
+            for (const auto& op : ops)
+            {
+                priced = priced && m_table.count(op);
+            }
+        }
     }
-    NS_LOG_WARN("no cost for operation " << operation << ": using 'default'");
-    auto d = m_table.find("default");
-    return d == m_table.end() ? 0 : d->second;
+    if (priced)
+    {
+        return {};
+    }
+    std::set<std::string> missing;
+    std::string error;
+    auto clientContext = TlsContext::Get(client, TlsContext::CLIENT, error);
+    auto serverContext = TlsContext::Get(server, TlsContext::SERVER, error);
+    if (!clientContext || !serverContext)
+    {
+        return {};
+    }
+    SSL_SESSION* session = nullptr;
+    for (int h = 0; h < 2; ++h)
+    {
+        TlsEngine c(clientContext);
+        TlsEngine s(serverContext);
+        c.SetCpuTiming(false);
+        s.SetCpuTiming(false);
+        c.SetSession(session);
+        auto account = [&](TlsEngine& e)
+        {
+            TlsCostStep step;
+            step.engine = &e;
+            step.messages = e.TakeMessages();
+            step.bytesOut = e.GetPendingOutput();
+            step.established = e.GetState() == TlsEngine::ESTABLISHED;
+            for (const auto& op : GetOperations(step))
+            {
+                if (m_table.find(op) == m_table.end())
+                {
+                    missing.insert(op);
+                }
+            }
+        };
+        std::vector<uint8_t> buf;
+        c.Advance();
+        account(c);
+        for (int round = 0; round < 8; ++round)
+        {
+            TlsEngine& from = round % 2 == 0 ? c : s;
+            TlsEngine& to = round % 2 == 0 ? s : c;
+            buf.clear();
+            from.TakeOutput(buf);
+            if (buf.empty())
+            {
+                break;
+            }
+            to.Receive(buf.data(), buf.size());
+            to.Advance();
+            account(to);
+        }
+        if (c.GetSession() == nullptr || client.resume == TlsConfig::RESUME_NONE)
+        {
+            break;
+        }
+        SSL_SESSION_free(session);
+        session = c.GetSession();
+        SSL_SESSION_up_ref(session);
+    }
+    SSL_SESSION_free(session);
+    std::map<std::string, double> measured;
+    for (const auto& op : missing)
+    {
+        double us = TlsCostCalibration::MeasureOperation(op);
+        if (us >= 0)
+        {
+            NS_LOG_INFO("measured " << op << ": " << us << " us");
+            m_table[op] = us;
+            measured[op] = us;
+        }
+    }
+    return measured;
 }
 
 Time

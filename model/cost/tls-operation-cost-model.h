@@ -22,16 +22,21 @@ namespace ns3
  * parameters, e.g. a TLS 1.3 server answering a ClientHello performs keygen:x25519,
  * derive:x25519 and sign:rsa2048; a TLS 1.2 client reading a Certificate with one
  * intermediate performs verify:rsa2048 twice. Operation names:
- * `keygen:G`, `derive:G` (G = x25519, x448, p256, p384, p521, ffdhe2048, ...),
+ * `keygen:G`, `derive:G` (G = the negotiated group as OpenSSL names it, lower case without
+ * '-' or '_': x25519, x448, p256, p384, p521, ffdhe2048..ffdhe8192, brainpoolp256r1, and for
+ * TLS 1.2 DHE the ephemeral key's RFC 3526 group modp2048..modp8192),
  * `keygen:M`, `encaps:M`, `decaps:M` (M = mlkem512, mlkem768, mlkem1024; a hybrid group such as
  * X25519MLKEM768 costs its parts: x25519 and mlkem768),
- * `sign:K`, `verify:K`, `rsa-encrypt:K`, `rsa-decrypt:K` (K = rsa2048, p256, ed25519,
- * mldsa44, mldsa65, mldsa87, slhdsa128f, ...),
- * `step:client`, `step:server` (hashing, record protection, state machine).
+ * `sign:K`, `verify:K`, `rsa-encrypt:K`, `rsa-decrypt:K` (K = a key type, TlsEngine::KeyTypeName:
+ * rsa2048, rsa8192, p256, p521, ed25519, ed448, mldsa44, mldsa65, mldsa87, slhdsa128f, ...; a
+ * certificate's verify is priced by its issuer's key), `step:client`, `step:server` (hashing,
+ * record protection, state machine).
+ * New algorithms need only new names in the table (and in TlsCostCalibration's lists).
  *
  * The built-in table was measured on the development machine (OpenSSL 3.0, x86-64); CostTable
  * names a JSON file written by `./ns3tls calibrate` for the user's machine ({"name": us, ...}).
- * Unknown operations cost the table's "default" entry and are logged.
+ * Operations the table lacks can be measured at run start (MeasureMissing); an operation that
+ * is still unknown when a step needs it is a fatal error naming it, never a guess.
  */
 class TlsOperationCostModel : public TlsCostModel
 {
@@ -58,8 +63,20 @@ class TlsOperationCostModel : public TlsCostModel
      */
     std::string LoadTable(const std::string& path);
 
-    /// @return the cost of an operation in microseconds
+    /// @return the cost of an operation in microseconds (aborts naming an unknown operation)
     double GetOperationCost(const std::string& operation) const;
+
+    /**
+     * @brief Prices what the table lacks: unless the credentials are generated ones and every
+     * listed group is in the table, runs one in-memory handshake (and a resumption)
+     * between the two configurations, lists the operations its steps perform and measures
+     * those not in the table (TlsCostCalibration::MeasureOperation), adding them to it. Called
+     * once at run start, so the run stays deterministic from then on.
+     * @param client the client's configuration
+     * @param server the server's configuration
+     * @return the operations measured, microseconds (for the run information)
+     */
+    std::map<std::string, double> MeasureMissing(const TlsConfig& client, const TlsConfig& server);
 
     /// @return the built-in table
     static const std::map<std::string, double>& GetBuiltinTable();

@@ -186,6 +186,10 @@ TlsConfig::Validate() const
         return "invalid TLS version range " + GetVersionName(minVersion) + "-"
                + GetVersionName(maxVersion) + " (minimum above maximum)";
     }
+    if (sessionTimeout < 1)
+    {
+        return "invalid session timeout " + std::to_string(sessionTimeout) + " s (expected >= 1)";
+    }
     TlsCredentials::Spec spec;
     return TlsCredentials::Parse(credentials, spec);
 }
@@ -196,7 +200,8 @@ TlsConfig::Key() const
     std::ostringstream os;
     os << minVersion << '-' << maxVersion << '|' << keyExchange << '|' << groups << '|' << ciphers
        << '|' << signatureAlgorithms << '|' << credentials << '|' << caFile << '|' << verifyPeer
-       << '|' << clientAuth << '|' << resume << '|' << maxEarlyData << '|' << serverName;
+       << '|' << clientAuth << '|' << resume << '|' << maxEarlyData << '|' << serverName << '|'
+       << verifyDate << '|' << sessionTimeout;
     return os.str();
 }
 
@@ -229,13 +234,11 @@ TlsContext::Get(const TlsConfig& config, Role role, std::string& error)
     // the chain from the trust store and also sends the root, which real servers do not.
     SSL_CTX_set_mode(ctx, SSL_MODE_NO_AUTO_CHAIN);
     SSL_CTX_set_msg_callback(ctx, TlsEngine::MessageCallback);
-    // Generated certificates are checked at a fixed date so that runs do not depend on the wall
-    // clock; certificates the user brings (with their own CA file) are dated in real time.
+    // Certificates are checked at the simulated date, never the wall clock's (TlsClock moves
+    // each connection's verification date along with the simulation).
     X509_VERIFY_PARAM* param = SSL_CTX_get0_param(ctx);
-    if (config.caFile.empty())
-    {
-        X509_VERIFY_PARAM_set_time(param, TlsCredentials::GetVerificationTime());
-    }
+    X509_VERIFY_PARAM_set_time(param, static_cast<time_t>(config.verifyDate));
+    SSL_CTX_set_timeout(ctx, config.sessionTimeout);
 
     // Each version in the range gets its part of the cipher string, or its default.
     std::string tls13;
@@ -301,9 +304,23 @@ TlsContext::Get(const TlsConfig& config, Role role, std::string& error)
         return nullptr;
     }
 
-    // Trust: the simulation's generated roots, plus the user's CA file.
+    // Trust: the simulation's generated roots, plus the user's CA file in a store of this
+    // context's own (loaded into the shared one, it would be trusted by every later context).
     X509_STORE* store = TlsCredentials::GetTrustStore();
-    X509_STORE_up_ref(store);
+    if (config.caFile.empty())
+    {
+        X509_STORE_up_ref(store);
+    }
+    else
+    {
+        STACK_OF(X509)* roots = X509_STORE_get1_all_certs(store);
+        store = X509_STORE_new();
+        for (int i = 0; roots && i < sk_X509_num(roots); ++i)
+        {
+            X509_STORE_add_cert(store, sk_X509_value(roots, i));
+        }
+        sk_X509_pop_free(roots, X509_free);
+    }
     SSL_CTX_set_cert_store(ctx, store);
     if (!config.caFile.empty()
         && SSL_CTX_load_verify_locations(ctx, config.caFile.c_str(), nullptr) != 1)
@@ -367,6 +384,7 @@ TlsContext::Get(const TlsConfig& config, Role role, std::string& error)
         // TLS 1.2: session ids; TLS 1.3: stateful tickets (the PSK is a server cache key).
         SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
     }
+    TlsClock::Install(ctx, role == SERVER);
     NS_LOG_INFO("new " << (role == CLIENT ? "client" : "server") << " context " << key);
     Cache()[key] = context;
     return context;

@@ -4,6 +4,7 @@
 #ifndef TLS_CONTEXT_H
 #define TLS_CONTEXT_H
 
+#include "ns3/tls-clock.h"
 #include "ns3/tls-credentials.h"
 
 #include <cstdint>
@@ -60,6 +61,8 @@ struct TlsConfig
     Resumption resume{RESUME_NONE};     //!< session resumption
     uint32_t maxEarlyData{0};           //!< server: 0-RTT bytes accepted (TLS 1.3)
     std::string serverName{"server.ns3tls"}; //!< SNI and the name checked in the certificate
+    int64_t verifyDate{TlsClock::DEFAULT_EPOCH}; //!< OpenSSL's date at simulated time 0 (s)
+    int64_t sessionTimeout{TlsClock::DEFAULT_SESSION_TIMEOUT}; //!< SSL_CTX_set_timeout (s)
 
     /**
      * @brief Checks the values that can be checked without OpenSSL.

@@ -29,8 +29,18 @@ NS_LOG_COMPONENT_DEFINE("TlsCredentials");
 namespace
 {
 
-const char* const KEY_TYPES[]
-    = {"rsa2048", "rsa3072", "rsa4096", "p256", "p384", "ed25519", "mldsa44", "mldsa65", "mldsa87"};
+const char* const KEY_TYPES[] = {"rsa2048",
+                                 "rsa3072",
+                                 "rsa4096",
+                                 "rsa8192",
+                                 "p256",
+                                 "p384",
+                                 "p521",
+                                 "ed25519",
+                                 "ed448",
+                                 "mldsa44",
+                                 "mldsa65",
+                                 "mldsa87"};
 
 /// Key types that can only sign certificates (OpenSSL 3.5 has no TLS signature scheme for
 /// SLH-DSA, so an SLH-DSA key cannot sign a CertificateVerify): CA keys, see Spec::caKeyType.
@@ -52,12 +62,11 @@ PostQuantumAlgorithm(const std::string& keyType)
     return "";
 }
 
-/// Certificates are valid 2025..2035 and verified "on" 2026-01-01, whatever the wall clock says.
+/// Certificates are valid 2025..2035 (verified by default "on" 2026-01-01, TlsClock).
 const char* const NOT_BEFORE = "20250101000000Z";
 const char* const NOT_AFTER = "20350101000000Z";
 const char* const EXPIRED_NOT_BEFORE = "20200101000000Z";
 const char* const EXPIRED_NOT_AFTER = "20210101000000Z";
-const long VERIFICATION_TIME = 1767225600; // 2026-01-01T00:00:00Z
 
 std::string
 OpenSslError()
@@ -88,9 +97,17 @@ GenerateKey(const std::string& keyType)
     {
         return EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-384");
     }
+    if (keyType == "p521")
+    {
+        return EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-521");
+    }
     if (keyType == "ed25519")
     {
         return EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
+    }
+    if (keyType == "ed448")
+    {
+        return EVP_PKEY_Q_keygen(nullptr, nullptr, "ED448");
     }
     std::string pq = PostQuantumAlgorithm(keyType);
     if (!pq.empty())
@@ -354,6 +371,12 @@ TlsCredentials::IsPostQuantum(const std::string& keyType)
 }
 
 std::string
+TlsCredentials::GetPostQuantumAlgorithm(const std::string& keyType)
+{
+    return PostQuantumAlgorithm(keyType);
+}
+
+std::string
 TlsCredentials::Parse(const std::string& text, Spec& spec)
 {
     spec = Spec();
@@ -430,12 +453,6 @@ TlsCredentials::GetTrustStore()
 {
     static X509_STORE* store = X509_STORE_new();
     return store;
-}
-
-long
-TlsCredentials::GetVerificationTime()
-{
-    return VERIFICATION_TIME;
 }
 
 std::shared_ptr<const TlsCredentials>

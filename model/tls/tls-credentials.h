@@ -20,8 +20,8 @@ namespace ns3
  * @brief A certificate chain and its private key, generated in memory or read from PEM files.
  *
  * The specification string is a comma-separated list of items:
- *  - a key type: rsa2048 | rsa3072 | rsa4096 | p256 | p384 | ed25519 (default rsa2048), or,
- *    with OpenSSL >= 3.5, mldsa44 | mldsa65 | mldsa87 (FIPS 204 ML-DSA);
+ *  - a key type: rsa2048 | rsa3072 | rsa4096 | rsa8192 | p256 | p384 | p521 | ed25519 | ed448
+ *    (default rsa2048), or, with OpenSSL >= 3.5, mldsa44 | mldsa65 | mldsa87 (FIPS 204 ML-DSA);
  *  - `ca=KEYTYPE`: the root and intermediate CAs have keys of this type (default: the leaf's),
  *    so their certificates carry its signatures: any key type above, or an SLH-DSA one
  *    (FIPS 205, SHA2 instances: slhdsa128s | slhdsa128f | slhdsa192s | slhdsa192f | slhdsa256s |
@@ -79,6 +79,13 @@ class TlsCredentials
     static bool IsPostQuantum(const std::string& keyType);
 
     /**
+     * @brief OpenSSL's algorithm name of a post-quantum key type.
+     * @param keyType e.g. "mldsa65", "slhdsa128f"
+     * @return e.g. "ML-DSA-65", "SLH-DSA-SHA2-128f" (EVP_PKEY_Q_keygen); "" for the others
+     */
+    static std::string GetPostQuantumAlgorithm(const std::string& keyType);
+
+    /**
      * @brief Returns (generating or loading once per process) the credentials for a spec.
      * @param spec the credentials wanted
      * @param error set to a one-line message on failure (e.g. unreadable PEM file)
@@ -88,9 +95,6 @@ class TlsCredentials
 
     /// @return the process-wide store of trusted generated roots (not owned by the caller)
     static X509_STORE* GetTrustStore();
-
-    /// @return the fixed time (seconds since the epoch) at which certificates are verified
-    static long GetVerificationTime();
 
     ~TlsCredentials();
     TlsCredentials(const TlsCredentials&) = delete;

@@ -6,9 +6,11 @@
 #include "ns3/tls-openssl.h"
 
 #include "ns3/log.h"
+#include "ns3/tls-operation-cost-model.h"
 
 #include <cstring>
 #include <ctime>
+#include <openssl/core_names.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/ssl.h>
@@ -58,6 +60,25 @@ class CpuTimer
     uint64_t& m_sink;
     bool m_on;
     uint64_t m_start;
+};
+
+/// Brackets one engine step with the clock's BeginStep() and EndStep().
+class ClockStep
+{
+  public:
+    explicit ClockStep(TlsClock& clock)
+        : m_clock(clock)
+    {
+        m_clock.BeginStep();
+    }
+
+    ~ClockStep()
+    {
+        m_clock.EndStep();
+    }
+
+  private:
+    TlsClock& m_clock;
 };
 
 } // namespace
@@ -113,6 +134,7 @@ TlsEngine::TlsEngine(std::shared_ptr<TlsContext> context)
     BIO_set_mem_eof_return(m_in, -1); // empty means "want more", not EOF
     SSL_set_bio(m_ssl, m_in, m_out);
     SSL_set_app_data(m_ssl, this);
+    m_clock = std::make_unique<TlsClock>(m_ssl, m_context->GetConfig().verifyDate);
     if (m_role == TlsContext::CLIENT)
     {
         const std::string& name = m_context->GetConfig().serverName;
@@ -135,6 +157,7 @@ TlsEngine::~TlsEngine()
         // cache (ssl_clear_bad_session); like s_time, mark an orderly end so it stays resumable.
         SSL_set_shutdown(m_ssl, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
     }
+    m_clock.reset();
     SSL_free(m_ssl); // frees both BIOs
     SSL_SESSION_free(m_session);
 }
@@ -167,6 +190,7 @@ void
 TlsEngine::Advance()
 {
     CpuTimer timer(m_cpuNs, m_cpuTiming);
+    ClockStep clockStep(*m_clock);
     if (m_state == HANDSHAKING)
     {
         if (m_role == TlsContext::CLIENT && !m_earlyDataTried)
@@ -191,6 +215,10 @@ TlsEngine::Advance()
             return;
         }
         int r = SSL_do_handshake(m_ssl);
+        if (m_context->GetConfig().minVersion == TlsConfig::VERSION_1_2)
+        {
+            GetGroup(); // a DHE group is only known while the ephemeral key lives
+        }
         if (r != 1)
         {
             int err = SSL_get_error(m_ssl, r);
@@ -464,6 +492,7 @@ TlsEngine::NewSessionCallback(SSL* ssl, SSL_SESSION* session)
     {
         return 0;
     }
+    engine->m_clock->OnNewSession(session);
     SSL_SESSION_free(engine->m_session);
     engine->m_session = session; // returning 1 keeps OpenSSL's reference for us
     engine->m_sessionsReceived++;
@@ -529,12 +558,43 @@ TlsEngine::GetGroup() const
         return ""; // OpenSSL 3.0 dereferences the session here
     }
     int nid = SSL_get_negotiated_group(m_ssl);
-    if (nid == 0)
+    if (nid != 0)
+    {
+        const char* name = SSL_group_to_name(m_ssl, nid);
+        return name ? name : "";
+    }
+    // TLS 1.2 DHE has no negotiated group: the ephemeral key's (ssl_get_auto_dh picks an RFC
+    // 3526 MODP group matching the certificate key's security level). The server frees its key
+    // once the premaster secret is derived: remember it (Advance asks after every step).
+    if (!m_dheGroup.empty())
+    {
+        return m_dheGroup;
+    }
+    EVP_PKEY* key = nullptr;
+    if ((m_role == TlsContext::CLIENT ? SSL_get_peer_tmp_key(m_ssl, &key)
+                                      : SSL_get_tmp_key(m_ssl, &key))
+            != 1
+        || key == nullptr)
     {
         return "";
     }
-    const char* name = SSL_group_to_name(m_ssl, nid);
-    return name ? name : "";
+    char group[64] = "";
+    size_t length = 0;
+    std::string name;
+    if (EVP_PKEY_get_utf8_string_param(
+            key, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof(group), &length)
+        == 1)
+    {
+        name = group;
+    }
+    else if (EVP_PKEY_get_base_id(key) == EVP_PKEY_DH)
+    {
+        name = "dh" + std::to_string(EVP_PKEY_get_bits(key));
+    }
+    EVP_PKEY_free(key);
+    ERR_clear_error();
+    m_dheGroup = name;
+    return name;
 }
 
 bool
@@ -602,38 +662,77 @@ TlsEngine::KeyTypeName(const EVP_PKEY* key)
     switch (EVP_PKEY_get_base_id(key))
     {
         case EVP_PKEY_RSA:
+        case EVP_PKEY_RSA_PSS: // the same private-key operation, PSS-only key
             return "rsa" + std::to_string(EVP_PKEY_get_bits(key));
         case EVP_PKEY_EC:
-            return EVP_PKEY_get_bits(key) <= 256   ? "p256"
-                   : EVP_PKEY_get_bits(key) <= 384 ? "p384"
-                                                   : "p521";
-        case EVP_PKEY_ED25519:
-            return "ed25519";
-        case EVP_PKEY_ED448:
-            return "ed448";
-        default:
-            break;
-    }
-    // Provider-only key types (OpenSSL 3.5): "ML-DSA-65" -> "mldsa65",
-    // "SLH-DSA-SHA2-128f" -> "slhdsa128f" (the key type names of TlsCredentials).
-    const char* type = EVP_PKEY_get0_type_name(key);
-    std::string name;
-    for (const char* c = type ? type : ""; *c; ++c)
-    {
-        if (*c != '-')
         {
-            name += std::tolower(static_cast<unsigned char>(*c));
+            char curve[64] = "";
+            size_t length = 0;
+            EVP_PKEY_get_group_name(key, curve, sizeof(curve), &length);
+            return TlsOperationCostModel::NormaliseGroup(curve);
+        }
+        default:
+        {
+            // ED25519, ED448 and any other algorithm by its OpenSSL name, in lower case; the
+            // provider-only FIPS 204/205 keys (OpenSSL 3.5) by TlsCredentials' key type names:
+            // "ML-DSA-65" -> "mldsa65", "SLH-DSA-SHA2-128f" -> "slhdsa128f".
+            const char* name = EVP_PKEY_get0_type_name(key);
+            std::string n = name ? name : "unknown";
+            for (auto& c : n)
+            {
+                c = std::tolower(static_cast<unsigned char>(c));
+            }
+            if (n.rfind("ml-dsa-", 0) == 0)
+            {
+                return "mldsa" + n.substr(7);
+            }
+            if (n.rfind("slh-dsa-sha2-", 0) == 0)
+            {
+                return "slhdsa" + n.substr(13);
+            }
+            if (n.rfind("slh-dsa-shake-", 0) == 0)
+            {
+                return "slhdsashake" + n.substr(14);
+            }
+            return n;
         }
     }
-    if (name.rfind("slhdsasha2", 0) == 0)
+}
+
+std::vector<std::string>
+TlsEngine::GetPeerChainIssuerKeyTypes() const
+{
+    // Certificate i was signed by certificate i + 1's key. The verified chain runs leaf ..
+    // trust anchor; without one (verification off or failed), the chain as sent, whose last
+    // certificate is taken as signed by its own key.
+    std::vector<X509*> chain;
+    STACK_OF(X509)* verified = SSL_get0_verified_chain(m_ssl);
+    STACK_OF(X509)* sent = SSL_get_peer_cert_chain(m_ssl);
+    if (verified != nullptr && sk_X509_num(verified) > 0)
     {
-        return "slhdsa" + name.substr(10);
+        for (int i = 0; i < sk_X509_num(verified); ++i)
+        {
+            chain.push_back(sk_X509_value(verified, i));
+        }
     }
-    if (name.rfind("slhdsashake", 0) == 0)
+    else
     {
-        return "slhdsashake" + name.substr(11);
+        if (m_role == TlsContext::SERVER && SSL_get0_peer_certificate(m_ssl) != nullptr)
+        {
+            chain.push_back(SSL_get0_peer_certificate(m_ssl)); // not in the server's stack
+        }
+        for (int i = 0; sent != nullptr && i < sk_X509_num(sent); ++i)
+        {
+            chain.push_back(sk_X509_value(sent, i));
+        }
     }
-    return name.rfind("mldsa", 0) == 0 ? name : "unknown";
+    std::vector<std::string> types;
+    int n = static_cast<int>(chain.size());
+    for (int i = 0; i < GetPeerChainLength() && i < n; ++i)
+    {
+        types.push_back(KeyTypeName(X509_get0_pubkey(chain[i + 1 < n ? i + 1 : i])));
+    }
+    return types;
 }
 
 std::string

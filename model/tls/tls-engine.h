@@ -4,6 +4,7 @@
 #ifndef TLS_ENGINE_H
 #define TLS_ENGINE_H
 
+#include "ns3/tls-clock.h"
 #include "ns3/tls-context.h"
 
 #include <cstdint>
@@ -172,6 +173,13 @@ class TlsEngine
     std::string GetOwnKeyType() const;
     /// @return the number of certificates the peer sent (leaf + intermediates)
     int GetPeerChainLength() const;
+    /**
+     * @brief The key type that signed each certificate the peer sent, leaf first: what
+     * verifying it costs (from SSL_get0_verified_chain: the last one's issuer is the trust
+     * anchor).
+     * @return one key type per certificate sent
+     */
+    std::vector<std::string> GetPeerChainIssuerKeyTypes() const;
     /// @return the configured groups' first entry in lower case (the first key share), e.g.
     /// "x25519"
     std::string GetFirstGroup() const;
@@ -182,7 +190,8 @@ class TlsEngine
      */
     std::vector<std::string> GetKeyShareGroups() const;
 
-    /// @return a key's type as named in TlsCredentials ("rsa2048", "p256", ...)
+    /// @return a key's type as the cost model names it ("rsa2048", "p256", "ed448", "mldsa65",
+    /// "slhdsa128f", ...)
     static std::string KeyTypeName(const EVP_PKEY* key);
 
     /// OpenSSL message callback (installed on every TlsContext).
@@ -208,6 +217,7 @@ class TlsEngine
 
     std::shared_ptr<TlsContext> m_context; //!< keeps SSL_CTX alive
     SSL* m_ssl{nullptr};                   //!< the connection
+    std::unique_ptr<TlsClock> m_clock;     //!< OpenSSL's time on the simulated clock
     BIO* m_in{nullptr};                    //!< bytes from the peer
     BIO* m_out{nullptr};                   //!< bytes to the peer
     TlsContext::Role m_role;               //!< client or server
@@ -228,6 +238,7 @@ class TlsEngine
     uint32_t m_sessionsReceived{0};        //!< tickets
     SSL_SESSION* m_session{nullptr};       //!< newest session (client)
     bool m_helloRetry{false};              //!< HRR seen
+    mutable std::string m_dheGroup;        //!< TLS 1.2 DHE group, once known
 };
 
 } // namespace ns3

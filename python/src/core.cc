@@ -159,6 +159,7 @@ Info(const TlsScenario::Result& result)
     info["wall_seconds"] = result.wallSeconds;
     info["run_wall_seconds"] = result.runWallSeconds;
     info["openssl_version"] = TlsOpenSsl::GetVersion();
+    info["measured_costs"] = result.measuredCosts; // --cpu=model: measured at run start (us)
     return info;
 }
 
@@ -338,6 +339,7 @@ PYBIND11_MODULE(_core, m)
         .def_readonly("simulated_seconds", &TlsScenario::Result::simulatedSeconds)
         .def_readonly("wall_seconds", &TlsScenario::Result::wallSeconds)
         .def_readonly("run_wall_seconds", &TlsScenario::Result::runWallSeconds)
+        .def_readonly("measured_costs", &TlsScenario::Result::measuredCosts)
         .def_property_readonly("info", &Info);
 
     m.def(

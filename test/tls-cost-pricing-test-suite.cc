@@ -1,0 +1,331 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * --cpu=model prices what OpenSSL negotiated: the group (TLS 1.3 ffdhe, TLS 1.2 DHE's MODP
+ * group), the server's own key of any size, each certificate's signature by its issuer's key,
+ * and whatever the table lacks measured at run start. Differences between runs that differ in
+ * one parameter equal the table's differences, to the rounding of a nanosecond per step.
+ */
+#include "ns3/test.h"
+#include "ns3/tls-credentials.h"
+#include "ns3/tls-operation-cost-model.h"
+#include "ns3/tls-scenario.h"
+
+#include <cmath>
+#include <filesystem>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
+#include <unistd.h>
+
+using namespace ns3;
+
+namespace
+{
+
+/// The built-in table's price of an operation, in ns.
+double
+Price(const std::string& operation)
+{
+    return TlsOperationCostModel::GetBuiltinTable().at(operation) * 1000;
+}
+
+/// Runs one handshake with --cpu=model and returns the scenario's result.
+TlsScenario::Result
+RunModel(const std::vector<std::pair<std::string, std::string>>& flags)
+{
+    TlsScenarioConfig c;
+    for (const auto& f : flags)
+    {
+        std::string e = c.Set(f.first, f.second);
+        NS_ABORT_MSG_IF(!e.empty(), e);
+    }
+    TlsScenario::Result result;
+    std::string error = TlsScenario::Run(c, result);
+    NS_ABORT_MSG_IF(!error.empty(), error);
+    NS_ABORT_MSG_IF(
+        result.records.empty() || !result.records[0]->ok,
+        "handshake failed: " << (result.records.empty() ? "" : result.records[0]->error));
+    return result;
+}
+
+/// Two runs that differ in one parameter: the CPU difference is the table's.
+class TlsPricedDifferenceTestCase : public TestCase
+{
+  public:
+    /**
+     * @param name what is compared
+     * @param a flags of the first run
+     * @param b flags of the second run
+     * @param server compare server (else client) CPU
+     * @param ops operations b performs instead of a's: b's minus a's, priced from the table
+     * @param group the group b's record must show ("" = not checked)
+     */
+    TlsPricedDifferenceTestCase(std::string name,
+                                std::vector<std::pair<std::string, std::string>> a,
+                                std::vector<std::pair<std::string, std::string>> b,
+                                bool server,
+                                std::vector<std::pair<std::string, int>> ops,
+                                std::string group)
+        : TestCase(name)
+        , m_a(a)
+        , m_b(b)
+        , m_server(server)
+        , m_ops(ops)
+        , m_group(group)
+    {
+    }
+
+  private:
+    void
+    DoRun() override
+    {
+        auto ra = RunModel(m_a).records[0];
+        auto rb = RunModel(m_b).records[0];
+        double expected = 0;
+        for (const auto& [op, n] : m_ops)
+        {
+            expected += n * Price(op);
+        }
+        Time a = m_server ? ra->serverCpu : ra->clientCpu;
+        Time b = m_server ? rb->serverCpu : rb->clientCpu;
+        NS_TEST_ASSERT_MSG_EQ_TOL(double((b - a).GetNanoSeconds()),
+                                  expected,
+                                  8,
+                                  (m_server ? "server" : "client") << " CPU difference, ns");
+        if (!m_group.empty())
+        {
+            NS_TEST_ASSERT_MSG_EQ(rb->group, m_group, "negotiated group recorded");
+        }
+    }
+
+    std::vector<std::pair<std::string, std::string>> m_a;
+    std::vector<std::pair<std::string, std::string>> m_b;
+    bool m_server;
+    std::vector<std::pair<std::string, int>> m_ops;
+    std::string m_group;
+};
+
+/// The table itself: what the measurements say must hold on any x86-64 machine.
+class TlsTableOrderTestCase : public TestCase
+{
+  public:
+    TlsTableOrderTestCase()
+        : TestCase("table: ffdhe8192 > 20x ffdhe2048, rsa8192 sign > 10x rsa2048, no default")
+    {
+    }
+
+  private:
+    void
+    DoRun() override
+    {
+        NS_TEST_ASSERT_MSG_GT(Price("sign:rsa8192"), 10 * Price("sign:rsa2048"), "RSA-8192");
+        NS_TEST_ASSERT_MSG_GT(Price("keygen:ffdhe8192") + Price("derive:ffdhe8192"),
+                              20 * (Price("keygen:ffdhe2048") + Price("derive:ffdhe2048")),
+                              "ffdhe8192");
+        NS_TEST_ASSERT_MSG_EQ(TlsOperationCostModel::GetBuiltinTable().count("default"),
+                              0,
+                              "no silent default price");
+        // Every key type TlsCredentials makes is priced.
+        std::string types = TlsCredentials::KnownKeyTypes() + "|";
+        for (size_t p = 0, q; (q = types.find('|', p)) != std::string::npos; p = q + 1)
+        {
+            std::string k = types.substr(p, q - p);
+            NS_TEST_ASSERT_MSG_EQ(
+                TlsOperationCostModel::GetBuiltinTable().count("sign:" + k), 1, "sign:" << k);
+            NS_TEST_ASSERT_MSG_EQ(
+                TlsOperationCostModel::GetBuiltinTable().count("verify:" + k), 1, "verify:" << k);
+        }
+    }
+};
+
+/// A certificate for subjectKey signed by issuerKey (self-signed without an issuer).
+X509*
+MakeCertificate(const char* cn, EVP_PKEY* subjectKey, X509* issuer, EVP_PKEY* issuerKey, bool ca)
+{
+    X509* cert = X509_new();
+    X509_set_version(cert, 2);
+    ASN1_INTEGER_set(X509_get_serialNumber(cert), cn[0]);
+    ASN1_TIME_set_string_X509(X509_getm_notBefore(cert), "20250101000000Z");
+    ASN1_TIME_set_string_X509(X509_getm_notAfter(cert), "20350101000000Z");
+    X509_NAME* name = X509_get_subject_name(cert);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char*)cn, -1, -1, 0);
+    X509_set_issuer_name(cert, issuer ? X509_get_subject_name(issuer) : name);
+    X509_set_pubkey(cert, subjectKey);
+    X509V3_CTX ctx;
+    X509V3_set_ctx_nodb(&ctx);
+    X509V3_set_ctx(&ctx, issuer ? issuer : cert, cert, nullptr, nullptr, 0);
+    const char* value = ca ? "critical,CA:TRUE" : "DNS:server.ns3tls";
+    X509_EXTENSION* ext = X509V3_EXT_conf_nid(
+        nullptr, &ctx, ca ? NID_basic_constraints : NID_subject_alt_name, value);
+    X509_add_ext(cert, ext, -1);
+    X509_EXTENSION_free(ext);
+    X509_sign(cert, issuerKey, EVP_sha256());
+    return cert;
+}
+
+/// Writes root (ca.pem), leaf + intermediate (chain.pem) and the leaf key (key.pem).
+void
+WriteChain(const std::string& dir, EVP_PKEY* rootKey, EVP_PKEY* intermediateKey, EVP_PKEY* leafKey)
+{
+    X509* root = MakeCertificate("Root", rootKey, nullptr, rootKey, true);
+    X509* intermediate = MakeCertificate("Intermediate", intermediateKey, root, rootKey, true);
+    X509* leaf = MakeCertificate("Leaf", leafKey, intermediate, intermediateKey, false);
+    FILE* f = std::fopen((dir + "/ca.pem").c_str(), "w");
+    PEM_write_X509(f, root);
+    std::fclose(f);
+    f = std::fopen((dir + "/chain.pem").c_str(), "w");
+    PEM_write_X509(f, leaf);
+    PEM_write_X509(f, intermediate);
+    std::fclose(f);
+    f = std::fopen((dir + "/key.pem").c_str(), "w");
+    PEM_write_PrivateKey(f, leafKey, nullptr, nullptr, 0, nullptr, nullptr);
+    std::fclose(f);
+    X509_free(root);
+    X509_free(intermediate);
+    X509_free(leaf);
+}
+
+/**
+ * A mixed chain, p256 leaf signed by an rsa4096 intermediate signed by a p256 root: the client
+ * pays verify:rsa4096 for the leaf's signature where an all-p256 chain pays verify:p256.
+ */
+class TlsMixedChainTestCase : public TestCase
+{
+  public:
+    TlsMixedChainTestCase()
+        : TestCase("mixed chain (p256 leaf, rsa4096 intermediate): the rsa4096 verify is charged")
+    {
+    }
+
+  private:
+    void
+    DoRun() override
+    {
+        auto dir = (std::filesystem::temp_directory_path()
+                    / ("ns3tls-mixed-" + std::to_string(::getpid())))
+                       .string();
+        std::filesystem::create_directories(dir);
+        TlsCredentials::Spec spec;
+        spec.keyType = "rsa4096";
+        std::string error;
+        auto rsa = TlsCredentials::Get(spec, error); // a disk-cached RSA-4096 key
+        NS_TEST_ASSERT_MSG_NE(rsa, nullptr, error);
+        EVP_PKEY* rootKey = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
+        EVP_PKEY* leafKey = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
+        WriteChain(dir, rootKey, rsa->GetKey(), leafKey);
+        EVP_PKEY_free(rootKey);
+        EVP_PKEY_free(leafKey);
+        auto all = RunModel({{"key", "p256"}, {"chain", "1"}}).records[0];
+        auto mixed = RunModel({{"cert", dir + "/chain.pem"},
+                               {"private-key", dir + "/key.pem"},
+                               {"ca-file", dir + "/ca.pem"}})
+                         .records[0];
+        NS_TEST_ASSERT_MSG_EQ_TOL(double((mixed->clientCpu - all->clientCpu).GetNanoSeconds()),
+                                  Price("verify:rsa4096") - Price("verify:p256"),
+                                  8,
+                                  "client CPU: the leaf's signature checked with RSA-4096");
+        NS_TEST_ASSERT_MSG_EQ(mixed->serverCpu, all->serverCpu, "server signs with p256 both");
+        std::filesystem::remove_all(dir);
+    }
+};
+
+/// A key size the table lacks is measured at run start and named in the run information.
+class TlsMeasuredAtStartTestCase : public TestCase
+{
+  public:
+    TlsMeasuredAtStartTestCase()
+        : TestCase("PEM rsa2304 key (not in the table): priced by a measurement at run start")
+    {
+    }
+
+  private:
+    void
+    DoRun() override
+    {
+        auto dir = (std::filesystem::temp_directory_path()
+                    / ("ns3tls-measured-" + std::to_string(::getpid())))
+                       .string();
+        std::filesystem::create_directories(dir);
+        EVP_PKEY* rootKey = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
+        EVP_PKEY* leafKey = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", (size_t)2304);
+        WriteChain(dir, rootKey, rootKey, leafKey);
+        EVP_PKEY_free(rootKey);
+        EVP_PKEY_free(leafKey);
+        auto result = RunModel({{"cert", dir + "/chain.pem"},
+                                {"private-key", dir + "/key.pem"},
+                                {"ca-file", dir + "/ca.pem"}});
+        const auto& m = result.measuredCosts;
+        NS_TEST_ASSERT_MSG_EQ(m.count("sign:rsa2304"), 1, "server signature measured");
+        NS_TEST_ASSERT_MSG_EQ(m.count("verify:rsa2304"), 1, "client verify measured");
+        NS_TEST_ASSERT_MSG_EQ(m.size(), 2, "nothing else is missing");
+        NS_TEST_ASSERT_MSG_GT(m.at("sign:rsa2304"), m.at("verify:rsa2304"), "RSA: sign > verify");
+        NS_TEST_ASSERT_MSG_GT(
+            result.records[0]->serverCpu, MicroSeconds(int64_t(m.at("sign:rsa2304"))), "charged");
+        std::filesystem::remove_all(dir);
+    }
+};
+
+class TlsCostPricingTestSuite : public TestSuite
+{
+  public:
+    TlsCostPricingTestSuite()
+        : TestSuite("tls-cost-pricing", UNIT)
+    {
+        AddTestCase(new TlsTableOrderTestCase(), QUICK);
+        AddTestCase(new TlsPricedDifferenceTestCase(
+                        "TLS 1.3 ffdhe8192 vs ffdhe2048: server CPU differs by the table's",
+                        {{"groups", "ffdhe2048"}},
+                        {{"groups", "ffdhe8192"}},
+                        true,
+                        {{"keygen:ffdhe8192", 1},
+                         {"derive:ffdhe8192", 1},
+                         {"keygen:ffdhe2048", -1},
+                         {"derive:ffdhe2048", -1}},
+                        "ffdhe8192"),
+                    QUICK);
+        AddTestCase(new TlsPricedDifferenceTestCase(
+                        "TLS 1.2 DHE rsa4096: the 4096-bit MODP group of ssl_get_auto_dh",
+                        {{"tls", "1.2"}, {"kx", "dhe"}, {"key", "rsa2048"}},
+                        {{"tls", "1.2"}, {"kx", "dhe"}, {"key", "rsa4096"}},
+                        true,
+                        {{"keygen:modp4096", 1},
+                         {"derive:modp4096", 1},
+                         {"sign:rsa4096", 1},
+                         {"keygen:modp2048", -1},
+                         {"derive:modp2048", -1},
+                         {"sign:rsa2048", -1}},
+                        "modp_4096"),
+                    QUICK);
+        AddTestCase(new TlsPricedDifferenceTestCase("TLS 1.3 p521 server: sign:p521",
+                                                    {{"key", "p256"}},
+                                                    {{"key", "p521"}},
+                                                    true,
+                                                    {{"sign:p521", 1}, {"sign:p256", -1}},
+                                                    ""),
+                    QUICK);
+        AddTestCase(new TlsPricedDifferenceTestCase(
+                        "TLS 1.3 ed448 client: verify:ed448 for the chain and the signature",
+                        {{"key", "ed25519"}},
+                        {{"key", "ed448"}},
+                        false,
+                        {{"verify:ed448", 2}, {"verify:ed25519", -2}},
+                        ""),
+                    QUICK);
+        // RSA-8192: keys are generated once per machine (deterministic, disk cache), slowly.
+        AddTestCase(
+            new TlsPricedDifferenceTestCase("TLS 1.3 rsa8192 server: sign:rsa8192 (> 10x rsa2048)",
+                                            {{"key", "rsa2048"}},
+                                            {{"key", "rsa8192"}},
+                                            true,
+                                            {{"sign:rsa8192", 1}, {"sign:rsa2048", -1}},
+                                            ""),
+            QUICK);
+        AddTestCase(new TlsMixedChainTestCase(), QUICK);
+        AddTestCase(new TlsMeasuredAtStartTestCase(), QUICK);
+    }
+};
+
+static TlsCostPricingTestSuite g_tlsCostPricingTestSuite;
+
+} // namespace
