@@ -6,9 +6,13 @@
  * Four clients and a server share one CSMA (Ethernet-like) LAN of 100 Mbps and 2 ms delay.
  * Each client opens three TLS 1.3 connections, resuming the session of the previous one. The
  * example wires the helpers, attributes and trace sources by hand (no TlsScenario) and prints
- * every handshake as it completes, the messages of the first one, and a summary.
+ * every handshake as it completes, the messages of the first one, and a summary. A
+ * TlsTrackerHelper joins client and server sides and writes the same CSV as `./ns3tls run`
+ * (plus a "topology" column) with --csv, and the timeline with --timeline.
  *
- *   ./build/examples/tls-csma-example [--clients=4] [--version=1.3] [--key=p256]
+ *   ./build/examples/tls-csma-example [--clients=4] [--version=1.3] [--key=p256] [--csv=FILE]
+ *       [--timeline=FILE] [--pcap=PREFIX] [--keylog=FILE]
+ * The helpers default to the crypto cost model and TCP profile of `./ns3tls run`.
  */
 #include "ns3/core-module.h"
 #include "ns3/csma-module.h"
@@ -57,6 +61,14 @@ main(int argc, char* argv[])
     cmd.AddValue("clients", "number of client nodes on the LAN", clients);
     cmd.AddValue("version", "TLS version (1.2 or 1.3)", version);
     cmd.AddValue("key", "server key type", key);
+    std::string csv;
+    std::string timeline;
+    cmd.AddValue("csv", "write a row per handshake to this CSV file", csv);
+    cmd.AddValue("timeline", "write a row per TLS message to this CSV file", timeline);
+    std::string pcap;
+    std::string keylog;
+    cmd.AddValue("pcap", "write PREFIX-server-0-0.pcap, PREFIX-client-N-0.pcap", pcap);
+    cmd.AddValue("keylog", "write the TLS secrets (NSS key log) for Wireshark", keylog);
     cmd.Parse(argc, argv);
 
     NodeContainer nodes;
@@ -71,18 +83,22 @@ main(int argc, char* argv[])
     Ipv4InterfaceContainer ifaces = addresses.Assign(devices);
 
     TlsServerHelper server(443);
+    server.SetNodeNames("server"); // pcap files and config paths by name, not node id
+    if (!keylog.empty())
+    {
+        server.SetKeyLogFile(keylog);
+    }
     server.SetAttribute("Version", StringValue(version));
     server.SetAttribute("Credentials", StringValue(key + ",chain=1"));
     server.SetAttribute("Resumption", StringValue("ticket"));
-    server.SetAttribute("CostModel", PointerValue(CreateObject<TlsOperationCostModel>()));
     ApplicationContainer serverApps = server.Install(nodes.Get(0));
 
     TlsClientHelper client(InetSocketAddress(ifaces.GetAddress(0), 443));
+    client.SetNodeNames("client");
     client.SetAttribute("Version", StringValue(version));
     client.SetAttribute("Resumption", StringValue("ticket"));
     client.SetAttribute("Handshakes", UintegerValue(3));
     client.SetAttribute("Interval", TimeValue(MilliSeconds(500)));
-    client.SetAttribute("CostModel", PointerValue(CreateObject<TlsOperationCostModel>()));
     ApplicationContainer clientApps;
     for (uint32_t i = 1; i <= clients; ++i)
     {
@@ -90,15 +106,33 @@ main(int argc, char* argv[])
         clientApps.Add(client.Install(nodes.Get(i)));
     }
     clientApps.Start(Seconds(1));
+    TlsTrackerHelper tracker; // joins the server's side into each client record
+    tracker.Install(serverApps);
+    tracker.Install(clientApps);
+    tracker.AddColumn("topology", "csma-lan");
     Config::Connect("/NodeList/*/ApplicationList/*/$ns3::TlsClientApplication/HandshakeComplete",
                     MakeCallback(&OnHandshakeComplete));
     clientApps.Get(0)->TraceConnectWithoutContext("HandshakeMessage", MakeCallback(&OnMessage));
 
+    if (!pcap.empty())
+    {
+        csma.EnablePcap(pcap, devices, false);
+    }
     Simulator::Stop(Seconds(10)); // also ends TCP's TIME_WAIT timers
     Simulator::Run();
     Ptr<TlsServerApplication> s = DynamicCast<TlsServerApplication>(serverApps.Get(0));
     std::cout << "server: " << s->GetAccepted() << " accepted, " << s->GetCompleted()
               << " completed" << std::endl;
     Simulator::Destroy();
+    std::string error = csv.empty() ? "" : tracker.WriteCsv(csv);
+    if (error.empty() && !timeline.empty())
+    {
+        error = tracker.WriteTimelineCsv(timeline);
+    }
+    if (!error.empty())
+    {
+        std::cerr << "error: " << error << std::endl;
+        return 2;
+    }
     return 0;
 }

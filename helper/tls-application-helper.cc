@@ -3,11 +3,16 @@
  */
 #include "ns3/tls-application-helper.h"
 
+#include "ns3/abort.h"
 #include "ns3/application.h"
 #include "ns3/boolean.h"
 #include "ns3/enum.h"
+#include "ns3/names.h"
 #include "ns3/nstime.h"
+#include "ns3/pointer.h"
 #include "ns3/string.h"
+#include "ns3/tls-context.h"
+#include "ns3/tls-operation-cost-model.h"
 #include "ns3/uinteger.h"
 
 namespace ns3
@@ -16,6 +21,21 @@ namespace ns3
 TlsApplicationHelper::TlsApplicationHelper(TypeId typeId)
 {
     m_factory.SetTypeId(typeId);
+    // What ./ns3tls run uses (--cpu=model): deterministic crypto costs.
+    m_factory.Set("CostModel", PointerValue(CreateObject<TlsOperationCostModel>()));
+}
+
+void
+TlsApplicationHelper::SetKeyLogFile(const std::string& path)
+{
+    NS_ABORT_MSG_UNLESS(TlsContext::SetKeyLogFile(path),
+                        "cannot write key log file '" << path << "'");
+}
+
+void
+TlsApplicationHelper::SetNodeNames(const std::string& prefix)
+{
+    m_namePrefix = prefix;
 }
 
 void
@@ -57,6 +77,10 @@ TlsApplicationHelper::Install(NodeContainer nodes) const
 ApplicationContainer
 TlsApplicationHelper::Install(Ptr<Node> node) const
 {
+    if (!m_namePrefix.empty() && Names::FindName(node).empty())
+    {
+        Names::Add(m_namePrefix + "-" + std::to_string(m_named++), node);
+    }
     Ptr<Application> app = m_factory.Create<Application>();
     node->AddApplication(app);
     return ApplicationContainer(app);

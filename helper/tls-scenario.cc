@@ -3,17 +3,14 @@
  */
 #include "ns3/tls-scenario.h"
 
-#include "ns3/ipv4-host-routing-helper.h"
 #include "ns3/tcp-profile.h"
 #include "ns3/tls-client-helper.h"
+#include "ns3/tls-dumbbell-helper.h"
 #include "ns3/tls-server-helper.h"
+#include "ns3/tls-tracker-helper.h"
 
 #include "ns3/core-module.h"
-#include "ns3/error-model.h"
-#include "ns3/gilbert-elliott-error-model.h"
 #include "ns3/internet-module.h"
-#include "ns3/point-to-point-module.h"
-#include "ns3/tcp-segment-drop-model.h"
 #include "ns3/tls-client-application.h"
 #include "ns3/tls-context.h"
 #include "ns3/tls-cpu.h"
@@ -21,13 +18,12 @@
 #include "ns3/tls-operation-cost-model.h"
 #include "ns3/tls-random.h"
 #include "ns3/tls-server-application.h"
-#include "ns3/traffic-control-helper.h"
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
-#include <sstream>
+#include <memory>
 
 namespace ns3
 {
@@ -38,38 +34,6 @@ namespace
 {
 
 const uint16_t PORT = 443;
-
-/**
- * Hands a router's IPv4 packets straight to Ipv4L3Protocol::Receive, as Node and
- * TrafficControlLayer would: both find a packet's handler by scanning one entry per device,
- * O(K) per packet on the dumbbell router with K access links (2 % of a 1,000-client run, 10 %
- * at 10,000). Nothing else listens on the router, so the path is the same minus the scans.
- */
-class DirectIpv4Receive : public SimpleRefCount<DirectIpv4Receive>
-{
-  public:
-    /// @param ipv4 the router's IPv4
-    explicit DirectIpv4Receive(Ptr<Ipv4L3Protocol> ipv4)
-        : m_ipv4(ipv4)
-    {
-    }
-
-    /// NetDevice::ReceiveCallback; Node::NonPromiscReceiveFromDevice's arguments for IPv4.
-    bool
-    Receive(Ptr<NetDevice> device, Ptr<const Packet> packet, uint16_t protocol, const Address& from)
-    {
-        if (protocol != Ipv4L3Protocol::PROT_NUMBER)
-        {
-            return false; // no IPv6 or ARP on the canned point-to-point links
-        }
-        m_ipv4->Receive(
-            device, packet, protocol, from, device->GetAddress(), NetDevice::PACKET_HOST);
-        return true;
-    }
-
-  private:
-    Ptr<Ipv4L3Protocol> m_ipv4; //!< the router's IPv4
-};
 
 /// The endpoint configurations the scenario (and its --fault) implies.
 void
@@ -132,41 +96,6 @@ MakeTlsConfigs(const TlsScenarioConfig& c, TlsConfig& client, TlsConfig& server)
     }
 }
 
-/// The receive error model of one direction: chosen drops, then random loss.
-Ptr<ErrorModel>
-MakeErrorModel(const TlsScenarioConfig& c, bool clientToServer, int64_t& stream)
-{
-    Ptr<ErrorModel> random;
-    double loss = c.GetLoss(clientToServer);
-    if (loss > 0 && c.lossModel == "gilbert")
-    {
-        Ptr<GilbertElliottErrorModel> ge = CreateObject<GilbertElliottErrorModel>();
-        ge->ForLossAndBurst(loss, c.burst);
-        ge->AssignStreams(stream++);
-        random = ge;
-    }
-    else if (loss > 0)
-    {
-        Ptr<RateErrorModel> em = CreateObject<RateErrorModel>();
-        em->SetUnit(RateErrorModel::ERROR_UNIT_PACKET);
-        em->SetRate(loss);
-        em->AssignStreams(stream++);
-        random = em;
-    }
-    const std::string& drops = clientToServer ? c.dropC2s : c.dropS2c;
-    if (drops.empty())
-    {
-        return random;
-    }
-    Ptr<TcpSegmentDropModel> chosen = CreateObject<TcpSegmentDropModel>();
-    chosen->SetDrops(drops);
-    if (random)
-    {
-        chosen->SetAttribute("Chain", PointerValue(random));
-    }
-    return chosen;
-}
-
 /// The scenario's cost model; `model` prices what its table lacks by measuring it now.
 Ptr<TlsCostModel>
 MakeCostModel(const TlsScenarioConfig& c,
@@ -191,28 +120,82 @@ MakeCostModel(const TlsScenarioConfig& c,
     return nullptr;
 }
 
-std::string
-Join(const std::vector<std::string>& cells)
-{
-    std::string s;
-    for (size_t i = 0; i < cells.size(); ++i)
-    {
-        s += (i ? "," : "") + cells[i];
-    }
-    return s;
-}
-
 } // namespace
 
 std::string
 TlsScenario::Run(const TlsScenarioConfig& config, Result& result)
+{
+    auto wallStart = std::chrono::steady_clock::now();
+    TlsConfig clientTls;
+    TlsConfig serverTls;
+    Ptr<TlsCostModel> cost;
+    std::map<std::string, double> measuredCosts;
+    std::string error = Prepare(config, clientTls, serverTls, cost, measuredCosts);
+    if (!error.empty())
+    {
+        return error;
+    }
+
+    TlsDumbbellHelper topology(config);
+    topology.Install();
+    if (!config.pcap.empty())
+    {
+        topology.EnablePcap(config.pcap);
+    }
+
+    TlsTrackerHelper tracker;
+    Ptr<TlsServerApplication> serverApp
+        = Install(config, topology, clientTls, serverTls, cost, tracker);
+
+    auto runStart = std::chrono::steady_clock::now();
+    Simulator::Run();
+    double runWall
+        = std::chrono::duration<double>(std::chrono::steady_clock::now() - runStart).count();
+
+    result = Result();
+    result.records = tracker.GetRecords();
+    result.serverAccepted = serverApp->GetAccepted();
+    result.serverCompleted = serverApp->GetCompleted();
+    result.simulatedSeconds = Simulator::Now().GetSeconds();
+    result.runWallSeconds = runWall;
+    result.measuredCosts = measuredCosts;
+    Simulator::Destroy();
+    TlsContext::SetKeyLogFile("");
+    TlsContext::ClearCache();
+    result.wallSeconds
+        = std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count();
+
+    for (const auto& p : config.GetParameterColumns())
+    {
+        tracker.AddColumn(p.first, p.second);
+    }
+    if (!config.csv.empty())
+    {
+        error = tracker.WriteCsv(config.csv);
+        if (!error.empty())
+        {
+            return error;
+        }
+    }
+    if (!config.timeline.empty())
+    {
+        error = tracker.WriteTimelineCsv(config.timeline);
+    }
+    return error;
+}
+
+std::string
+TlsScenario::Prepare(const TlsScenarioConfig& config,
+                     TlsConfig& clientTls,
+                     TlsConfig& serverTls,
+                     Ptr<TlsCostModel>& cost,
+                     std::map<std::string, double>& measuredCosts)
 {
     std::string error = config.Validate();
     if (!error.empty())
     {
         return error;
     }
-    auto wallStart = std::chrono::steady_clock::now();
     // Every TCP socket of the scenario uses the profile: set it once as the attribute
     // defaults rather than per socket (name lookups per attribute per connection).
     TcpProfile::SetDefaults(config.tcp);
@@ -230,16 +213,13 @@ TlsScenario::Run(const TlsScenarioConfig& config, Result& result)
     TlsContext::ClearCache(); // fresh ticket keys and session caches for this run
 
     // Build (and so validate against OpenSSL) both contexts before anything is written.
-    TlsConfig clientTls;
-    TlsConfig serverTls;
     MakeTlsConfigs(config, clientTls, serverTls);
     if (!TlsContext::Get(serverTls, TlsContext::SERVER, error)
         || !TlsContext::Get(clientTls, TlsContext::CLIENT, error))
     {
         return error;
     }
-    std::map<std::string, double> measuredCosts;
-    Ptr<TlsCostModel> cost = MakeCostModel(config, clientTls, serverTls, measuredCosts);
+    cost = MakeCostModel(config, clientTls, serverTls, measuredCosts);
     for (const std::string* path : {&config.csv, &config.timeline})
     {
         // Fail before simulating, not after: can the output be written at all?
@@ -258,114 +238,27 @@ TlsScenario::Run(const TlsScenarioConfig& config, Result& result)
     {
         return "cannot write key log file '" + config.keylog + "'";
     }
+    return "";
+}
 
-    // Topology. One client: client -- link -- server. More: a dumbbell, each client on its
-    // own access link to a router, one bottleneck link (the configured rate, delay, queue and
-    // loss) from the router to the server. Host routes keep forwarding O(1) per packet.
-    NodeContainer server;
-    server.Create(1);
-    NodeContainer clients;
-    clients.Create(config.clients);
-    NodeContainer router;
-    bool dumbbell = config.clients > 1;
-    if (dumbbell)
-    {
-        router.Create(1);
-    }
-    InternetStackHelper internet;
-    Ipv4HostRoutingHelper routing;
-    internet.SetRoutingHelper(routing);
-    internet.SetIpv6StackInstall(false);
-    internet.Install(server);
-    internet.Install(clients);
-    internet.Install(router);
-
-    // A larger --mss needs links that carry it: MTU = MSS + 20 (IP) + 32 (TCP with timestamps).
-    const uint32_t mtu = std::max<uint32_t>(1500, config.mss + 52);
-    PointToPointHelper bottleneck;
-    bottleneck.SetDeviceAttribute("DataRate", DataRateValue(DataRate(config.bandwidthBps)));
-    bottleneck.SetDeviceAttribute("Mtu", UintegerValue(mtu));
-    bottleneck.SetChannelAttribute("Delay", TimeValue(config.rtt / 2 - config.accessDelay));
-    bottleneck.SetQueue(
-        "ns3::DropTailQueue<Packet>", "MaxSize", QueueSizeValue(QueueSize(config.queue)));
-    PointToPointHelper access;
-    access.SetDeviceAttribute("DataRate", DataRateValue(DataRate(config.accessBandwidthBps)));
-    access.SetDeviceAttribute("Mtu", UintegerValue(mtu));
-    access.SetChannelAttribute("Delay", TimeValue(config.accessDelay));
-    access.SetQueue(
-        "ns3::DropTailQueue<Packet>", "MaxSize", QueueSizeValue(QueueSize(config.queue)));
-    Ipv4AddressHelper addresses("10.0.0.0", "255.255.255.252");
-    int64_t stream = 1000;
-    // Device 0 receives server-to-client traffic, device 1 the other direction.
-    auto addLossModels = [&](NetDeviceContainer link)
-    {
-        for (uint32_t d = 0; d < 2; ++d)
-        {
-            Ptr<ErrorModel> em = MakeErrorModel(config, d == 1, stream);
-            if (em)
-            {
-                link.Get(d)->SetAttribute("ReceiveErrorModel", PointerValue(em));
-            }
-        }
-    };
-    auto connect = [&](PointToPointHelper& helper, Ptr<Node> a, Ptr<Node> b)
-    {
-        NetDeviceContainer link = helper.Install(a, b);
-        Ipv4InterfaceContainer ifaces = addresses.Assign(link);
-        addresses.NewNetwork();
-        TrafficControlHelper().Uninstall(link); // no AQM on a handshake path
-        return std::make_pair(link, ifaces);
-    };
-    Ipv4Address serverAddress;
-    NetDeviceContainer captured; // the link every connection crosses
-    if (!dumbbell)
-    {
-        auto [link, ifaces] = connect(bottleneck, clients.Get(0), server.Get(0));
-        addLossModels(link);
-        captured = link;
-        serverAddress = ifaces.GetAddress(1);
-        Ipv4HostRoutingHelper::Get(clients.Get(0))->SetDefaultRoute(1);
-        Ipv4HostRoutingHelper::Get(server.Get(0))->SetDefaultRoute(1);
-    }
-    else
-    {
-        auto [link, ifaces] = connect(bottleneck, router.Get(0), server.Get(0));
-        addLossModels(link);
-        captured = link;
-        serverAddress = ifaces.GetAddress(1);
-        Ptr<Ipv4HostRouting> routerRouting = Ipv4HostRoutingHelper::Get(router.Get(0));
-        routerRouting->AddHostRoute(serverAddress, 1);
-        Ipv4HostRoutingHelper::Get(server.Get(0))->SetDefaultRoute(1);
-        for (uint32_t i = 0; i < config.clients; ++i)
-        {
-            auto [accessLink, accessIfaces] = connect(access, clients.Get(i), router.Get(0));
-            Ipv4HostRoutingHelper::Get(clients.Get(i))->SetDefaultRoute(1);
-            routerRouting->AddHostRoute(accessIfaces.GetAddress(0), i + 2);
-        }
-        Ptr<Node> r = router.Get(0);
-        auto direct = Create<DirectIpv4Receive>(r->GetObject<Ipv4L3Protocol>());
-        for (uint32_t d = 1; d < r->GetNDevices(); ++d) // 0 is the loopback
-        {
-            r->GetDevice(d)->SetReceiveCallback(MakeCallback(&DirectIpv4Receive::Receive, direct));
-        }
-    }
-    if (!config.pcap.empty())
-    {
-        // Both ends of the (bottleneck) link, not every access link of thousands of clients.
-        bottleneck.EnablePcap(config.pcap, captured, false);
-    }
-
-    Ptr<TlsCpu> serverCpu = TlsCpu::GetOrCreate(server.Get(0));
+Ptr<TlsServerApplication>
+TlsScenario::Install(const TlsScenarioConfig& config,
+                     const TlsDumbbellHelper& topology,
+                     const TlsConfig& clientTls,
+                     const TlsConfig& serverTls,
+                     Ptr<TlsCostModel> cost,
+                     TlsTrackerHelper& tracker)
+{
+    Ptr<Node> server = topology.GetServer();
+    NodeContainer clients = topology.GetClients();
+    Ptr<TlsCpu> serverCpu = TlsCpu::GetOrCreate(server);
     serverCpu->SetAttribute("Cores", UintegerValue(config.serverCores));
     serverCpu->SetAttribute("SpeedFactor", DoubleValue(config.serverSpeed));
     TlsServerHelper serverHelper(PORT);
-    serverHelper.SetAttribute("TcpProfile", StringValue(config.tcp));
-    serverHelper.SetAttribute("InitialCwnd", UintegerValue(config.serverInitcwnd));
-    serverHelper.SetAttribute("SegmentSize", UintegerValue(config.mss));
-    serverHelper.SetAttribute("CostModel", PointerValue(cost));
-    serverHelper.SetTlsConfig(serverTls);
-    ApplicationContainer serverApps = serverHelper.Install(server.Get(0));
+    ConfigureServer(serverHelper, config, serverTls, cost);
+    ApplicationContainer serverApps = serverHelper.Install(server);
     serverApps.Start(Seconds(0));
+    tracker.Install(serverApps);
 
     // Arrival offsets: all at once, evenly spread over the window, or a Poisson process with
     // K arrivals per window on average.
@@ -387,114 +280,94 @@ TlsScenario::Run(const TlsScenarioConfig& config, Result& result)
         }
     }
 
-    std::vector<Ptr<TlsClientApplication>> clientApps;
-    for (uint32_t i = 0; i < config.clients; ++i)
-    {
-        Ptr<TlsCpu> cpu = TlsCpu::GetOrCreate(clients.Get(i));
-        cpu->SetAttribute("SpeedFactor", DoubleValue(config.clientSpeed));
-        TlsClientHelper clientHelper(InetSocketAddress(serverAddress, PORT));
-        clientHelper.SetAttribute("Handshakes", UintegerValue(config.handshakes));
-        clientHelper.SetAttribute("Interval", TimeValue(config.interval));
-        clientHelper.SetAttribute("Timeout", TimeValue(config.timeout));
-        clientHelper.SetAttribute("EarlyData", UintegerValue(config.earlyData));
-        clientHelper.SetAttribute("RequestSize", UintegerValue(config.request));
-        clientHelper.SetAttribute("ResponseSize", UintegerValue(config.response));
-        clientHelper.SetAttribute("ClientIndex", UintegerValue(i));
-        clientHelper.SetAttribute("TcpProfile", StringValue(config.tcp));
-        clientHelper.SetAttribute("InitialCwnd", UintegerValue(config.initcwnd));
-        clientHelper.SetAttribute("SegmentSize", UintegerValue(config.mss));
-        clientHelper.SetAttribute("CostModel", PointerValue(cost));
-        clientHelper.SetTlsConfig(clientTls);
-        ApplicationContainer app = clientHelper.Install(clients.Get(i));
-        // The first arrival is at 1 s (a round start time keeps timelines readable).
-        app.Start(Seconds(1) + arrivals[i]);
-        clientApps.push_back(DynamicCast<TlsClientApplication>(app.Get(0)));
-    }
-
     // End the run once every connection is done plus one timeout for server-side events. (ns-3
     // 3.37 can retransmit a lost FIN forever: it resends it with sequence number FIN+1, which
     // a peer in LAST_ACK never acknowledges. Teardown is after every measurement.)
-    uint32_t remaining = config.clients * config.handshakes;
+    auto remaining = std::make_shared<uint32_t>(config.clients * config.handshakes);
     Time grace = config.timeout;
-    auto onDone = [&remaining, grace](Ptr<const TlsHandshakeRecord>)
+    auto onDone = [remaining, grace](Ptr<const TlsHandshakeRecord>)
     {
-        if (--remaining == 0)
+        if (--*remaining == 0)
         {
             Simulator::Stop(grace);
         }
     };
-    for (auto& app : clientApps)
+    for (uint32_t i = 0; i < config.clients; ++i)
     {
-        app->TraceConnectWithoutContext(
+        Ptr<TlsCpu> cpu = TlsCpu::GetOrCreate(clients.Get(i));
+        cpu->SetAttribute("SpeedFactor", DoubleValue(config.clientSpeed));
+        TlsClientHelper clientHelper(InetSocketAddress(topology.GetServerAddress(), PORT));
+        ConfigureClient(clientHelper, config, clientTls, cost);
+        clientHelper.SetAttribute("ClientIndex", UintegerValue(i));
+        ApplicationContainer app = clientHelper.Install(clients.Get(i));
+        // The first arrival is at 1 s (a round start time keeps timelines readable).
+        app.Start(Seconds(1) + arrivals[i]);
+        tracker.Install(app);
+        app.Get(0)->TraceConnectWithoutContext(
             "ConnectionDone",
             Callback<void, Ptr<const TlsHandshakeRecord>>(
                 std::function<void(Ptr<const TlsHandshakeRecord>)>(onDone)));
     }
-    auto runStart = std::chrono::steady_clock::now();
-    Simulator::Run();
-    double runWall
-        = std::chrono::duration<double>(std::chrono::steady_clock::now() - runStart).count();
+    return DynamicCast<TlsServerApplication>(serverApps.Get(0));
+}
 
-    Ptr<TlsServerApplication> serverApp = DynamicCast<TlsServerApplication>(serverApps.Get(0));
-    result = Result();
-    for (auto& app : clientApps)
-    {
-        for (auto& r : app->GetRecords())
-        {
-            result.records.push_back(r);
-        }
-    }
-    result.serverAccepted = serverApp->GetAccepted();
-    result.serverCompleted = serverApp->GetCompleted();
-    result.simulatedSeconds = Simulator::Now().GetSeconds();
-    result.runWallSeconds = runWall;
-    result.measuredCosts = measuredCosts;
-    Simulator::Destroy();
-    TlsContext::SetKeyLogFile("");
-    TlsContext::ClearCache();
-    result.wallSeconds
-        = std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count();
+void
+TlsScenario::GetTlsConfigs(const TlsScenarioConfig& config, TlsConfig& client, TlsConfig& server)
+{
+    MakeTlsConfigs(config, client, server);
+}
 
-    if (!config.csv.empty())
-    {
-        error = WriteFile(config.csv, Csv(config, result));
-        if (!error.empty())
-        {
-            return error;
-        }
-    }
-    if (!config.timeline.empty())
-    {
-        error = WriteFile(config.timeline, TimelineCsv(config, result));
-    }
-    return error;
+void
+TlsScenario::ConfigureServer(TlsServerHelper& helper,
+                             const TlsScenarioConfig& config,
+                             const TlsConfig& tls,
+                             Ptr<TlsCostModel> cost)
+{
+    helper.SetAttribute("TcpProfile", StringValue(config.tcp));
+    helper.SetAttribute("InitialCwnd", UintegerValue(config.serverInitcwnd));
+    helper.SetAttribute("SegmentSize", UintegerValue(config.mss));
+    helper.SetAttribute("CostModel", PointerValue(cost));
+    helper.SetTlsConfig(tls);
+}
+
+void
+TlsScenario::ConfigureClient(TlsClientHelper& helper,
+                             const TlsScenarioConfig& config,
+                             const TlsConfig& tls,
+                             Ptr<TlsCostModel> cost)
+{
+    helper.SetAttribute("Handshakes", UintegerValue(config.handshakes));
+    helper.SetAttribute("Interval", TimeValue(config.interval));
+    helper.SetAttribute("Timeout", TimeValue(config.timeout));
+    helper.SetAttribute("EarlyData", UintegerValue(config.earlyData));
+    helper.SetAttribute("RequestSize", UintegerValue(config.request));
+    helper.SetAttribute("ResponseSize", UintegerValue(config.response));
+    helper.SetAttribute("TcpProfile", StringValue(config.tcp));
+    helper.SetAttribute("InitialCwnd", UintegerValue(config.initcwnd));
+    helper.SetAttribute("SegmentSize", UintegerValue(config.mss));
+    helper.SetAttribute("CostModel", PointerValue(cost));
+    helper.SetTlsConfig(tls);
+}
+
+Ptr<TlsCostModel>
+TlsScenario::GetCostModel(const TlsScenarioConfig& config,
+                          const TlsConfig& client,
+                          const TlsConfig& server)
+{
+    std::map<std::string, double> measured;
+    return MakeCostModel(config, client, server, measured);
 }
 
 std::string
 TlsScenario::CsvHeader(const TlsScenarioConfig& config)
 {
-    std::vector<std::string> names = TlsHandshakeRecord::GetColumnNames();
-    for (const auto& p : config.GetParameterColumns())
-    {
-        names.push_back(p.first);
-    }
-    return Join(names);
+    return TlsTrackerHelper::CsvHeader(config.GetParameterColumns());
 }
 
 std::string
 TlsScenario::CsvRows(const TlsScenarioConfig& config, const Result& result)
 {
-    std::string params;
-    for (const auto& p : config.GetParameterColumns())
-    {
-        params += "," + TlsHandshakeRecord::Escape(p.second);
-    }
-    std::string out;
-    for (const auto& r : result.records)
-    {
-        out += Join(r->GetCells()) + params + "\n";
-    }
-    return out;
+    return TlsTrackerHelper::CsvRows(result.records, config.GetParameterColumns());
 }
 
 std::string
@@ -506,46 +379,13 @@ TlsScenario::Csv(const TlsScenarioConfig& config, const Result& result)
 std::string
 TlsScenario::TimelineCsv(const TlsScenarioConfig& config, const Result& result)
 {
-    std::string out = Join(TlsHandshakeRecord::GetTimelineColumnNames());
-    std::string params;
-    for (const auto& p : config.GetParameterColumns())
-    {
-        out += "," + p.first;
-        params += "," + TlsHandshakeRecord::Escape(p.second);
-    }
-    out += "\n";
-    for (const auto& r : result.records)
-    {
-        for (const auto& row : r->GetTimelineRows())
-        {
-            out += Join(row) + params + "\n";
-        }
-    }
-    return out;
+    return TlsTrackerHelper::TimelineCsv(result.records, config.GetParameterColumns());
 }
 
 std::string
 TlsScenario::WriteFile(const std::string& path, const std::string& content)
 {
-    std::string tmp = path + ".tmp";
-    {
-        std::ofstream f(tmp, std::ios::out | std::ios::trunc);
-        if (!f)
-        {
-            return "cannot write '" + path + "'";
-        }
-        f << content;
-        if (!f.good())
-        {
-            return "cannot write '" + path + "'";
-        }
-    }
-    if (std::rename(tmp.c_str(), path.c_str()) != 0)
-    {
-        std::remove(tmp.c_str());
-        return "cannot write '" + path + "'";
-    }
-    return "";
+    return TlsTrackerHelper::WriteFile(path, content);
 }
 
 } // namespace ns3

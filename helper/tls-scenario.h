@@ -6,6 +6,8 @@
 
 #include "ns3/tls-scenario-config.h"
 
+#include "ns3/application-container.h"
+#include "ns3/tls-context.h"
 #include "ns3/tls-handshake-record.h"
 
 #include <map>
@@ -15,14 +17,22 @@
 namespace ns3
 {
 
+class TlsClientHelper;
+class TlsCostModel;
+class TlsServerHelper;
+class TlsDumbbellHelper;
+class TlsServerApplication;
+class TlsTrackerHelper;
+
 /**
  * @ingroup tls
- * @brief The canonical experiment: client node(s) -- point-to-point link -- server node.
+ * @brief The canonical experiment (`./ns3tls run`): K clients, a TLS server, one path.
  *
- * Each client has its own link to the server with the configured rate, one-way delay rtt/2,
- * drop-tail device queue and independent per-direction Bernoulli loss; no traffic-control
- * layer (a handshake path has no AQM). Run() builds it, installs TlsServerApplication and
- * TlsClientApplication, runs the simulation and returns one record per connection.
+ * Run() reads as the experiment does: validate the configuration (and build both OpenSSL
+ * contexts) -> topology (TlsDumbbellHelper: one link, or a dumbbell for K > 1) -> install
+ * (TlsServerApplication, K TlsClientApplication, a TlsTrackerHelper on all of them) -> run ->
+ * collect (the tracker's records; the CSVs are the tracker's with the scenario's parameters as
+ * extra columns).
  */
 class TlsScenario
 {
@@ -56,6 +66,84 @@ class TlsScenario
     /// @return the timeline CSV (header and rows)
     static std::string TimelineCsv(const TlsScenarioConfig& config, const Result& result);
 
+    /**
+     * @brief The client's and the server's TLS settings that parameters (and --fault) imply.
+     * @param config the parameters
+     * @param client the client's settings (out)
+     * @param server the server's settings (out)
+     */
+    static void GetTlsConfigs(const TlsScenarioConfig& config,
+                              TlsConfig& client,
+                              TlsConfig& server);
+    /**
+     * @brief Sets a server helper as the scenario does: TcpProfile, InitialCwnd
+     * (--server-initcwnd), SegmentSize (--mss), CostModel, TLS settings.
+     * @param helper the helper
+     * @param config the parameters (--tcp, --server-initcwnd, --mss)
+     * @param tls the server's TLS settings (GetTlsConfigs)
+     * @param cost the cost model (GetCostModel; nullptr for none)
+     */
+    static void ConfigureServer(TlsServerHelper& helper,
+                                const TlsScenarioConfig& config,
+                                const TlsConfig& tls,
+                                Ptr<TlsCostModel> cost);
+    /**
+     * @brief Sets a client helper as the scenario does: Handshakes, Interval, Timeout,
+     * EarlyData, RequestSize, ResponseSize, TcpProfile, InitialCwnd (--initcwnd), SegmentSize
+     * (--mss), CostModel, TLS settings (not
+     * ClientIndex or Remote).
+     * @param helper the helper
+     * @param config the parameters
+     * @param tls the client's TLS settings (GetTlsConfigs)
+     * @param cost the cost model (GetCostModel; nullptr for none)
+     */
+    static void ConfigureClient(TlsClientHelper& helper,
+                                const TlsScenarioConfig& config,
+                                const TlsConfig& tls,
+                                Ptr<TlsCostModel> cost);
+    /**
+     * @param config the parameters (--cpu, --cost-table)
+     * @param client the client's TLS settings (operations the table lacks are measured)
+     * @param server the server's TLS settings
+     * @return the --cpu cost model of the parameters (nullptr for none)
+     */
+    static Ptr<TlsCostModel> GetCostModel(const TlsScenarioConfig& config,
+                                          const TlsConfig& client,
+                                          const TlsConfig& server);
+
+  private:
+    /**
+     * @brief Validates, seeds, builds both TLS contexts and checks the outputs can be written.
+     * @param config the parameters
+     * @param clientTls the client's TLS settings (out)
+     * @param serverTls the server's TLS settings (out)
+     * @param cost the --cpu cost model, nullptr for none (out)
+     * @param measuredCosts operation costs the model measured because its table lacked them (out)
+     * @return "" or a one-line error
+     */
+    static std::string Prepare(const TlsScenarioConfig& config,
+                               TlsConfig& clientTls,
+                               TlsConfig& serverTls,
+                               Ptr<TlsCostModel>& cost,
+                               std::map<std::string, double>& measuredCosts);
+    /**
+     * @brief Installs the server and the clients on the topology and the tracker on them.
+     * @param config the parameters
+     * @param topology the built topology
+     * @param clientTls the client's TLS settings
+     * @param serverTls the server's TLS settings
+     * @param cost the cost model (nullptr for none)
+     * @param tracker the tracker to install
+     * @return the server application
+     */
+    static Ptr<TlsServerApplication> Install(const TlsScenarioConfig& config,
+                                             const TlsDumbbellHelper& topology,
+                                             const TlsConfig& clientTls,
+                                             const TlsConfig& serverTls,
+                                             Ptr<TlsCostModel> cost,
+                                             TlsTrackerHelper& tracker);
+
+  public:
     /**
      * @brief Writes a file atomically (temporary file, then rename).
      * @param path the file

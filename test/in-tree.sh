@@ -1,18 +1,24 @@
 #!/usr/bin/env bash
-# test/in-tree.sh: build this module as contrib/tls inside an ns-3.37 source tree and run its tests
+# test/in-tree.sh: build this module as contrib/tls inside an ns-3 source tree and run its tests
 # there, the way an ns-3 user would (run by `./ns3tls test --in-tree`; slow, so not by default).
+# Supported releases: ns-3.37 (Debian 12) to ns-3.48; model/compat/ns3-compat.h lists what differs.
 #
-#   1. fetch the ns-3.37 source with `apt-get source` from a throw-away deb-src config (Debian
-#      bookworm; environment.md, trap 10), cached, so later runs do not download again;
-#   2. unpack ns-allinone-3.37/ns-3.37 into a work dir and copy this repo into contrib/tls;
+#   1. the tree: a given ns-3 source tree (TREE: used in place, no network), or a release fetched
+#      once into the cache: 3.37 with `apt-get source` from a throw-away deb-src config (Debian
+#      bookworm has 3.37), any other 3.NN as tag ns-3.NN of the ns-3 git repository;
+#   2. unpack it into a work dir and copy this repo into contrib/tls (a contrib/tls that is a
+#      symbolic link to this repo is used as it is);
 #   3. ./ns3 configure -G Ninja --enable-tests --enable-examples --enable-modules="tls;csma"
 #      --filter-module-examples-and-tests=tls: only tls and what it links (plus csma, see
 #      configure_tree), and only tls's examples and tests;
 #   4. build; ./test.py -s SUITE for every tls-* suite (tls-engine, tls-handshake, ...);
 #      ./ns3 run "tls-handshake-example --handshakes=2"; ./ns3 run "tls-csma-example --clients=2".
 #
-# Usage: test/in-tree.sh [--clean] [--keep-going]
-#   --clean       remove the unpacked tree and its build first (a from-scratch build)
+# Usage: test/in-tree.sh [--clean] [--keep-going] [TREE | VERSION]
+#   TREE          path of an ns-3 source tree (has ./ns3 and VERSION), e.g. a checkout of
+#                 ns-3-dev at tag ns-3.48; built in place (cmake-cache/, build/, contrib/tls)
+#   VERSION       a release to fetch: 3.37 (default) or 3.NN (git tag ns-3.NN, needs network)
+#   --clean       a from-scratch build: remove the fetched tree (a given TREE: ./ns3 clean) first
 #   --keep-going  run every step even after a failure (the exit status still reports it)
 # Without --clean an existing tree is reused and only what changed is rebuilt.
 #
@@ -22,11 +28,15 @@
 #   NS3TLS_JOBS          parallel build jobs (default: min(2, nproc))
 #   NS3TLS_PYTHON        interpreter for ./ns3 and test.py (default /usr/bin/python3 if present)
 #   NS3TLS_DEBIAN_MIRROR (default http://deb.debian.org/debian), NS3TLS_DEBIAN_SUITE (default bookworm)
-#   NS3TLS_NS3_SOURCE    use this ns3_*.orig.tar.* (or an unpacked ns-3.xx dir) instead of downloading
+#   NS3TLS_NS3_SOURCE    use this ns3_*.orig.tar.* (or an unpacked ns-3.xx dir, copied) instead of
+#                        downloading 3.37
+#   NS3TLS_NS3_GIT       repository for releases other than 3.37
+#                        (default https://gitlab.com/nsnam/ns-3-dev.git; a local clone works)
 #   NS3TLS_TEST_TIMEOUT  seconds allowed per test suite and for the example (default 1800)
 #
-# Needs: apt-get (Debian/Ubuntu) unless NS3TLS_NS3_SOURCE is given, tar, cmake, ninja, g++,
-# libssl-dev, python3 -- what `./ns3tls setup` installs. Exit status 0 only if every step passed.
+# Needs: apt-get (Debian/Ubuntu) for 3.37 unless NS3TLS_NS3_SOURCE is given, git for other
+# releases, tar, cmake, ninja, g++, libssl-dev, python3 -- what `./ns3tls setup` installs (ns-3.48
+# needs CMake >= 3.25; Debian 12's CMake 3.25 and g++ 12 do). Exit status 0 only if every step passed.
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -35,7 +45,9 @@ WORK="${NS3TLS_INTREE_DIR:-$CACHE/in-tree}"
 SRC_DL="$CACHE/ns3-source"
 MIRROR="${NS3TLS_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 SUITE="${NS3TLS_DEBIAN_SUITE:-bookworm}"
-NS3_VERSION=3.37
+NS3_GIT="${NS3TLS_NS3_GIT:-https://gitlab.com/nsnam/ns-3-dev.git}"
+NS3_VERSION=3.37   # the release to fetch, or the given tree's (its VERSION file)
+GIVEN_TREE=""      # a tree given on the command line: built in place
 if [[ -n "${NS3TLS_PYTHON:-}" ]]; then
     PY="$NS3TLS_PYTHON"
 elif [[ -x /usr/bin/python3 ]]; then
@@ -57,13 +69,26 @@ for a in "$@"; do
         --clean) CLEAN=1 ;;
         --keep-going) KEEP_GOING=1 ;;
         -h|--help) sed -n '2,/^set -uo/{/^set -uo/!p}' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
-        *) echo "in-tree.sh: unknown argument: $a (try --help)" >&2; exit 2 ;;
+        -*) echo "in-tree.sh: unknown argument: $a (try --help)" >&2; exit 2 ;;
+        *)
+            if [[ -d "$a" ]]; then
+                if [[ ! -x "$a/ns3" || ! -f "$a/VERSION" ]]; then
+                    echo "in-tree.sh: not an ns-3 source tree (no ns3 and VERSION): $a" >&2; exit 2
+                fi
+                GIVEN_TREE="$(cd "$a" && pwd)"
+                NS3_VERSION="$(head -1 "$GIVEN_TREE/VERSION")"
+            elif [[ "$a" =~ ^3\.[0-9]+(\.[0-9]+)?$ ]]; then
+                NS3_VERSION="$a"
+            else
+                echo "in-tree.sh: not an ns-3 source tree nor a release like 3.48: $a" >&2; exit 2
+            fi
+            ;;
     esac
 done
 
 T0=$SECONDS
 LOGS="$WORK/logs"
-TREE="$WORK/ns-$NS3_VERSION"
+TREE="${GIVEN_TREE:-$WORK/ns-$NS3_VERSION}"
 STEPS=()      # "name|status|seconds"
 FAILED=0
 
@@ -121,8 +146,13 @@ check_tools() {
     for t in tar cmake ninja g++ "$PY"; do
         command -v "$t" >/dev/null 2>&1 || missing+=("$t")
     done
-    if [[ -z "${NS3TLS_NS3_SOURCE:-}" ]] && ! command -v apt-get >/dev/null 2>&1; then
-        missing+=("apt-get (or set NS3TLS_NS3_SOURCE to an ns-3.37 tarball or tree)")
+    if [[ -z "$GIVEN_TREE" && -z "${NS3TLS_NS3_SOURCE:-}" ]]; then
+        if [[ "$NS3_VERSION" == 3.37 ]]; then
+            command -v apt-get >/dev/null 2>&1 \
+                || missing+=("apt-get (or set NS3TLS_NS3_SOURCE to an ns-3.37 tarball or tree)")
+        else
+            command -v git >/dev/null 2>&1 || missing+=("git (or give an ns-3 source tree)")
+        fi
     fi
     if [[ ${#missing[@]} -gt 0 ]]; then
         echo "missing: ${missing[*]} (./ns3tls setup installs the build tools)"
@@ -131,9 +161,25 @@ check_tools() {
     echo "python: $PY ($("$PY" --version 2>&1)); cmake: $(cmake --version | head -1); jobs: $JOBS"
 }
 
+# A release other than 3.37: a shallow clone of tag ns-<ver>, cached in $SRC_DL/ns-<ver>.
+fetch_git() {
+    local dst="$SRC_DL/ns-$NS3_VERSION"
+    if [[ -x "$dst/ns3" ]]; then
+        echo "cached: $dst"
+        return 0
+    fi
+    mkdir -p "$SRC_DL"
+    rm -rf "$dst.tmp"
+    git -c advice.detachedHead=false clone --depth 1 --branch "ns-$NS3_VERSION" "$NS3_GIT" "$dst.tmp" \
+        || return 1
+    mv "$dst.tmp" "$dst"
+    echo "fetched: ns-$NS3_VERSION from $NS3_GIT into $dst"
+}
+
 # Download ns3_<ver>.orig.tar.* with apt-get source from a deb-src line in a private apt config;
 # the system's sources, lists and caches are left alone.
 fetch_source() {
+    [[ "$NS3_VERSION" == 3.37 ]] || { fetch_git; return; }
     local orig
     orig=$(ls "$SRC_DL"/ns3_"$NS3_VERSION".orig.tar.* 2>/dev/null | head -1)
     if [[ -n "$orig" ]]; then
@@ -158,8 +204,15 @@ fetch_source() {
     echo "downloaded: $orig"
 }
 
-# Unpack ns-allinone-<ver>/ns-<ver> from the .orig tarball into $TREE.
+# Unpack ns-allinone-<ver>/ns-<ver> from the .orig tarball (or copy a fetched tree) into $TREE.
 unpack_source() {
+    if [[ -n "$GIVEN_TREE" ]]; then
+        if [[ $CLEAN -eq 1 ]]; then
+            (cd "$TREE" && "$PY" ./ns3 clean) || return 1
+        fi
+        echo "using $TREE ($(cat "$TREE/VERSION"))"
+        return 0
+    fi
     if [[ $CLEAN -eq 1 && -e "$WORK" ]]; then
         echo "removing $TREE"
         rm -rf "$TREE"
@@ -171,9 +224,10 @@ unpack_source() {
     rm -rf "$TREE" "$TREE.tmp"
     mkdir -p "$TREE.tmp"
     local src="${NS3TLS_NS3_SOURCE:-}"
+    [[ -n "$src" || "$NS3_VERSION" == 3.37 ]] || src="$SRC_DL/ns-$NS3_VERSION"
     if [[ -n "$src" && -d "$src" ]]; then
         cp -a "$src/." "$TREE.tmp/" || return 1
-        rm -rf "$TREE.tmp/build" "$TREE.tmp/cmake-cache" "$TREE.tmp/contrib/tls"
+        rm -rf "$TREE.tmp/build" "$TREE.tmp/cmake-cache" "$TREE.tmp/contrib/tls" "$TREE.tmp/.git"
     else
         [[ -n "$src" ]] || src=$(ls "$SRC_DL"/ns3_"$NS3_VERSION".orig.tar.* | head -1)
         echo "unpacking $src"
@@ -208,6 +262,10 @@ EOF
 # an unchanged one keeps its time (so a reused tree rebuilds only what changed).
 copy_module() {
     local dst="$TREE/contrib/tls"
+    if [[ -L "$dst" && "$(cd "$dst" && pwd -P)" == "$(cd "$ROOT" && pwd -P)" ]]; then
+        echo "$dst is a link to $ROOT: nothing to copy"
+        return 0
+    fi
     mkdir -p "$dst"
     "$PY" - "$ROOT" "$dst" <<'EOF'
 import filecmp, fnmatch, os, shutil, sys
@@ -258,9 +316,10 @@ configure_tree() {
         --filter-module-examples-and-tests=tls || return 1
     # the module, its test library and its example must be in the build
     local t missing=0
-    for t in libtls libtls-test tls-handshake-example tls-csma-example; do
-        "$PY" ./ns3 show targets 2>/dev/null | grep -qw -- "$t" && continue
-        grep -q -- "$t" cmake-cache/build.ninja 2>/dev/null && continue
+    # the library targets are libtls, libtls-test up to ns-3.42 and tls, tls-test from 3.43
+    for t in '(lib)?tls' '(lib)?tls-test' tls-handshake-example tls-csma-example; do
+        "$PY" ./ns3 show targets 2>/dev/null | tr -s ' \t' '\n\n' | grep -qxE -- "$t" && continue
+        grep -qE -- "(^|[ /])$t[: ]" cmake-cache/build.ninja 2>/dev/null && continue
         echo "target $t is not configured"; missing=1
     done
     return $missing
@@ -315,7 +374,7 @@ rm -f "$LOGS"/*.log "$LOGS/test-summary.txt"
 trap 'FAILED=1; echo; log "interrupted"; finish' INT TERM
 
 step check-tools check_tools
-if [[ -n "${NS3TLS_NS3_SOURCE:-}" ]]; then
+if [[ -n "$GIVEN_TREE" || -n "${NS3TLS_NS3_SOURCE:-}" ]]; then
     STEPS+=("fetch-source|given|0")
 else
     step fetch-source fetch_source

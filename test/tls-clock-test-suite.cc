@@ -10,6 +10,7 @@
 #include "ns3/tls-engine.h"
 #include "ns3/tls-random.h"
 #include "ns3/tls-scenario.h"
+#include "tls-test-compat.h"
 
 #include <chrono>
 #include <filesystem>

@@ -15,6 +15,7 @@
 #include "ns3/tls-openssl.h"
 #include "ns3/tls-operation-cost-model.h"
 #include "ns3/tls-scenario.h"
+#include "tls-test-compat.h"
 
 #include <algorithm>
 #include <sstream>

@@ -10,6 +10,7 @@
 #include "ns3/tls-credentials.h"
 #include "ns3/tls-operation-cost-model.h"
 #include "ns3/tls-scenario.h"
+#include "tls-test-compat.h"
 
 #include <cmath>
 #include <filesystem>

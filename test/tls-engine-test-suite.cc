@@ -9,6 +9,7 @@
 #include "ns3/tls-engine.h"
 #include "ns3/tls-memory.h"
 #include "ns3/tls-random.h"
+#include "tls-test-compat.h"
 
 #include <cstdio>
 #include <cstring>

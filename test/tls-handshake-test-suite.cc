@@ -18,8 +18,11 @@
 #include "ns3/tls-scenario.h"
 #include "ns3/tls-server-application.h"
 #include "ns3/tls-server-helper.h"
+#include "ns3/tls-tracker-helper.h"
 #include "ns3/traffic-control-helper.h"
+#include "tls-test-compat.h"
 
+#include <algorithm>
 #include <sstream>
 
 using namespace ns3;
@@ -63,6 +66,7 @@ struct LinkParams
     uint32_t response{0};
     Time rtt{MilliSeconds(50)};
     uint64_t bps{10000000};
+    bool helperDefaults{false}; //!< keep the helpers' CostModel (else none: network time only)
 };
 
 void
@@ -104,6 +108,10 @@ RunLink(const LinkParams& p)
         "PhyTxBegin", MakeBoundCallback(&OnPhyTxBegin, &run.packets, false));
 
     TlsServerHelper server(443);
+    if (!p.helperDefaults)
+    {
+        server.SetAttribute("CostModel", PointerValue()); // network time only: no crypto cost
+    }
     server.SetAttribute("Version", StringValue(p.version));
     server.SetAttribute("KeyExchange", StringValue(p.kx));
     server.SetAttribute("Credentials", StringValue(p.credentials));
@@ -113,6 +121,10 @@ RunLink(const LinkParams& p)
     server.SetAttribute("InitialCwnd", UintegerValue(p.serverCwnd));
     ApplicationContainer serverApps = server.Install(nodes.Get(1));
     TlsClientHelper client(InetSocketAddress(ifaces.GetAddress(1), 443));
+    if (!p.helperDefaults)
+    {
+        client.SetAttribute("CostModel", PointerValue());
+    }
     client.SetAttribute("Version", StringValue(p.version));
     client.SetAttribute("KeyExchange", StringValue(p.kx));
     client.SetAttribute("Resumption", StringValue(p.resume));
@@ -127,8 +139,11 @@ RunLink(const LinkParams& p)
     client.SetAttribute("Interval", TimeValue(Seconds(1)));
     ApplicationContainer clientApps = client.Install(nodes.Get(0));
     clientApps.Start(Seconds(1));
+    TlsTrackerHelper tracker; // joins the server's side into the client's records
+    tracker.Install(serverApps);
+    tracker.Install(clientApps);
     Simulator::Run();
-    run.records = DynamicCast<TlsClientApplication>(clientApps.Get(0))->GetRecords();
+    run.records = tracker.GetRecords();
     run.accepted = DynamicCast<TlsServerApplication>(serverApps.Get(0))->GetAccepted();
     Simulator::Destroy();
     return run;
@@ -265,14 +280,21 @@ class TlsIpv6TestCase : public TestCase
         addresses.SetBase(Ipv6Address("2001:db8::"), Ipv6Prefix(64));
         Ipv6InterfaceContainer ifaces = addresses.Assign(devices);
         TlsServerHelper server(443);
-        server.Install(nodes.Get(1));
+        server.SetAttribute("CostModel", PointerValue()); // 2 RTT exactly: no crypto cost
+        TlsTrackerHelper tracker;
+        tracker.Install(server.Install(nodes.Get(1)));
         TlsClientHelper client(Inet6SocketAddress(ifaces.GetAddress(1, 1), 443));
         client.SetAttribute("Handshakes", UintegerValue(2));
+        client.SetAttribute("CostModel", PointerValue());
         ApplicationContainer apps = client.Install(nodes.Get(0));
         apps.Start(Seconds(3)); // after duplicate address detection
+        tracker.Install(apps);
         Simulator::Stop(Seconds(20));
         Simulator::Run();
-        auto records = DynamicCast<TlsClientApplication>(apps.Get(0))->GetRecords();
+        auto records = tracker.GetRecords();
+        NS_TEST_ASSERT_MSG_EQ(records.size(),
+                              DynamicCast<TlsClientApplication>(apps.Get(0))->GetRecords().size(),
+                              "the tracker has every record of the client");
         Simulator::Destroy();
         NS_TEST_ASSERT_MSG_EQ(records.size(), 2, "two connections");
         for (const auto& r : records)
@@ -283,6 +305,15 @@ class TlsIpv6TestCase : public TestCase
             NS_TEST_ASSERT_MSG_EQ(std::isnan(r->GetServerDoneMs()), false, "server side found");
         }
         NS_TEST_ASSERT_MSG_EQ_TOL(records[1]->GetTotalMs(), 100.0, 0.1, "2 RTT");
+        // The tracker's CSV: the record's columns, then the user's, a row per connection.
+        tracker.AddColumn("topology", "ipv6 p2p");
+        std::string csv = tracker.GetCsv();
+        std::string header = TlsTrackerHelper::CsvHeader({}) + ",topology\n";
+        NS_TEST_ASSERT_MSG_EQ(csv.substr(0, header.size()), header, "header");
+        NS_TEST_ASSERT_MSG_EQ(csv.substr(header.size()),
+                              TlsTrackerHelper::CsvRows(records, {{"topology", "ipv6 p2p"}}),
+                              "rows");
+        NS_TEST_ASSERT_MSG_EQ(std::count(csv.begin(), csv.end(), '\n'), 3, "two rows");
     }
 };
 
@@ -573,6 +604,39 @@ class TlsDeterminismTestCase : public TestCase
     }
 };
 
+/// The helpers' defaults are the canned scenario's: the same crypto costs and the same times.
+class TlsHelperDefaultsTestCase : public TestCase
+{
+  public:
+    TlsHelperDefaultsTestCase()
+        : TestCase("helpers default to the canned scenario's cost model and TCP profile")
+    {
+    }
+
+  private:
+    void
+    DoRun() override
+    {
+        LinkParams p;
+        p.helperDefaults = true;
+        LinkRun own = RunLink(p);
+        TlsScenarioConfig c; // defaults: TLS 1.3, rsa2048, 50 ms, 10 Mbps, --cpu=model, linux
+        c.Set("handshakes", "1");
+        TlsScenario::Result canned;
+        NS_TEST_ASSERT_MSG_EQ(TlsScenario::Run(c, canned), "", "scenario runs");
+        NS_TEST_ASSERT_MSG_EQ(own.records.size(), 1, "one connection");
+        NS_TEST_ASSERT_MSG_EQ(canned.records.size(), 1, "one connection");
+        const TlsHandshakeRecord& a = *own.records[0];
+        const TlsHandshakeRecord& b = *canned.records[0];
+        NS_TEST_ASSERT_MSG_GT(a.clientCpu, Time(0), "a crypto cost is charged by default");
+        NS_TEST_ASSERT_MSG_EQ(a.clientCpu, b.clientCpu, "client CPU as in the scenario");
+        NS_TEST_ASSERT_MSG_EQ(a.serverCpu, b.serverCpu, "server CPU as in the scenario");
+        // Certificates made with other random bytes may differ by a byte or two (0.8 us each).
+        NS_TEST_ASSERT_MSG_EQ_TOL(a.GetTotalMs(), b.GetTotalMs(), 0.005, "same total_ms");
+        NS_TEST_ASSERT_MSG_EQ_TOL(a.GetServerDoneMs(), b.GetServerDoneMs(), 0.005, "server_done");
+    }
+};
+
 /// Bad parameters are rejected with a message naming the value.
 class TlsConfigErrorTestCase : public TestCase
 {
@@ -657,6 +721,7 @@ class TlsHandshakeTestSuite : public TestSuite
         AddTestCase(new TlsResumptionTestCase("1.3", "ticket"), QUICK);
         AddTestCase(new TlsEarlyDataTestCase(), QUICK);
         AddTestCase(new TlsIpv6TestCase(), QUICK);
+        AddTestCase(new TlsHelperDefaultsTestCase(), QUICK);
         AddTestCase(new TlsLargeFlightTestCase(), QUICK);
         AddTestCase(new TlsTimelineTestCase(), QUICK);
         AddTestCase(new TlsFaultTestCase(

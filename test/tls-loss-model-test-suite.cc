@@ -13,6 +13,7 @@
 #include "ns3/network-module.h"
 #include "ns3/test.h"
 #include "ns3/tls-scenario.h"
+#include "tls-test-compat.h"
 
 using namespace ns3;
 

@@ -9,6 +9,7 @@
 #include "ns3/boolean.h"
 #include "ns3/enum.h"
 #include "ns3/log.h"
+#include "ns3/ns3-compat.h"
 #include "ns3/pointer.h"
 #include "ns3/string.h"
 #include "ns3/uinteger.h"
@@ -42,35 +43,36 @@ TlsApplication::GetTypeId()
               .AddAttribute("MinVersion",
                             "Lowest TLS version offered (client) or accepted (server)",
                             EnumValue(TlsConfig::VERSION_1_2),
-                            MakeEnumAccessor(&TlsApplication::m_minVersion),
+                            NS3TLS_ENUM_ACCESSOR(TlsConfig::Version, &TlsApplication::m_minVersion),
                             VersionChecker())
               .AddAttribute("MaxVersion",
                             "Highest TLS version offered (client) or accepted (server)",
                             EnumValue(TlsConfig::VERSION_1_3),
-                            MakeEnumAccessor(&TlsApplication::m_maxVersion),
+                            NS3TLS_ENUM_ACCESSOR(TlsConfig::Version, &TlsApplication::m_maxVersion),
                             VersionChecker())
+              .AddAttribute("Version",
+                            "Shorthand: offer/accept only this TLS version (sets MinVersion and "
+                            "MaxVersion, and wins over them); unset: MinVersion-MaxVersion",
+                            EnumValue(VERSION_UNSET),
+                            NS3TLS_ENUM_ACCESSOR(
+                                int, &TlsApplication::SetVersion, &TlsApplication::GetVersion),
+                            MakeEnumChecker(VERSION_UNSET,
+                                            "",
+                                            int(TlsConfig::VERSION_1_2),
+                                            "1.2",
+                                            int(TlsConfig::VERSION_1_3),
+                                            "1.3"))
               .AddAttribute(
-                  "Version",
-                  "Shorthand: offer/accept only this TLS version (sets MinVersion and "
-                  "MaxVersion, and wins over them); unset: MinVersion-MaxVersion",
-                  EnumValue(VERSION_UNSET),
-                  MakeEnumAccessor(&TlsApplication::SetVersion, &TlsApplication::GetVersion),
-                  MakeEnumChecker(VERSION_UNSET,
-                                  "",
-                                  TlsConfig::VERSION_1_2,
-                                  "1.2",
-                                  TlsConfig::VERSION_1_3,
-                                  "1.3"))
-              .AddAttribute("KeyExchange",
-                            "TLS 1.2 key exchange of the default cipher list",
-                            EnumValue(TlsConfig::KX_ECDHE),
-                            MakeEnumAccessor(&TlsApplication::m_keyExchange),
-                            MakeEnumChecker(TlsConfig::KX_ECDHE,
-                                            "ecdhe",
-                                            TlsConfig::KX_RSA,
-                                            "rsa",
-                                            TlsConfig::KX_DHE,
-                                            "dhe"))
+                  "KeyExchange",
+                  "TLS 1.2 key exchange of the default cipher list",
+                  EnumValue(TlsConfig::KX_ECDHE),
+                  NS3TLS_ENUM_ACCESSOR(TlsConfig::KeyExchange, &TlsApplication::m_keyExchange),
+                  MakeEnumChecker(TlsConfig::KX_ECDHE,
+                                  "ecdhe",
+                                  TlsConfig::KX_RSA,
+                                  "rsa",
+                                  TlsConfig::KX_DHE,
+                                  "dhe"))
               .AddAttribute("Groups",
                             "Key exchange groups, OpenSSL syntax (e.g. X25519:P-256); "
                             "empty: OpenSSL's default",
@@ -105,16 +107,17 @@ TlsApplication::GetTypeId()
                             BooleanValue(false),
                             MakeBooleanAccessor(&TlsApplication::m_clientAuth),
                             MakeBooleanChecker())
-              .AddAttribute("Resumption",
-                            "Session resumption (client: resume the previous connection's)",
-                            EnumValue(TlsConfig::RESUME_NONE),
-                            MakeEnumAccessor(&TlsApplication::m_resumption),
-                            MakeEnumChecker(TlsConfig::RESUME_NONE,
-                                            "none",
-                                            TlsConfig::RESUME_TICKET,
-                                            "ticket",
-                                            TlsConfig::RESUME_SESSION_ID,
-                                            "session-id"))
+              .AddAttribute(
+                  "Resumption",
+                  "Session resumption (client: resume the previous connection's)",
+                  EnumValue(TlsConfig::RESUME_NONE),
+                  NS3TLS_ENUM_ACCESSOR(TlsConfig::Resumption, &TlsApplication::m_resumption),
+                  MakeEnumChecker(TlsConfig::RESUME_NONE,
+                                  "none",
+                                  TlsConfig::RESUME_TICKET,
+                                  "ticket",
+                                  TlsConfig::RESUME_SESSION_ID,
+                                  "session-id"))
               .AddAttribute("ServerName",
                             "SNI sent by the client and name checked in the server certificate",
                             StringValue("server.ns3tls"),

@@ -82,6 +82,13 @@ TlsClientApplication::GetTypeId()
                             MakeUintegerAccessor(&TlsClientApplication::m_clientIndex),
                             MakeUintegerChecker<uint32_t>())
               .AddTraceSource(
+                  "ConnectionStart",
+                  "A connection was opened (Connect() called, client address "
+                  "known); its record is filled as the connection goes. "
+                  "TlsTrackerHelper keeps it and joins the server's side to it",
+                  MakeTraceSourceAccessor(&TlsClientApplication::m_connectionStartTrace),
+                  "ns3::TlsClientApplication::ConnectionStartTracedCallback")
+              .AddTraceSource(
                   "HandshakeComplete",
                   "The client finished a TLS handshake",
                   MakeTraceSourceAccessor(&TlsClientApplication::m_handshakeCompleteTrace),
@@ -195,10 +202,6 @@ TlsClientApplication::DoDispose()
         c->Detach();
     }
     m_closing.clear();
-    for (auto& r : m_records)
-    {
-        TlsHandshakeRecord::Unregister(r->clientAddress, PeekPointer(r));
-    }
     for (auto& [record, fallback] : m_waitingForServer)
     {
         fallback.Cancel();
@@ -240,7 +243,7 @@ TlsClientApplication::StartConnection()
     m_record->connectTime = Simulator::Now();
     socket->Connect(m_remote);
     socket->GetSockName(m_record->clientAddress);
-    TlsHandshakeRecord::Register(m_record->clientAddress, m_record);
+    m_connectionStartTrace(m_record);
     m_timeoutEvent = Simulator::Schedule(m_timeout, &TlsClientApplication::OnTimeout, this);
 }
 

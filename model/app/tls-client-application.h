@@ -58,6 +58,8 @@ class TlsClientApplication : public TlsApplication
     /// @return the name of a state
     static std::string GetStateString(State state);
 
+    /// Signature of ConnectionStart: the record the connection fills (a collector may keep it).
+    typedef void (*ConnectionStartTracedCallback)(Ptr<TlsHandshakeRecord> record);
     /// Signature of HandshakeComplete / HandshakeFailed / ConnectionDone.
     typedef void (*RecordTracedCallback)(Ptr<const TlsHandshakeRecord> record);
     /// Signature of HandshakeMessage.
@@ -123,6 +125,7 @@ class TlsClientApplication : public TlsApplication
     std::deque<Ptr<TlsConnection>> m_closing;       //!< finished, still closing
     std::map<Ptr<TlsHandshakeRecord>, EventId> m_waitingForServer; //!< done, server side not yet
 
+    TracedCallback<Ptr<TlsHandshakeRecord>> m_connectionStartTrace;         //!< Connect() called
     TracedCallback<Ptr<const TlsHandshakeRecord>> m_handshakeCompleteTrace; //!< client done
     TracedCallback<Ptr<const TlsHandshakeRecord>> m_handshakeFailedTrace;   //!< failure
     TracedCallback<Ptr<const TlsHandshakeRecord>> m_connectionDoneTrace;    //!< record final

@@ -5,6 +5,7 @@
 
 
 #include "ns3/log.h"
+#include "ns3/ns3-compat.h"
 #include "ns3/packet.h"
 #include "ns3/simulator.h"
 #include "ns3/tcp-socket-base.h"
@@ -123,7 +124,7 @@ TlsConnection::Pump()
     if (now < m_busyUntil)
     {
         // One connection's steps never overlap: run when the current one is done.
-        if (!m_pumpEvent.IsRunning())
+        if (!compat::IsPending(m_pumpEvent))
         {
             m_pumpEvent = Simulator::Schedule(
                 m_busyUntil - now, &TlsConnection::Pump, Ptr<TlsConnection>(this));
@@ -258,7 +259,7 @@ TlsConnection::SendPending()
     {
         m_txQueue.clear();
         m_txOffset = 0;
-        if (m_closeWhenSent && !m_socketClosed && !m_pumpEvent.IsRunning()
+        if (m_closeWhenSent && !m_socketClosed && !compat::IsPending(m_pumpEvent)
             && Simulator::Now() >= m_busyUntil)
         {
             m_socketClosed = true;
@@ -305,7 +306,7 @@ TlsConnection::OnNormalClose(Ptr<Socket> /* socket */)
 {
     NS_LOG_FUNCTION(this);
     Time now = Simulator::Now();
-    if (now < m_busyUntil || m_pumpEvent.IsRunning())
+    if (now < m_busyUntil || compat::IsPending(m_pumpEvent))
     {
         // Bytes that arrived before the FIN (e.g. an alert) are still being processed: report
         // the close after them, as a real reader sees data before end-of-file.

@@ -10,20 +10,12 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
-#include <map>
 
 namespace ns3
 {
 
 namespace
 {
-
-std::map<Address, Ptr<TlsHandshakeRecord>>&
-Registry()
-{
-    static std::map<Address, Ptr<TlsHandshakeRecord>> registry;
-    return registry;
-}
 
 double
 Span(Time from, Time to)
@@ -523,29 +515,6 @@ TlsHandshakeRecord::GetTimelineRows() const
         rows.push_back(std::move(row));
     }
     return rows;
-}
-
-void
-TlsHandshakeRecord::Register(const Address& clientAddress, Ptr<TlsHandshakeRecord> record)
-{
-    Registry()[clientAddress] = record;
-}
-
-Ptr<TlsHandshakeRecord>
-TlsHandshakeRecord::Find(const Address& clientAddress)
-{
-    auto it = Registry().find(clientAddress);
-    return it == Registry().end() ? nullptr : it->second;
-}
-
-void
-TlsHandshakeRecord::Unregister(const Address& clientAddress, const TlsHandshakeRecord* record)
-{
-    auto it = Registry().find(clientAddress);
-    if (it != Registry().end() && PeekPointer(it->second) == record)
-    {
-        Registry().erase(it);
-    }
 }
 
 } // namespace ns3

@@ -98,8 +98,8 @@ struct TcpSegmentTiming : public TlsMessageTiming
  * @brief Everything measured about one client connection: the row of the results CSV.
  *
  * Filled by the client application, and by the server application that accepted the
- * connection (found through a registry keyed by the client's address and port), so that
- * server-side times and bytes land in the same row. Its CSV columns are GetColumns().
+ * connection when a TlsTrackerHelper joins the two sides (the server's times and bytes then
+ * land in the same row). Its CSV columns are GetColumns().
  */
 class TlsHandshakeRecord : public SimpleRefCount<TlsHandshakeRecord>
 {
@@ -230,17 +230,6 @@ class TlsHandshakeRecord : public SimpleRefCount<TlsHandshakeRecord>
     static std::string FormatCell(TlsColumnKind kind, const TlsColumnValue& value);
     /// @return "integer", "boolean", "ms" or "text"
     static std::string GetKindName(TlsColumnKind kind);
-
-    /**
-     * @brief Makes a record findable by the server that accepts the connection.
-     * @param clientAddress the client's IP address and port
-     * @param record the record
-     */
-    static void Register(const Address& clientAddress, Ptr<TlsHandshakeRecord> record);
-    /// @return the record registered for a client address, or nullptr
-    static Ptr<TlsHandshakeRecord> Find(const Address& clientAddress);
-    /// Removes a registration (if it is still this record's).
-    static void Unregister(const Address& clientAddress, const TlsHandshakeRecord* record);
 
     /// @return a CSV cell (quoted when needed)
     static std::string Escape(const std::string& cell);

@@ -167,7 +167,7 @@ bool
 TlsServerApplication::OnConnectionRequest(Ptr<Socket> socket, const Address& from)
 {
     NS_LOG_FUNCTION(this << socket << from);
-    if (Ptr<TlsHandshakeRecord> record = TlsHandshakeRecord::Find(from))
+    if (Ptr<TlsHandshakeRecord> record = m_recordLookup.IsNull() ? nullptr : m_recordLookup(from))
     {
         record->AddServerSyn(Simulator::Now());
     }
@@ -186,7 +186,7 @@ TlsServerApplication::OnTcpSegment(bool sent,
     {
         return; // accepted (its TlsConnection records it), or the listener itself
     }
-    if (Ptr<TlsHandshakeRecord> record = TlsHandshakeRecord::Find(peer))
+    if (Ptr<TlsHandshakeRecord> record = m_recordLookup.IsNull() ? nullptr : m_recordLookup(peer))
     {
         uint32_t seq = header.GetSequenceNumber().GetValue();
         if (sent)
@@ -207,13 +207,19 @@ TlsServerApplication::OnTcpSegment(bool sent,
 }
 
 void
+TlsServerApplication::SetRecordLookup(RecordLookup lookup)
+{
+    m_recordLookup = lookup;
+}
+
+void
 TlsServerApplication::OnAccept(Ptr<Socket> socket, const Address& from)
 {
     NS_LOG_FUNCTION(this << socket << from);
     ++m_accepted;
     m_acceptTrace(socket, from);
     Session& session = m_sessions[socket];
-    session.record = TlsHandshakeRecord::Find(from);
+    session.record = m_recordLookup.IsNull() ? nullptr : m_recordLookup(from);
     if (!session.record)
     {
         session.record = Create<TlsHandshakeRecord>(); // a client outside ns3tls

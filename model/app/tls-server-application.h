@@ -20,9 +20,9 @@ namespace ns3
  * @ingroup tls
  * @brief Accepts any number of concurrent TLS connections on Port and answers requests.
  *
- * Each accepted connection runs a server TlsEngine. When the client is a
- * TlsClientApplication in the same simulation, the server's times and bytes are written into
- * the client's TlsHandshakeRecord (server_done_ms, server_bytes, ...).
+ * Each accepted connection runs a server TlsEngine. When a TlsTrackerHelper tracks both this
+ * server and the TlsClientApplication that connected, the server's times and bytes are written
+ * into the client's TlsHandshakeRecord (server_done_ms, server_bytes, ...).
  */
 class TlsServerApplication : public TlsApplication
 {
@@ -41,6 +41,18 @@ class TlsServerApplication : public TlsApplication
     uint32_t GetFailed() const;
     /// @return connections currently open
     uint32_t GetOpen() const;
+
+    /// Finds the client's record of an accepted connection from the client's address.
+    typedef Callback<Ptr<TlsHandshakeRecord>, const Address&> RecordLookup;
+
+    /**
+     * @brief Lets the server write its side into the client's record (TlsTrackerHelper does).
+     *
+     * Without a lookup, or when it returns nullptr (a client outside the tracker), the server
+     * fills a record of its own, seen through its trace sources.
+     * @param lookup client address and port -> the client's record
+     */
+    void SetRecordLookup(RecordLookup lookup);
 
     /// Signature of the Accept trace.
     typedef void (*AcceptTracedCallback)(Ptr<const Socket> socket, const Address& from);
@@ -97,6 +109,7 @@ class TlsServerApplication : public TlsApplication
     uint32_t m_accepted{0};                    //!< counter
     uint32_t m_completed{0};                   //!< counter
     uint32_t m_failed{0};                      //!< counter
+    RecordLookup m_recordLookup;               //!< joins the client's record (may be null)
 
     TracedCallback<Ptr<const TlsHandshakeRecord>> m_handshakeCompleteTrace; //!< server done
     TracedCallback<Ptr<const TlsHandshakeRecord>> m_handshakeFailedTrace;   //!< failure

@@ -13,7 +13,7 @@ TlsCostModel::GetTypeId()
 {
     static TypeId tid = TypeId("ns3::TlsCostModel")
                             .SetParent<Object>()
-                            .SetGroupName("Tls")
+                            .SetGroupName("TlsCost")
                             .AddConstructor<TlsCostModel>();
     return tid;
 }

@@ -20,7 +20,7 @@ TlsCpu::GetTypeId()
     static TypeId tid
         = TypeId("ns3::TlsCpu")
               .SetParent<Object>()
-              .SetGroupName("Tls")
+              .SetGroupName("TlsCost")
               .AddConstructor<TlsCpu>()
               .AddAttribute("Cores",
                             "Number of cores that run TLS steps in parallel",

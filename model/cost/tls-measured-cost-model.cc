@@ -15,7 +15,7 @@ TlsMeasuredCostModel::GetTypeId()
 {
     static TypeId tid = TypeId("ns3::TlsMeasuredCostModel")
                             .SetParent<TlsCostModel>()
-                            .SetGroupName("Tls")
+                            .SetGroupName("TlsCost")
                             .AddConstructor<TlsMeasuredCostModel>()
                             .AddAttribute("Scale",
                                           "Multiplier applied to the measured CPU time",

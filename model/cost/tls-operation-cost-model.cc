@@ -32,7 +32,7 @@ TlsOperationCostModel::GetTypeId()
     static TypeId tid
         = TypeId("ns3::TlsOperationCostModel")
               .SetParent<TlsCostModel>()
-              .SetGroupName("Tls")
+              .SetGroupName("TlsCost")
               .AddConstructor<TlsOperationCostModel>()
               .AddAttribute("CostTable",
                             "JSON file of operation costs in microseconds (from ./ns3tls "

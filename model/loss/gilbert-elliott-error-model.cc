@@ -20,7 +20,7 @@ GilbertElliottErrorModel::GetTypeId()
     static TypeId tid
         = TypeId("ns3::GilbertElliottErrorModel")
               .SetParent<ErrorModel>()
-              .SetGroupName("Tls")
+              .SetGroupName("TlsLoss")
               .AddConstructor<GilbertElliottErrorModel>()
               .AddAttribute("PGoodToBad",
                             "Probability of moving from the good to the bad state, per packet",

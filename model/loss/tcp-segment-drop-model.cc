@@ -27,7 +27,7 @@ TcpSegmentDropModel::GetTypeId()
     static TypeId tid
         = TypeId("ns3::TcpSegmentDropModel")
               .SetParent<ErrorModel>()
-              .SetGroupName("Tls")
+              .SetGroupName("TlsLoss")
               .AddConstructor<TcpSegmentDropModel>()
               .AddAttribute("Drops",
                             "What to drop per connection: 'syn' and/or 1-based indices of "

@@ -20,7 +20,7 @@ Ipv4HostRouting::GetTypeId()
 {
     static TypeId tid = TypeId("ns3::Ipv4HostRouting")
                             .SetParent<Ipv4RoutingProtocol>()
-                            .SetGroupName("Tls")
+                            .SetGroupName("TlsSpeed")
                             .AddConstructor<Ipv4HostRouting>();
     return tid;
 }
@@ -69,10 +69,10 @@ bool
 Ipv4HostRouting::RouteInput(Ptr<const Packet> p,
                             const Ipv4Header& header,
                             Ptr<const NetDevice> idev,
-                            UnicastForwardCallback ucb,
-                            MulticastForwardCallback /* mcb */,
-                            LocalDeliverCallback lcb,
-                            ErrorCallback ecb)
+                            NS3TLS_ROUTE_INPUT_CB(UnicastForwardCallback) ucb,
+                            NS3TLS_ROUTE_INPUT_CB(MulticastForwardCallback) /* mcb */,
+                            NS3TLS_ROUTE_INPUT_CB(LocalDeliverCallback) lcb,
+                            NS3TLS_ROUTE_INPUT_CB(ErrorCallback) ecb)
 {
     int32_t iif = m_ipv4->GetInterfaceForDevice(idev);
     if (m_local.count(header.GetDestination().Get()))

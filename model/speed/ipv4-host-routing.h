@@ -6,6 +6,7 @@
 
 #include "ns3/ipv4-routing-protocol.h"
 #include "ns3/ipv4.h"
+#include "ns3/ns3-compat.h"
 
 #include <unordered_map>
 #include <unordered_set>
@@ -45,10 +46,10 @@ class Ipv4HostRouting : public Ipv4RoutingProtocol
     bool RouteInput(Ptr<const Packet> p,
                     const Ipv4Header& header,
                     Ptr<const NetDevice> idev,
-                    UnicastForwardCallback ucb,
-                    MulticastForwardCallback mcb,
-                    LocalDeliverCallback lcb,
-                    ErrorCallback ecb) override;
+                    NS3TLS_ROUTE_INPUT_CB(UnicastForwardCallback) ucb,
+                    NS3TLS_ROUTE_INPUT_CB(MulticastForwardCallback) mcb,
+                    NS3TLS_ROUTE_INPUT_CB(LocalDeliverCallback) lcb,
+                    NS3TLS_ROUTE_INPUT_CB(ErrorCallback) ecb) override;
     void NotifyInterfaceUp(uint32_t interface) override;
     void NotifyInterfaceDown(uint32_t interface) override;
     void NotifyAddAddress(uint32_t interface, Ipv4InterfaceAddress address) override;

@@ -28,7 +28,7 @@ TcpLinuxDemux::GetTypeId()
 {
     static TypeId tid = TypeId("ns3::TcpLinuxDemux")
                             .SetParent<IpL4Protocol>()
-                            .SetGroupName("Tls")
+                            .SetGroupName("TlsSpeed")
                             .AddConstructor<TcpLinuxDemux>();
     return tid;
 }

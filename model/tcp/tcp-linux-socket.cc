@@ -7,6 +7,7 @@
 #include "ns3/ipv4-end-point.h"
 #include "ns3/log.h"
 #include "ns3/node.h"
+#include "ns3/ns3-compat.h"
 #include "ns3/object-factory.h"
 #include "ns3/rtt-estimator.h"
 #include "ns3/simulator.h"
@@ -31,7 +32,7 @@ TcpLinuxSocket::GetTypeId()
 {
     static TypeId tid = TypeId("ns3::TcpLinuxSocket")
                             .SetParent<TcpSocketBase>()
-                            .SetGroupName("Tls")
+                            .SetGroupName("TlsTcp")
                             .AddConstructor<TcpLinuxSocket>()
                             .AddAttribute("TailLossProbe",
                                           "Probe a lost tail as Linux does (RFC 8985 section 7)",
@@ -48,11 +49,7 @@ TcpLinuxSocket::GetTypeId()
     return tid;
 }
 
-TypeId
-TcpLinuxSocket::GetInstanceTypeId() const
-{
-    return GetTypeId();
-}
+NS3TLS_DEFINE_GET_INSTANCE_TYPE_ID(TcpLinuxSocket)
 
 TcpLinuxSocket::TcpLinuxSocket(const TcpLinuxSocket& sock)
     : TcpSocketBase(sock)
@@ -178,7 +175,8 @@ TcpLinuxSocket::ArmProbe()
     Time pto = m_rtt->GetEstimate() * 2
                + (BytesInFlight() <= m_tcb->m_segmentSize ? MilliSeconds(200) : MilliSeconds(2));
     pto = std::max(pto, MilliSeconds(10));
-    Time remaining = m_retxEvent.IsRunning() ? Simulator::GetDelayLeft(m_retxEvent) : m_rto.Get();
+    Time remaining
+        = compat::IsPending(m_retxEvent) ? Simulator::GetDelayLeft(m_retxEvent) : m_rto.Get();
     if (pto >= remaining)
     {
         m_probePending = true; // the RTO comes first: its expiry is the probe
@@ -225,7 +223,7 @@ TcpLinuxSocket::ReTxTimeout()
     Time rto = m_rto;
     TcpSocketBase::ReTxTimeout();
     m_rto = rto;
-    if (m_retxEvent.IsRunning())
+    if (compat::IsPending(m_retxEvent))
     {
         m_retxEvent.Cancel();
         m_retxEvent = Simulator::Schedule(m_rto, &TcpLinuxSocket::ReTxTimeout, this);

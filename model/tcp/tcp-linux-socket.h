@@ -4,6 +4,7 @@
 #ifndef TCP_LINUX_SOCKET_H
 #define TCP_LINUX_SOCKET_H
 
+#include "ns3/ns3-compat.h"
 #include "ns3/tcp-linux-demux.h"
 
 #include "ns3/tcp-socket-base.h"
@@ -35,9 +36,9 @@ class TcpLinuxSocket : public TcpSocketBase
   public:
     /// @return the TypeId
     static TypeId GetTypeId();
-    // TcpSocketBase reports its own TypeId; without this the attributes below would be
-    // neither constructed from their defaults nor reachable by name.
-    TypeId GetInstanceTypeId() const override;
+    // Up to ns-3.44 TcpSocketBase reports its own TypeId; without this the attributes below
+    // would be neither constructed from their defaults nor reachable by name.
+    NS3TLS_DECLARE_GET_INSTANCE_TYPE_ID
 
     TcpLinuxSocket() = default;
     /// @param sock the socket to copy (listening socket forking an accepted one, which keeps

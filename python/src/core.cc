@@ -14,6 +14,8 @@
  * simulation in a fresh worker process (ns3tls._worker); calling run()/run_csv() here directly
  * is fine for one-off use.
  */
+#include "network.h"
+
 #include "ns3/inet-socket-address.h"
 #include "ns3/rng-stream.h"
 #include "ns3/tls-handshake-record.h"
@@ -115,27 +117,6 @@ ColumnTable(const std::vector<Column>& columns)
     return out;
 }
 
-/// Builds and validates a configuration; throws ValueError with the C++ message.
-TlsScenarioConfig
-MakeConfig(const std::map<std::string, std::string>& params)
-{
-    TlsScenarioConfig config;
-    for (const auto& [name, value] : params)
-    {
-        std::string error = config.Set(FlagName(name), value);
-        if (!error.empty())
-        {
-            throw py::value_error(error);
-        }
-    }
-    std::string error = config.Validate();
-    if (!error.empty())
-    {
-        throw py::value_error(error);
-    }
-    return config;
-}
-
 /// Every parameter's canonical value.
 std::map<std::string, std::string>
 Canonical(const TlsScenarioConfig& config)
@@ -196,10 +177,32 @@ AddressString(const Address& a)
 
 } // namespace
 
+/// Builds and validates a configuration; throws ValueError with the C++ message.
+TlsScenarioConfig
+MakeConfig(const std::map<std::string, std::string>& params)
+{
+    TlsScenarioConfig config;
+    for (const auto& [name, value] : params)
+    {
+        std::string error = config.Set(FlagName(name), value);
+        if (!error.empty())
+        {
+            throw py::value_error(error);
+        }
+    }
+    std::string error = config.Validate();
+    if (!error.empty())
+    {
+        throw py::value_error(error);
+    }
+    return config;
+}
+
 PYBIND11_MODULE(_core, m)
 {
     m.doc() = "ns3tls compiled core: the canned TLS-over-ns-3 scenario (see the ns3tls package)";
     m.attr("__version__") = NS3TLS_VERSION;
+    BindNetwork(m);
 
     py::class_<TlsScenarioConfig>(m, "Config", "Scenario parameters, set by flag name from strings")
         .def(py::init<>())
@@ -399,7 +402,8 @@ PYBIND11_MODULE(_core, m)
         "Runs one simulation in this process and returns the Result (records)");
     m.def(
         "warm_up",
-        []() {
+        []()
+        {
             // One-time, process-wide work that every first simulation in a process repeats:
             // ns-3's MRG32k3a jump-ahead matrices (computed on the first RngStream, the same
             // constants for every seed and stream) and OpenSSL's library initialisation. Neither

@@ -1,0 +1,106 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#ifndef NS3TLS_NS3_COMPAT_H
+#define NS3TLS_NS3_COMPAT_H
+
+/**
+ * @file
+ * @ingroup tls
+ * The one place where the module's C++ depends on the ns-3 release it is built against.
+ *
+ * Covers ns-3.37 (Debian 12's libns3-dev, the 3.37 source tree) up to ns-3.48 (June 2026).
+ * NS3TLS_NS3_VERSION is major * 100 + minor (337, 348, ...), set by CMakeLists.txt from the
+ * release being built against (ns-3's VERSION file in a source tree, find_package(ns3) standalone)
+ * and exported to everything that links the module. The differences handled here:
+ *
+ *  - Ipv4RoutingProtocol::RouteInput callbacks: by value up to 3.38, const references from 3.39
+ *    (NS3TLS_ROUTE_INPUT_CB);
+ *  - EventId::IsRunning() became IsPending() in 3.42 (compat::IsPending);
+ *  - EnumValue is a template from 3.41: MakeEnumAccessor names the enum type
+ *    (NS3TLS_ENUM_ACCESSOR), and one checker's values are all of one type;
+ *  - Object::GetInstanceTypeId() is final from 3.45 (NS3TLS_DECLARE_GET_INSTANCE_TYPE_ID).
+ *
+ * The TcpSocketBase hooks TcpLinuxSocket overrides (SendDataPacket, NewAck, ReTxTimeout,
+ * DoForwardUp, CompleteFork, Fork) and the Ipv4L3Protocol / Ipv4EndPoint calls TcpLinuxDemux makes
+ * have the same signatures in 3.37 and 3.48; ns-3 sets the C++ standard of an
+ * in-tree build itself (C++17 in 3.37, C++20 from 3.41, C++23 from 3.46), and the module's code is
+ * valid in all three.
+ */
+
+#include "ns3/event-id.h"
+#include "ns3/type-id.h"
+
+#if !defined(NS3TLS_NS3_VERSION) && __has_include("ns3/tls-ns3-version.h")
+#include "ns3/tls-ns3-version.h" // written by a standalone build, installed with the headers
+#endif
+#ifndef NS3TLS_NS3_VERSION
+#error "NS3TLS_NS3_VERSION is not set: build the module with its CMakeLists.txt (it defines it)"
+#endif
+
+/// True when building against ns-3.MAJOR.MINOR or a later release.
+#define NS3TLS_NS3_AT_LEAST(major, minor) (NS3TLS_NS3_VERSION >= (major)*100 + (minor))
+
+/**
+ * Parameter type of the four callbacks of Ipv4RoutingProtocol::RouteInput: by value up to
+ * ns-3.38, a const reference from ns-3.39 (CHANGES.md, "Changes from ns-3.38 to ns-3.39").
+ */
+#if NS3TLS_NS3_AT_LEAST(3, 39)
+#define NS3TLS_ROUTE_INPUT_CB(type) const type&
+#else
+#define NS3TLS_ROUTE_INPUT_CB(type) type
+#endif
+
+/**
+ * MakeEnumAccessor for an attribute of enum type TYPE (a member or a setter/getter pair): from
+ * ns-3.41 EnumValue<TYPE> is a template and the accessor names the type (CHANGES.md, "Changes from
+ * ns-3.40 to ns-3.41"); before, EnumValue holds an int and the type is deduced.
+ */
+#if NS3TLS_NS3_AT_LEAST(3, 41)
+#define NS3TLS_ENUM_ACCESSOR(type, ...) MakeEnumAccessor<type>(__VA_ARGS__)
+#else
+#define NS3TLS_ENUM_ACCESSOR(type, ...) MakeEnumAccessor(__VA_ARGS__)
+#endif
+
+/**
+ * Declaration and definition of CLASS::GetInstanceTypeId() returning CLASS::GetTypeId(), which an
+ * Object subclass whose base overrides it needs up to ns-3.44; from ns-3.45 Object keeps the
+ * TypeId the object was created with (CreateObject, CopyObject) and the method is final
+ * (CHANGES.md, "Changes from ns-3.44 to ns-3.45").
+ */
+#if NS3TLS_NS3_AT_LEAST(3, 45)
+#define NS3TLS_DECLARE_GET_INSTANCE_TYPE_ID
+#define NS3TLS_DEFINE_GET_INSTANCE_TYPE_ID(cls)
+#else
+#define NS3TLS_DECLARE_GET_INSTANCE_TYPE_ID TypeId GetInstanceTypeId() const override;
+#define NS3TLS_DEFINE_GET_INSTANCE_TYPE_ID(cls) \
+    TypeId cls::GetInstanceTypeId() const       \
+    {                                           \
+        return GetTypeId();                     \
+    }
+#endif
+
+namespace ns3
+{
+namespace compat
+{
+
+/**
+ * @brief Whether an event is scheduled and has neither run nor been cancelled.
+ * @param event the event
+ * @return EventId::IsPending() from ns-3.42, EventId::IsRunning() (same meaning) before
+ */
+inline bool
+IsPending(const EventId& event)
+{
+#if NS3TLS_NS3_AT_LEAST(3, 42)
+    return event.IsPending();
+#else
+    return event.IsRunning();
+#endif
+}
+
+} // namespace compat
+} // namespace ns3
+
+#endif /* NS3TLS_NS3_COMPAT_H */

@@ -1,0 +1,78 @@
+"""Your own topology from Python: nodes, point-to-point / CSMA / Wi-Fi links, TLS servers and
+clients with ns3tls.run's parameter names, one run, the records as a pandas DataFrame.
+
+>>> from ns3tls.network import Network
+>>> net = Network(seed=1)
+>>> sta1, sta2, ap, server = net.nodes(4)
+>>> net.wifi([sta1, sta2], ap, distance=10)                 # Wi-Fi hop (ns-3's wifi module)
+>>> net.p2p(ap, server, rate="100Mbps", delay="20ms")       # WAN link to the server
+>>> net.server(server, tls="1.3", key="p256")
+>>> net.clients([sta1, sta2], server, tls="1.3", handshakes=5)
+>>> df = net.run(topology="wifi+wan")                       # a row a handshake
+
+What is exposed: nodes with an IPv4 stack and ns-3's global routing; point-to-point links
+(rate, delay, drop-tail queue, per-packet Bernoulli loss both ways), CSMA LANs, Wi-Fi
+infrastructure cells (YANS channel, stations on a circle of the given distance around the access
+point, any WifiRemoteStationManager); TLS servers and clients configured with the TLS,
+request, timing, ``tcp`` and ``cpu`` parameters of :func:`ns3tls.run` (the scenario's topology
+parameters such as rtt, bandwidth, loss and clients do not apply here). The rows carry the same
+columns as ``ns3tls.run`` (from the C++ TlsTrackerHelper), then your ``columns``, then seed and
+run. Not exposed: IPv6, mobility beyond fixed positions, other ns-3 models, per-packet
+callbacks. The simulation runs in this process (ns-3 keeps process-wide state): one run per
+Network; run many from a sweep (one process per point).
+"""
+
+from . import _core, _params
+from ._frames import read_csv
+
+__all__ = ["Network"]
+
+
+def _flags(params):
+    flags = _params.normalize(params)
+    return flags
+
+
+class Network:
+    """One simulation's topology and TLS applications (see the module docstring)."""
+
+    def __init__(self, seed=1, run=1):
+        self._net = _core.Network(int(seed), int(run))
+        self.timeline = None  #: the per-message timeline of the last run (DataFrame)
+        self.info = None
+
+    def nodes(self, n=1):
+        """Creates n nodes (IPv4 stack installed); returns their ids."""
+        return self._net.add_nodes(int(n))
+
+    def p2p(self, a, b, rate="10Mbps", delay="25ms", queue="100p", loss=0.0):
+        """A point-to-point link a--b: rate, one-way delay, device queue, loss per direction."""
+        self._net.p2p(a, b, str(rate), str(delay), str(queue), float(loss))
+
+    def csma(self, nodes, rate="100Mbps", delay="1ms"):
+        """A CSMA (Ethernet-like) LAN joining the nodes."""
+        self._net.csma(list(nodes), str(rate), str(delay))
+
+    def wifi(self, stations, ap, distance=10.0, manager="ns3::IdealWifiManager",
+             standard="80211n"):
+        """A Wi-Fi cell: the stations associate with the access point ap, placed `distance`
+        metres away; `manager` is the rate manager (e.g. ns3::MinstrelHtWifiManager)."""
+        self._net.wifi(list(stations), ap, float(distance), str(manager), str(standard))
+
+    def server(self, node, **params):
+        """A TLS server on node (port 443), with ns3tls.run's TLS parameter names."""
+        self._net.server(node, _flags(params))
+
+    def clients(self, nodes, server, start=1.0, **params):
+        """One TLS client per node, connecting to `server`'s node, starting at `start` s."""
+        self._net.clients(list(nodes), server, _flags(params), float(start))
+
+    def run(self, stop=3600.0, **columns):
+        """Runs until every connection is done (or `stop` s); returns the records as a
+        DataFrame. Keyword arguments become extra columns (e.g. topology="wifi+wan")."""
+        csv, timeline, info = self._net.run(float(stop), [(k, str(v)) for k, v in columns.items()])
+        self.timeline = read_csv(timeline)
+        self.info = info
+        df = read_csv(csv)
+        df.attrs["info"] = info
+        return df
