@@ -15,14 +15,17 @@
  * Run with --help for every flag. A bad value prints one line on stderr and exits with 2.
  */
 #include "ns3/command-line.h"
+#include "ns3/tls-credentials.h"
 #include "ns3/tls-openssl.h"
 #include "ns3/tls-scenario.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <iostream>
 #include <map>
+#include <set>
 
 using namespace ns3;
 
@@ -71,13 +74,21 @@ PrintSummary(const TlsScenarioConfig& config, const TlsScenario::Result& result)
         {
             errors[r->error]++;
         }
+        if (!r->postError.empty())
+        {
+            errors["after the handshake: " + r->postError]++;
+        }
     }
+    // As the CSV's key column: the real type of a --cert chain's leaf key.
+    std::string key = config.certFile.empty()
+                          ? config.Get("key")
+                          : TlsCredentials::GetCertificateKeyType(config.certFile);
     std::printf(
         "TLS %s (server %s)  kx=%s  key=%s  rtt=%s  bandwidth=%s  loss=%s  tcp=%s  cpu=%s\n",
         config.tls.c_str(),
         config.serverTls.c_str(),
         config.Get("kx").c_str(),
-        config.certFile.empty() ? config.Get("key").c_str() : "pem",
+        key.c_str(),
         config.Get("rtt").c_str(),
         config.Get("bandwidth").c_str(),
         config.Get("loss").c_str(),
@@ -138,6 +149,78 @@ PrintSummary(const TlsScenarioConfig& config, const TlsScenario::Result& result)
     std::printf("openssl: %s\n", TlsOpenSsl::GetVersion().c_str());
 }
 
+/// @return the edit distance between two strings (for "did you mean")
+size_t
+EditDistance(const std::string& a, const std::string& b)
+{
+    std::vector<size_t> row(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); ++j)
+    {
+        row[j] = j;
+    }
+    for (size_t i = 1; i <= a.size(); ++i)
+    {
+        size_t diagonal = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= b.size(); ++j)
+        {
+            size_t up = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
+            diagonal = up;
+        }
+    }
+    return row[b.size()];
+}
+
+/**
+ * Checks every argument before CommandLine sees it, which ignores words without dashes and
+ * answers an unknown flag with its whole help: "" if all are flags it knows, else one line.
+ */
+std::string
+CheckArguments(int argc, char* argv[], const std::vector<std::string>& names)
+{
+    // CommandLine's own flags; "ns3::Type::Attribute" sets an attribute default.
+    static const std::set<std::string> builtins = {"help",
+                                                   "PrintHelp",
+                                                   "PrintGlobals",
+                                                   "PrintGroups",
+                                                   "PrintGroup",
+                                                   "PrintTypeIds",
+                                                   "PrintAttributes",
+                                                   "PrintVersion",
+                                                   "version"};
+    for (int i = 1; i < argc; ++i)
+    {
+        std::string arg = argv[i];
+        if (arg.size() < 2 || arg[0] != '-')
+        {
+            return "unexpected argument '" + arg + "' (flags look like --rtt=50ms; see --help)";
+        }
+        size_t start = arg.find_first_not_of('-');
+        std::string name = start == std::string::npos ? "" : arg.substr(start);
+        name = name.substr(0, name.find('='));
+        if (std::find(names.begin(), names.end(), name) != names.end() || builtins.count(name)
+            || name.find("::") != std::string::npos)
+        {
+            continue;
+        }
+        std::string best;
+        size_t bestDistance = std::max<size_t>(2, name.size() / 3) + 1;
+        for (const auto& n : names)
+        {
+            size_t d = EditDistance(name, n);
+            if (d < bestDistance)
+            {
+                best = n;
+                bestDistance = d;
+            }
+        }
+        return "unknown flag '" + arg.substr(0, arg.find('=')) + "'"
+               + (best.empty() ? " (see --help)" : " (did you mean --" + best + "?)");
+    }
+    return "";
+}
+
 } // namespace
 
 int
@@ -145,12 +228,13 @@ main(int argc, char* argv[])
 {
     TlsScenarioConfig config;
     std::vector<std::string> names = TlsScenarioConfig::GetNames();
-    std::map<std::string, std::string> values;
-    for (const auto& n : names)
+    std::string error = CheckArguments(argc, argv, names);
+    if (!error.empty())
     {
-        values[n] = config.Get(n);
+        std::cerr << "error: " << error << std::endl;
+        return 2;
     }
-    bool clientAuth = false;
+    std::map<std::string, std::string> values;
     CommandLine cmd(__FILE__);
     cmd.Usage("Real OpenSSL handshakes over a simulated ns-3 TCP link (see README.md).\n"
               "ns-3 attribute flags (--ns3::TypeId::Attribute=VALUE): TcpSocket and TcpSocketBase "
@@ -160,14 +244,15 @@ main(int argc, char* argv[])
               "attempts are counted beside them, with fail_ms (connect -> end of the attempt).");
     for (const auto& n : names)
     {
-        if (n == "client-auth")
+        values[n] = config.Get(n);
+        // A callback receives the whole value: CommandLine reads a std::string with '>>',
+        // which would stop at the first space ("my results.csv" -> "my").
+        std::function<bool(std::string)> set = [&values, n](std::string v)
         {
-            cmd.AddValue(n, TlsScenarioConfig::GetHelp(n), clientAuth);
-        }
-        else
-        {
-            cmd.AddValue(n, TlsScenarioConfig::GetHelp(n), values[n]);
-        }
+            values[n] = n == "client-auth" && v.empty() ? "true" : v; // bare --client-auth
+            return true; // checked below by TlsScenarioConfig::Set, in one line
+        };
+        cmd.AddValue(n, TlsScenarioConfig::GetHelp(n), Callback<bool, std::string>(set), values[n]);
     }
     cmd.Parse(argc, argv);
     // ns-3 attribute flags (--ns3::TypeId::Attribute=value): CommandLine set them as defaults;
@@ -178,7 +263,7 @@ main(int argc, char* argv[])
         size_t eq = arg.find('=');
         if (arg.rfind("--ns3::", 0) == 0 && eq != std::string::npos)
         {
-            std::string error = config.SetNs3Default(arg.substr(2, eq - 2), arg.substr(eq + 1));
+            error = config.SetNs3Default(arg.substr(2, eq - 2), arg.substr(eq + 1));
             if (!error.empty())
             {
                 std::cerr << "error: " << error << std::endl;
@@ -186,10 +271,9 @@ main(int argc, char* argv[])
             }
         }
     }
-    values["client-auth"] = clientAuth ? "true" : "false";
     for (const auto& n : names)
     {
-        std::string error = config.Set(n, values[n]);
+        error = config.Set(n, values[n]);
         if (!error.empty())
         {
             std::cerr << "error: " << error << std::endl;
@@ -197,7 +281,7 @@ main(int argc, char* argv[])
         }
     }
     TlsScenario::Result result;
-    std::string error = TlsScenario::Run(config, result);
+    error = TlsScenario::Run(config, result);
     if (!error.empty())
     {
         std::cerr << "error: " << error << std::endl;

@@ -136,7 +136,34 @@ TlsDumbbellHelper::Install(int64_t stream)
     access.SetChannelAttribute("Delay", TimeValue(config.accessDelay));
     access.SetQueue(
         "ns3::DropTailQueue<Packet>", "MaxSize", QueueSizeValue(QueueSize(config.queue)));
-    Ipv4AddressHelper addresses("10.0.0.0", "255.255.255.252");
+    // Link k gets 10.0.0.0/30 + 4k: .1 at its first device, .2 at its second (what
+    // Ipv4AddressHelper("10.0.0.0", "255.255.255.252") with NewNetwork() per link gives), set
+    // directly, without the default queue disc Ipv4AddressHelper would install (there is no
+    // AQM on this handshake path): Ipv4AddressGenerator checks each address against a list of every one allocated
+    // so far, which made building 100,000 links quadratic.
+    uint32_t subnet = 0;
+    auto assign = [&subnet](NetDeviceContainer link)
+    {
+        Ipv4InterfaceContainer ifaces;
+        uint32_t base = Ipv4Address("10.0.0.0").Get() + 4 * subnet++;
+        for (uint32_t d = 0; d < link.GetN(); ++d)
+        {
+            Ptr<NetDevice> device = link.Get(d);
+            Ptr<Ipv4> ipv4 = device->GetNode()->GetObject<Ipv4>();
+            int32_t interface = ipv4->GetInterfaceForDevice(device);
+            if (interface == -1)
+            {
+                interface = ipv4->AddInterface(device);
+            }
+            ipv4->AddAddress(interface,
+                             Ipv4InterfaceAddress(Ipv4Address(base + 1 + d),
+                                                  Ipv4Mask("255.255.255.252")));
+            ipv4->SetMetric(interface, 1);
+            ipv4->SetUp(interface);
+            ifaces.Add(ipv4, interface);
+        }
+        return ifaces;
+    };
     // Device 0 receives server-to-client traffic, device 1 the other direction.
     auto addLossModels = [&](NetDeviceContainer link)
     {
@@ -152,9 +179,7 @@ TlsDumbbellHelper::Install(int64_t stream)
     auto connect = [&](PointToPointHelper& helper, Ptr<Node> a, Ptr<Node> b)
     {
         NetDeviceContainer link = helper.Install(a, b);
-        Ipv4InterfaceContainer ifaces = addresses.Assign(link);
-        addresses.NewNetwork();
-        TrafficControlHelper().Uninstall(link); // no AQM on a handshake path
+        Ipv4InterfaceContainer ifaces = assign(link); // and no queue disc: no AQM here
         return std::make_pair(link, ifaces);
     };
     if (!dumbbell)

@@ -410,11 +410,17 @@ Parameters()
          {
              size_t digits = v.find_first_not_of("0123456789");
              std::string unit = digits == std::string::npos ? "" : v.substr(digits);
+             // QueueSize holds a 32-bit count: larger values would silently wrap.
+             uint64_t scale = unit == "KB" ? 1000 : unit == "MB" ? 1000000 : 1;
+             uint64_t n = 0;
              if (digits == 0 || digits == std::string::npos
                  || (unit != "p" && unit != "B" && unit != "KB" && unit != "MB")
-                 || std::stoull(v.substr(0, digits)) == 0)
+                 || !ParseUnsigned(v.substr(0, digits), UINT32_MAX / scale, n) || n == 0)
              {
-                 return Bad("queue", v, "a size like 100p, 1500B, 64KB");
+                 return Bad("queue",
+                            v,
+                            "a size like 100p, 1500B, 64KB, at most " + std::to_string(UINT32_MAX)
+                                + " packets or bytes");
              }
              c.queue = v;
              return std::string();
@@ -694,7 +700,7 @@ TlsScenarioConfig::GetParameterColumns() const
     return {{"tls", tls},
             {"kx", tls == "1.3" ? "ecdhe" : kx},
             {"server_tls", serverTls},
-            {"key", certFile.empty() ? key : "pem"},
+            {"key", certFile.empty() ? key : TlsCredentials::GetCertificateKeyType(certFile)},
             {"ca_key", certFile.empty() ? (caKey.empty() ? key : caKey) : "pem"},
             {"chain", std::to_string(chain)},
             {"groups", groups},

@@ -20,10 +20,16 @@
 #include "ns3/tls-server-application.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <filesystem>
 #include <fstream>
 #include <memory>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace ns3
 {
@@ -120,6 +126,58 @@ MakeCostModel(const TlsScenarioConfig& c,
     return nullptr;
 }
 
+/// @return the file a path names once symlinks are followed (itself if it names none yet)
+std::string
+ResolveOutput(const std::string& path)
+{
+    std::error_code ec;
+    std::filesystem::path p
+        = std::filesystem::weakly_canonical(std::filesystem::absolute(path), ec);
+    return ec ? path : p.string();
+}
+
+/**
+ * Can an output be written, without touching it? An existing file (or device, FIFO) must be
+ * writable; a new one needs a writable directory.
+ */
+std::string
+CheckWritable(const std::string& what, const std::string& path)
+{
+    std::string bad = "cannot write " + what + " '" + path + "'";
+    if (path.find('\0') != std::string::npos)
+    {
+        return bad + ": NUL in the path";
+    }
+    std::string target = ResolveOutput(path);
+    struct stat st;
+    if (::stat(target.c_str(), &st) == 0)
+    {
+        if (S_ISDIR(st.st_mode))
+        {
+            return bad + ": it is a directory";
+        }
+        if (::access(target.c_str(), W_OK) != 0)
+        {
+            return bad + ": " + std::strerror(errno);
+        }
+        if (!S_ISREG(st.st_mode))
+        {
+            return ""; // a device or FIFO is written through, not replaced
+        }
+    }
+    // A regular file is replaced by renaming a temporary file of the same directory over it.
+    std::string dir = std::filesystem::path(target).parent_path().string();
+    if (dir.empty())
+    {
+        dir = ".";
+    }
+    if (::access(dir.c_str(), W_OK | X_OK) != 0)
+    {
+        return bad + ": " + std::strerror(errno);
+    }
+    return "";
+}
+
 } // namespace
 
 std::string
@@ -154,6 +212,15 @@ TlsScenario::Run(const TlsScenarioConfig& config, Result& result)
 
     result = Result();
     result.records = tracker.GetRecords();
+    for (auto& r : result.records)
+    {
+        if (r->ok && r->serverDone.IsNegative() && r->postError.empty())
+        {
+            // The run ended (one --timeout after the last client finished) before the server
+            // read the client's last flight: say so rather than leave it unsaid.
+            r->postError = "server: handshake incomplete";
+        }
+    }
     result.serverAccepted = serverApp->GetAccepted();
     result.serverCompleted = serverApp->GetCompleted();
     result.simulatedSeconds = Simulator::Now().GetSeconds();
@@ -220,23 +287,41 @@ TlsScenario::Prepare(const TlsScenarioConfig& config,
         return error;
     }
     cost = MakeCostModel(config, clientTls, serverTls, measuredCosts);
-    for (const std::string* path : {&config.csv, &config.timeline})
+    // Fail before anything is truncated or simulated: every output can be written, and no two
+    // outputs are one file (one would silently overwrite the other).
+    std::vector<std::pair<std::string, std::string>> outputs; // flag, path
+    for (const auto& [flag, path] : {std::make_pair("--csv", &config.csv),
+                                     std::make_pair("--timeline", &config.timeline),
+                                     std::make_pair("--keylog", &config.keylog)})
     {
-        // Fail before simulating, not after: can the output be written at all?
-        if (path->empty())
+        if (!path->empty())
         {
-            continue;
+            outputs.emplace_back(flag, *path);
         }
-        bool writable = std::ofstream(*path + ".tmp").good();
-        std::remove((*path + ".tmp").c_str());
-        if (!writable)
+    }
+    for (const std::string& file : GetPcapFiles(config))
+    {
+        outputs.emplace_back("--pcap", file);
+    }
+    for (size_t i = 0; i < outputs.size(); ++i)
+    {
+        error = CheckWritable(outputs[i].first.substr(2) + " file", outputs[i].second);
+        if (!error.empty())
         {
-            return "cannot write '" + *path + "'";
+            return error;
+        }
+        for (size_t j = 0; j < i; ++j)
+        {
+            if (ResolveOutput(outputs[i].second) == ResolveOutput(outputs[j].second))
+            {
+                return outputs[j].first + " and " + outputs[i].first + " name the same file '"
+                       + outputs[i].second + "'";
+            }
         }
     }
     if (!config.keylog.empty() && !TlsContext::SetKeyLogFile(config.keylog))
     {
-        return "cannot write key log file '" + config.keylog + "'";
+        return "cannot write keylog file '" + config.keylog + "'";
     }
     return "";
 }
@@ -386,6 +471,20 @@ std::string
 TlsScenario::WriteFile(const std::string& path, const std::string& content)
 {
     return TlsTrackerHelper::WriteFile(path, content);
+}
+
+std::vector<std::string>
+TlsScenario::GetPcapFiles(const TlsScenarioConfig& config)
+{
+    if (config.pcap.empty())
+    {
+        return {};
+    }
+    // PcapHelper::GetFilenameFromDevice: PREFIX-NODE-DEVICE.pcap. Node 0 is the server; the
+    // other end of the captured link is the client (node 1) or the router (after the
+    // clients). Device 0 of every node is its loopback, the captured link is each one's first.
+    uint32_t other = config.clients > 1 ? config.clients + 1 : 1;
+    return {config.pcap + "-" + std::to_string(other) + "-1.pcap", config.pcap + "-0-1.pcap"};
 }
 
 } // namespace ns3

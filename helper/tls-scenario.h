@@ -145,12 +145,20 @@ class TlsScenario
 
   public:
     /**
-     * @brief Writes a file atomically (temporary file, then rename).
+     * @brief Writes an output file (TlsTrackerHelper::WriteFile: a regular file replaced via a
+     * mkstemp(3) file and rename(2), symlinks followed, devices and FIFOs written to).
      * @param path the file
      * @param content its content
      * @return "" or an error naming the path
      */
     static std::string WriteFile(const std::string& path, const std::string& content);
+
+    /**
+     * @brief The files --pcap writes (PcapHelper's PREFIX-NODE-DEVICE.pcap names).
+     * @param config the parameters
+     * @return the file names, client (or router) end first; empty without --pcap
+     */
+    static std::vector<std::string> GetPcapFiles(const TlsScenarioConfig& config);
 };
 
 } // namespace ns3

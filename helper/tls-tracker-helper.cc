@@ -8,8 +8,14 @@
 #include "ns3/tls-client-application.h"
 #include "ns3/tls-server-application.h"
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <filesystem>
 #include <fstream>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace ns3
 {
@@ -187,23 +193,66 @@ TlsTrackerHelper::TimelineCsv(const std::vector<Ptr<TlsHandshakeRecord>>& record
 std::string
 TlsTrackerHelper::WriteFile(const std::string& path, const std::string& content)
 {
-    std::string tmp = path + ".tmp";
+    std::string bad = "cannot write '" + path + "'";
+    auto writeAll = [&content](int fd)
     {
-        std::ofstream f(tmp, std::ios::out | std::ios::trunc);
-        if (!f)
+        size_t done = 0;
+        while (done < content.size())
         {
-            return "cannot write '" + path + "'";
+            ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+            if (n < 0 && errno == EINTR)
+            {
+                continue;
+            }
+            if (n <= 0)
+            {
+                return false;
+            }
+            done += n;
         }
-        f << content;
-        if (!f.good())
+        return true;
+    };
+    std::error_code ec;
+    std::filesystem::path resolved
+        = std::filesystem::weakly_canonical(std::filesystem::absolute(path), ec);
+    std::string target
+        = ec ? path : resolved.string(); // a symlink is written through, not replaced
+    struct stat st;
+    bool exists = ::stat(target.c_str(), &st) == 0;
+    if (exists && !S_ISREG(st.st_mode))
+    {
+        // A device (/dev/null, /dev/stdout) or FIFO: write to it; never replace the node.
+        int fd = ::open(target.c_str(), O_WRONLY | O_CLOEXEC);
+        if (fd < 0)
         {
-            return "cannot write '" + path + "'";
+            return bad + ": " + std::strerror(errno);
         }
+        bool ok = writeAll(fd);
+        int savedErrno = errno;
+        ok = ::close(fd) == 0 && ok;
+        return ok ? "" : bad + ": " + std::strerror(ok ? errno : savedErrno);
     }
-    if (std::rename(tmp.c_str(), path.c_str()) != 0)
+    // A regular file is replaced atomically: a unique temporary file in the same directory
+    // (never a name a user may own), then rename(2) over the target.
+    std::filesystem::path t(target);
+    std::string tmp = (t.parent_path() / ("." + t.filename().string() + ".XXXXXX")).string();
+    int fd = ::mkstemp(tmp.data());
+    if (fd < 0)
     {
+        return bad + ": " + std::strerror(errno);
+    }
+    // mkstemp makes the file 0600: give it the existing file's mode, or what open(2) would.
+    mode_t umaskValue = ::umask(0);
+    ::umask(umaskValue);
+    ::fchmod(fd, exists ? (st.st_mode & 07777) : (0666 & ~umaskValue));
+    bool ok = writeAll(fd);
+    int savedErrno = errno;
+    ok = ::close(fd) == 0 && ok;
+    if (!ok || std::rename(tmp.c_str(), target.c_str()) != 0)
+    {
+        savedErrno = ok ? errno : savedErrno;
         std::remove(tmp.c_str());
-        return "cannot write '" + path + "'";
+        return bad + ": " + std::strerror(savedErrno);
     }
     return "";
 }

@@ -263,6 +263,14 @@ TlsClientApplication::OnConnected(Ptr<Socket> socket)
         TlsRequestHeader::Write(m_request.data(), m_requestTotal, m_responseSize);
     }
     std::vector<uint8_t> early;
+    if (m_session && !SSL_SESSION_is_resumable(m_session))
+    {
+        // OpenSSL marks a session not resumable when a connection that used it ended badly
+        // (SSL_CTX_remove_session): like a real client, fall back to a full handshake.
+        NS_LOG_INFO("session no longer resumable: full handshake");
+        SSL_SESSION_free(m_session);
+        m_session = nullptr;
+    }
     SSL_SESSION* session = m_resumption != TlsConfig::RESUME_NONE ? m_session : nullptr;
     if (session && m_earlyData > 0 && SSL_SESSION_get_protocol_version(session) == TLS1_3_VERSION
         && SSL_SESSION_get_max_early_data(session) >= m_earlyData)
@@ -415,12 +423,14 @@ TlsClientApplication::Finish(const std::string& error)
     Ptr<TlsHandshakeRecord> record = m_record;
     m_record = nullptr;
     record->endTime = Simulator::Now();
-    record->error = error;
+    // The handshake's outcome (ok, error) and what failed afterwards (post_error) are separate.
+    (record->ok ? record->postError : record->error) = error;
     const TlsEngine* e = m_connection->GetEngine();
     if (e)
     {
         record->clientBytes = e->GetBytesWritten();
-        if (e->GetSession() && m_resumption != TlsConfig::RESUME_NONE && error.empty())
+        if (e->GetSession() && m_resumption != TlsConfig::RESUME_NONE && error.empty()
+            && SSL_SESSION_is_resumable(e->GetSession()))
         {
             SSL_SESSION_free(m_session);
             m_session = e->GetSession();

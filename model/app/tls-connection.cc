@@ -17,6 +17,12 @@ namespace ns3
 
 NS_LOG_COMPONENT_DEFINE("TlsConnection");
 
+namespace
+{
+uint64_t g_live = 0; //!< connections alive (simulations are single-threaded)
+uint64_t g_peak = 0; //!< most alive at once
+} // namespace
+
 TlsConnection::TlsConnection(Ptr<Socket> socket,
                              std::shared_ptr<TlsContext> context,
                              Ptr<TlsCostModel> costModel,
@@ -27,6 +33,7 @@ TlsConnection::TlsConnection(Ptr<Socket> socket,
     , m_cpu(cpu)
 {
     NS_LOG_FUNCTION(this << socket);
+    g_peak = std::max(g_peak, ++g_live);
     m_socket->SetRecvCallback(MakeCallback(&TlsConnection::OnRecv, this));
     m_socket->SetSendCallback(MakeCallback(&TlsConnection::OnSend, this));
     m_socket->SetCloseCallbacks(MakeCallback(&TlsConnection::OnNormalClose, this),
@@ -38,6 +45,7 @@ TlsConnection::TlsConnection(Ptr<Socket> socket,
 TlsConnection::~TlsConnection()
 {
     NS_LOG_FUNCTION(this);
+    --g_live;
     Detach();
     m_engine.reset();
 }
@@ -126,8 +134,10 @@ TlsConnection::Pump()
         // One connection's steps never overlap: run when the current one is done.
         if (!compat::IsPending(m_pumpEvent))
         {
+            // The event holds a reference (an owner may release the connection meanwhile);
+            // RunDeferredPump drops the EventId when it fires, so no cycle outlives it.
             m_pumpEvent = Simulator::Schedule(
-                m_busyUntil - now, &TlsConnection::Pump, Ptr<TlsConnection>(this));
+                m_busyUntil - now, &TlsConnection::RunDeferredPump, Ptr<TlsConnection>(this));
         }
         return;
     }
@@ -181,6 +191,15 @@ TlsConnection::Pump()
         // The event holds a reference: an owner may release the connection meanwhile.
         Simulator::Schedule(finish - now, &TlsConnection::Apply, Ptr<TlsConnection>(this), result);
     }
+}
+
+void
+TlsConnection::RunDeferredPump()
+{
+    // An executed event still owns its arguments: an EventId kept after it fired would keep
+    // this connection alive through the event's Ptr (a reference cycle).
+    m_pumpEvent = EventId();
+    Pump();
 }
 
 void
@@ -429,6 +448,24 @@ const std::string&
 TlsConnection::GetTcpError() const
 {
     return m_tcpError;
+}
+
+uint64_t
+TlsConnection::GetLiveCount()
+{
+    return g_live;
+}
+
+uint64_t
+TlsConnection::GetPeakCount()
+{
+    return g_peak;
+}
+
+void
+TlsConnection::ResetPeakCount()
+{
+    g_peak = g_live;
 }
 
 } // namespace ns3

@@ -102,6 +102,13 @@ class TlsConnection : public SimpleRefCount<TlsConnection>
     /// @return the TCP error if the socket failed ("" otherwise)
     const std::string& GetTcpError() const;
 
+    /// @return connections alive in this process (a leak check: 0 after Simulator::Destroy)
+    static uint64_t GetLiveCount();
+    /// @return the most connections alive at once since the last ResetPeakCount()
+    static uint64_t GetPeakCount();
+    /// Restarts GetPeakCount() from the current count.
+    static void ResetPeakCount();
+
   private:
     /// One engine step's effects, applied when the step finishes.
     struct StepResult
@@ -117,6 +124,8 @@ class TlsConnection : public SimpleRefCount<TlsConnection>
 
     /// Runs one engine step now, or when the connection's previous step is done.
     void Pump();
+    /// Pump() from m_pumpEvent (releases the event first).
+    void RunDeferredPump();
     /// Applies a step's effects.
     void Apply(std::shared_ptr<StepResult> result);
     /// Hands queued bytes to the socket as far as its TX buffer allows.

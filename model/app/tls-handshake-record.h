@@ -114,7 +114,8 @@ class TlsHandshakeRecord : public SimpleRefCount<TlsHandshakeRecord>
     Time firstResponseByte{Time(-1)};  //!< first application byte from the server
     Time endTime{Time(-1)};            //!< connection finished at the client (closed or failed)
     bool ok{false};                    //!< the client handshake completed
-    std::string error;                 //!< failure reason, "" if none
+    std::string error;                 //!< handshake failure reason, "" if none (or ok)
+    std::string postError;             //!< what failed after the handshake, "" if nothing
     bool resumed{false};               //!< abbreviated handshake
     bool earlyDataSent{false};         //!< 0-RTT offered
     bool earlyDataAccepted{false};     //!< 0-RTT accepted

@@ -16,7 +16,7 @@ namespace ns3
  */
 struct TlsRequestHeader
 {
-    static const uint32_t SIZE = 8; //!< header bytes
+    static constexpr uint32_t SIZE = 8; //!< header bytes (constexpr: implicitly inline, ODR-safe)
 
     /**
      * @brief Writes the header at the start of a request buffer.

@@ -48,13 +48,17 @@ TcpSegmentDropModel::Parse(const std::string& text, std::set<uint32_t>& indices,
 {
     indices.clear();
     syn = false;
+    if (!text.empty() && (text.front() == ',' || text.back() == ','))
+    {
+        return "empty drop index in '" + text + "'";
+    }
     std::istringstream is(text);
     std::string item;
     while (std::getline(is, item, ','))
     {
         if (item.empty())
         {
-            continue;
+            return "empty drop index in '" + text + "'"; // e.g. "syn,,2": a typo, not a list
         }
         if (item == "syn")
         {

@@ -39,11 +39,23 @@ KeyLogCallback(const SSL*, const char* line)
     }
 }
 
+/// The contexts of the current run. OpenSSL is initialised before the map is built, so the map
+/// (destroyed at exit in reverse order) frees its SSL_CTXs before OpenSSL's own exit handler.
+struct ContextCache
+{
+    ContextCache()
+    {
+        OPENSSL_init_ssl(0, nullptr);
+    }
+
+    std::map<std::string, std::shared_ptr<TlsContext>> map; //!< by role and TlsConfig::Key()
+};
+
 std::map<std::string, std::shared_ptr<TlsContext>>&
 Cache()
 {
-    static std::map<std::string, std::shared_ptr<TlsContext>> cache;
-    return cache;
+    static ContextCache cache;
+    return cache.map;
 }
 
 /// The TLS 1.2 cipher list offered for a key exchange when the user gives none.
@@ -304,32 +316,6 @@ TlsContext::Get(const TlsConfig& config, Role role, std::string& error)
         return nullptr;
     }
 
-    // Trust: the simulation's generated roots, plus the user's CA file in a store of this
-    // context's own (loaded into the shared one, it would be trusted by every later context).
-    X509_STORE* store = TlsCredentials::GetTrustStore();
-    if (config.caFile.empty())
-    {
-        X509_STORE_up_ref(store);
-    }
-    else
-    {
-        STACK_OF(X509)* roots = X509_STORE_get1_all_certs(store);
-        store = X509_STORE_new();
-        for (int i = 0; roots && i < sk_X509_num(roots); ++i)
-        {
-            X509_STORE_add_cert(store, sk_X509_value(roots, i));
-        }
-        sk_X509_pop_free(roots, X509_free);
-    }
-    SSL_CTX_set_cert_store(ctx, store);
-    if (!config.caFile.empty()
-        && SSL_CTX_load_verify_locations(ctx, config.caFile.c_str(), nullptr) != 1)
-    {
-        ERR_clear_error();
-        error = "cannot read CA file '" + config.caFile + "'";
-        return nullptr;
-    }
-
     bool needsCredentials = role == SERVER || config.clientAuth;
     if (needsCredentials)
     {
@@ -352,6 +338,34 @@ TlsContext::Get(const TlsConfig& config, Role role, std::string& error)
             X509_up_ref(c);
             SSL_CTX_add1_chain_cert(ctx, c);
             X509_free(c);
+        }
+    }
+
+    // Trust (after the credentials, whose generated root it includes): the simulation's
+    // generated roots, plus the user's CA file. A CA file goes into a
+    // store of this context's own (a copy of the generated roots), never into the shared one:
+    // it must not stay trusted by later contexts or runs.
+    X509_STORE* shared = TlsCredentials::GetTrustStore();
+    if (config.caFile.empty())
+    {
+        X509_STORE_up_ref(shared);
+        SSL_CTX_set_cert_store(ctx, shared);
+    }
+    else
+    {
+        X509_STORE* own = X509_STORE_new();
+        STACK_OF(X509)* roots = X509_STORE_get1_all_certs(shared);
+        for (int i = 0; i < sk_X509_num(roots); ++i)
+        {
+            X509_STORE_add_cert(own, sk_X509_value(roots, i));
+        }
+        sk_X509_pop_free(roots, X509_free);
+        SSL_CTX_set_cert_store(ctx, own);
+        if (SSL_CTX_load_verify_locations(ctx, config.caFile.c_str(), nullptr) != 1)
+        {
+            ERR_clear_error();
+            error = "cannot read CA file '" + config.caFile + "'";
+            return nullptr;
         }
     }
 

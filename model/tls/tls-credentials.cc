@@ -3,6 +3,7 @@
  */
 #include "ns3/tls-credentials.h"
 
+#include "ns3/tls-engine.h"
 #include "ns3/tls-openssl.h"
 #include "ns3/tls-random.h"
 
@@ -16,6 +17,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 #include <sstream>
@@ -67,6 +69,78 @@ const char* const NOT_BEFORE = "20250101000000Z";
 const char* const NOT_AFTER = "20350101000000Z";
 const char* const EXPIRED_NOT_BEFORE = "20200101000000Z";
 const char* const EXPIRED_NOT_AFTER = "20210101000000Z";
+
+/**
+ * The process-wide caches (generated keys, roots, credentials) and the trust store, freed at
+ * exit so that leak checkers see no loss. OpenSSL is initialised before this object is built,
+ * so its own exit handler (registered first) runs after the destructor frees what it owns.
+ */
+struct Caches
+{
+    Caches()
+    {
+        OPENSSL_init_ssl(0, nullptr);
+        trustStore = X509_STORE_new();
+    }
+
+    ~Caches()
+    {
+        credentials.clear();
+        for (auto& k : keys)
+        {
+            EVP_PKEY_free(k.second);
+        }
+        for (auto& r : roots)
+        {
+            X509_free(r.second);
+        }
+        X509_STORE_free(trustStore);
+    }
+
+    std::map<std::string, EVP_PKEY*> keys;                                    //!< by name
+    std::map<std::string, X509*> roots;                                       //!< by CN
+    std::map<std::string, std::shared_ptr<const TlsCredentials>> credentials; //!< by spec
+    X509_STORE* trustStore{nullptr};                                          //!< generated roots
+};
+
+Caches&
+GetCaches()
+{
+    static Caches caches;
+    return caches;
+}
+
+/// A PEM password callback that fails: an encrypted key must never prompt on the terminal.
+int
+NoPassword(char* /* buf */, int /* size */, int /* rwflag */, void* /* userdata */)
+{
+    return -1;
+}
+
+/// @return true if the PEM file holds an encrypted private key
+bool
+IsEncryptedPem(const std::string& path)
+{
+    FILE* f = std::fopen(path.c_str(), "r");
+    if (f == nullptr)
+    {
+        return false;
+    }
+    char line[256];
+    bool encrypted = false;
+    while (std::fgets(line, sizeof(line), f))
+    {
+        std::string l(line);
+        if (l.find("BEGIN ENCRYPTED PRIVATE KEY") != std::string::npos
+            || l.find("Proc-Type: 4,ENCRYPTED") != std::string::npos)
+        {
+            encrypted = true;
+            break;
+        }
+    }
+    std::fclose(f);
+    return encrypted;
+}
 
 std::string
 OpenSslError()
@@ -148,7 +222,7 @@ KeyCacheDir()
 EVP_PKEY*
 CachedKey(const std::string& keyType, const std::string& role)
 {
-    static std::map<std::string, EVP_PKEY*> keys;
+    std::map<std::string, EVP_PKEY*>& keys = GetCaches().keys;
     std::string name = "key/" + keyType + "/" + role;
     auto it = keys.find(name);
     if (it != keys.end())
@@ -162,9 +236,17 @@ CachedKey(const std::string& keyType, const std::string& role)
     {
         if (FILE* f = std::fopen(file.c_str(), "r"))
         {
-            key = PEM_read_PrivateKey(f, nullptr, nullptr, nullptr);
+            key = PEM_read_PrivateKey(f, nullptr, NoPassword, nullptr);
             std::fclose(f);
             ERR_clear_error();
+        }
+        if (key && TlsEngine::KeyTypeName(key) != keyType)
+        {
+            // Not the key its name claims (edited, truncated, another build's): make it again.
+            NS_LOG_WARN("ignoring cached key " << file << ": it is a "
+                                               << TlsEngine::KeyTypeName(key) << " key");
+            EVP_PKEY_free(key);
+            key = nullptr;
         }
     }
     if (key == nullptr)
@@ -259,7 +341,7 @@ MakeCertificate(const std::string& commonName,
 X509*
 CachedRoot(const std::string& keyType, bool untrusted)
 {
-    static std::map<std::string, X509*> roots;
+    std::map<std::string, X509*>& roots = GetCaches().roots;
     std::string cn
         = std::string(untrusted ? "ns3tls Untrusted Root CA " : "ns3tls Root CA ") + keyType;
     auto it = roots.find(cn);
@@ -451,14 +533,29 @@ TlsCredentials::Parse(const std::string& text, Spec& spec)
 X509_STORE*
 TlsCredentials::GetTrustStore()
 {
-    static X509_STORE* store = X509_STORE_new();
-    return store;
+    return GetCaches().trustStore;
+}
+
+std::string
+TlsCredentials::GetCertificateKeyType(const std::string& certFile)
+{
+    FILE* f = std::fopen(certFile.c_str(), "r");
+    if (f == nullptr)
+    {
+        return "pem";
+    }
+    X509* cert = PEM_read_X509(f, nullptr, NoPassword, nullptr);
+    std::fclose(f);
+    ERR_clear_error();
+    std::string type = cert ? TlsEngine::KeyTypeName(X509_get0_pubkey(cert)) : "pem";
+    X509_free(cert);
+    return type;
 }
 
 std::shared_ptr<const TlsCredentials>
 TlsCredentials::Get(const Spec& spec, std::string& error)
 {
-    static std::map<std::string, std::shared_ptr<const TlsCredentials>> cache;
+    auto& cache = GetCaches().credentials;
     std::string cacheKey = spec.ToString();
     auto it = cache.find(cacheKey);
     if (it != cache.end())
@@ -474,8 +571,8 @@ TlsCredentials::Get(const Spec& spec, std::string& error)
             error = "cannot read certificate file '" + spec.certFile + "'";
             return nullptr;
         }
-        creds->m_leaf = PEM_read_X509(f, nullptr, nullptr, nullptr);
-        while (X509* extra = PEM_read_X509(f, nullptr, nullptr, nullptr))
+        creds->m_leaf = PEM_read_X509(f, nullptr, NoPassword, nullptr);
+        while (X509* extra = PEM_read_X509(f, nullptr, NoPassword, nullptr))
         {
             creds->m_chain.push_back(extra);
         }
@@ -492,8 +589,16 @@ TlsCredentials::Get(const Spec& spec, std::string& error)
             error = "cannot read private key file '" + spec.keyFile + "'";
             return nullptr;
         }
-        creds->m_key = PEM_read_PrivateKey(f, nullptr, nullptr, nullptr);
+        creds->m_key = PEM_read_PrivateKey(f, nullptr, NoPassword, nullptr);
         std::fclose(f);
+        if (creds->m_key == nullptr && IsEncryptedPem(spec.keyFile))
+        {
+            ERR_clear_error();
+            error = "private key '" + spec.keyFile
+                    + "' is encrypted (give an unencrypted copy, "
+                      "e.g. openssl pkey -in KEY -out PLAIN)";
+            return nullptr;
+        }
         if (creds->m_key == nullptr)
         {
             error = "no PEM private key in '" + spec.keyFile + "': " + OpenSslError();
@@ -505,9 +610,9 @@ TlsCredentials::Get(const Spec& spec, std::string& error)
             error = "private key '" + spec.keyFile + "' does not match '" + spec.certFile + "'";
             return nullptr;
         }
-        creds->m_keyType = "pem";
-        EVP_PKEY_up_ref(creds->m_key);
-        cache[cacheKey] = creds;
+        creds->m_keyType = TlsEngine::KeyTypeName(creds->m_key);
+        // Not cached: the files are read again by every new context, so an edited file is
+        // seen by the next run of the same process (contexts are per run).
         return creds;
     }
     if (!IsKnownKeyType(spec.keyType))

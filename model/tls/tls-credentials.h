@@ -96,6 +96,13 @@ class TlsCredentials
     /// @return the process-wide store of trusted generated roots (not owned by the caller)
     static X509_STORE* GetTrustStore();
 
+    /**
+     * @brief The key type of a PEM certificate file's (first) certificate, e.g. "rsa2048".
+     * @param certFile the PEM file
+     * @return the type as TlsEngine::KeyTypeName names it, or "pem" if the file is unreadable
+     */
+    static std::string GetCertificateKeyType(const std::string& certFile);
+
     ~TlsCredentials();
     TlsCredentials(const TlsCredentials&) = delete;
     TlsCredentials& operator=(const TlsCredentials&) = delete;

@@ -204,7 +204,7 @@ TlsEngine::Advance()
                 if (SSL_write_early_data(m_ssl, m_earlyData.data(), m_earlyData.size(), &written)
                     != 1)
                 {
-                    Fail();
+                    Fail("SSL_write_early_data", SSL_get_error(m_ssl, 0));
                     return;
                 }
                 NS_LOG_LOGIC("wrote " << written << " bytes of early data");
@@ -224,7 +224,7 @@ TlsEngine::Advance()
             int err = SSL_get_error(m_ssl, r);
             if (err != SSL_ERROR_WANT_READ && err != SSL_ERROR_WANT_WRITE)
             {
-                Fail();
+                Fail("SSL_do_handshake", err);
             }
             return;
         }
@@ -257,7 +257,7 @@ TlsEngine::ReadEarlyData()
         int err = SSL_get_error(m_ssl, 0);
         if (err != SSL_ERROR_WANT_READ && err != SSL_ERROR_WANT_WRITE)
         {
-            Fail();
+            Fail("SSL_read_early_data", err);
         }
         return false;
     }
@@ -299,7 +299,7 @@ TlsEngine::ReadApplicationData()
         }
         else if (err != SSL_ERROR_WANT_READ && err != SSL_ERROR_WANT_WRITE)
         {
-            Fail();
+            Fail("SSL_read_ex", err);
         }
         return;
     }
@@ -333,7 +333,7 @@ TlsEngine::FlushWrites()
     size_t written = 0;
     if (SSL_write_ex(m_ssl, m_writeQueue.data(), m_writeQueue.size(), &written) != 1)
     {
-        Fail();
+        Fail("SSL_write_ex", SSL_get_error(m_ssl, 0));
         return;
     }
     m_writeQueue.clear();
@@ -403,7 +403,7 @@ TlsEngine::TakeCpuNanoseconds()
 }
 
 void
-TlsEngine::Fail()
+TlsEngine::Fail(const char* call, int sslError)
 {
     if (m_state == FAILED)
     {
@@ -423,11 +423,23 @@ TlsEngine::Fail()
     else if (e != 0)
     {
         const char* reason = ERR_reason_error_string(e);
-        m_error = std::string("tls: ") + (reason ? reason : "error " + std::to_string(e));
+        char text[256];
+        ERR_error_string_n(e, text, sizeof(text));
+        m_error = std::string("tls: ") + (reason ? reason : text);
     }
     else
     {
-        m_error = "tls: handshake failed";
+        // Nothing on OpenSSL's error queue: name the call and its SSL_get_error() result.
+        static const char* const names[] = {"SSL_ERROR_NONE",
+                                            "SSL_ERROR_SSL",
+                                            "SSL_ERROR_WANT_READ",
+                                            "SSL_ERROR_WANT_WRITE",
+                                            "SSL_ERROR_WANT_X509_LOOKUP",
+                                            "SSL_ERROR_SYSCALL",
+                                            "SSL_ERROR_ZERO_RETURN"};
+        std::string code
+            = sslError >= 0 && sslError < 7 ? names[sslError] : "error " + std::to_string(sslError);
+        m_error = std::string("tls: ") + call + " failed (" + code + ")";
     }
     ERR_clear_error();
     NS_LOG_INFO((m_role == TlsContext::CLIENT ? "client" : "server") << " failed: " << m_error);

@@ -204,8 +204,13 @@ class TlsEngine
     static std::string HandshakeTypeName(int type);
 
   private:
-    /// Records a fatal failure from the OpenSSL error queue and the verify result.
-    void Fail();
+    /**
+     * @brief Records a fatal failure: the verify result, an alert read, the OpenSSL error
+     * queue (ERR_reason_error_string), or else the failing call and its SSL_get_error() code.
+     * @param call the OpenSSL function that failed, e.g. "SSL_do_handshake"
+     * @param sslError its SSL_get_error() result
+     */
+    void Fail(const char* call, int sslError);
     /// Reads early data (server) until OpenSSL says it is finished or wants input.
     bool ReadEarlyData();
     /// Reads decrypted application data until OpenSSL wants input.
