@@ -16,6 +16,7 @@
  */
 #include "ns3/command-line.h"
 #include "ns3/tls-credentials.h"
+#include "ns3/tls-openssl.h"
 #include "ns3/tls-scenario.h"
 
 #include <algorithm>
@@ -145,6 +146,7 @@ PrintSummary(const TlsScenarioConfig& config, const TlsScenario::Result& result)
                 result.simulatedSeconds,
                 result.wallSeconds,
                 result.runWallSeconds);
+    std::printf("openssl: %s\n", TlsOpenSsl::GetVersion().c_str());
 }
 
 /// @return the edit distance between two strings (for "did you mean")

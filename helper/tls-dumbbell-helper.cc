@@ -17,6 +17,9 @@
 #include "ns3/queue-size.h"
 #include "ns3/tcp-segment-drop-model.h"
 #include "ns3/traffic-control-helper.h"
+#include "ns3/uinteger.h"
+
+#include <algorithm>
 
 namespace ns3
 {
@@ -119,13 +122,17 @@ TlsDumbbellHelper::Install(int64_t stream)
     internet.Install(m_clients);
     internet.Install(m_router);
 
+    // A larger --mss needs links that carry it: MTU = MSS + 20 (IP) + 32 (TCP with timestamps).
+    const uint32_t mtu = std::max<uint32_t>(1500, config.mss + 52);
     PointToPointHelper& bottleneck = m_bottleneck;
     bottleneck.SetDeviceAttribute("DataRate", DataRateValue(DataRate(config.bandwidthBps)));
+    bottleneck.SetDeviceAttribute("Mtu", UintegerValue(mtu));
     bottleneck.SetChannelAttribute("Delay", TimeValue(config.rtt / 2 - config.accessDelay));
     bottleneck.SetQueue(
         "ns3::DropTailQueue<Packet>", "MaxSize", QueueSizeValue(QueueSize(config.queue)));
     PointToPointHelper access;
     access.SetDeviceAttribute("DataRate", DataRateValue(DataRate(config.accessBandwidthBps)));
+    access.SetDeviceAttribute("Mtu", UintegerValue(mtu));
     access.SetChannelAttribute("Delay", TimeValue(config.accessDelay));
     access.SetQueue(
         "ns3::DropTailQueue<Packet>", "MaxSize", QueueSizeValue(QueueSize(config.queue)));

@@ -23,13 +23,14 @@ namespace ns3
  * rate, one-way delay rtt/2 minus the access delay, drop-tail device queue, and the per-direction
  * loss models) from the router to the server. No traffic-control layer (a handshake path has no
  * AQM); host routes (Ipv4HostRouting) keep forwarding O(1) per packet, and the router hands IPv4
- * packets straight to Ipv4L3Protocol::Receive (its devices carry nothing else).
+ * packets straight to Ipv4L3Protocol::Receive (its devices carry nothing else). Every link has
+ * an MTU of at least --mss + 52 (IP and TCP headers with timestamps), 1500 by default.
  */
 class TlsDumbbellHelper
 {
   public:
     /**
-     * @param config the scenario (clients, rtt, bandwidth, queue, access link, losses, pcap);
+     * @param config the scenario (clients, rtt, bandwidth, queue, access link, losses, mss, pcap);
      *        it must outlive Install()
      */
     explicit TlsDumbbellHelper(const TlsScenarioConfig& config);

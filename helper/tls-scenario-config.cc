@@ -9,6 +9,7 @@
 #include "ns3/tls-clock.h"
 #include "ns3/tls-context.h"
 #include "ns3/tls-credentials.h"
+#include "ns3/tls-openssl.h"
 #include "ns3/tls-operation-cost-model.h"
 
 #include <cmath>
@@ -298,6 +299,20 @@ Parameters()
              return std::string();
          },
          [](const C& c) { return c.key; }},
+        {"ca-key",
+         "key type of the root and intermediate CAs that sign the chain (default: --key's; "
+         "SLH-DSA only here: "
+             + TlsCredentials::KnownCaKeyTypes() + ")",
+         [](C& c, const std::string& v)
+         {
+             if (!v.empty() && !TlsCredentials::IsKnownCaKeyType(v))
+             {
+                 return Bad("ca-key", v, TlsCredentials::KnownCaKeyTypes());
+             }
+             c.caKey = v;
+             return std::string();
+         },
+         [](const C& c) { return c.caKey; }},
         Count("chain", "intermediate CAs between the leaf and the root", &C::chain, 0, 32),
         Text("cert", "PEM certificate chain (leaf first) instead of a generated one", &C::certFile),
         Text("private-key", "PEM private key for --cert", &C::keyFile),
@@ -412,6 +427,22 @@ Parameters()
          },
          [](const C& c) { return c.queue; }},
         Choice("tcp", "TCP profile", {"linux", "ns3"}, &C::tcp),
+        Count("initcwnd",
+              "client's initial congestion window in segments (0: the TCP profile's, 10 for linux)",
+              &C::initcwnd,
+              0,
+              1000),
+        Count("server-initcwnd",
+              "server's initial congestion window in segments (0: the TCP profile's)",
+              &C::serverInitcwnd,
+              0,
+              1000),
+        Count("mss",
+              "TCP payload bytes per segment, both sides (0: the TCP profile's, 1448 for linux); "
+              "links get an MTU of at least mss + 52 (IP, TCP and timestamp headers)",
+              &C::mss,
+              0,
+              65483),
         Choice("cpu",
                "crypto cost in simulated time: per-operation table (deterministic), thread CPU "
                "time actually spent, or nothing",
@@ -600,6 +631,27 @@ TlsScenarioConfig::SetNs3Default(const std::string& path, const std::string& val
 std::string
 TlsScenarioConfig::Validate() const
 {
+    for (const auto& [flag, value] :
+         std::vector<std::pair<std::string, std::string>>{{"groups", groups},
+                                                          {"server-groups", serverGroups},
+                                                          {"sigalgs", sigalgs},
+                                                          {"key", key},
+                                                          {"ca-key", caKey}})
+    {
+        std::string e = TlsOpenSsl::PostQuantumError("--" + flag + "=" + value, value);
+        if (!e.empty())
+        {
+            return e;
+        }
+    }
+    if (!caKey.empty() && !certFile.empty())
+    {
+        return "--ca-key=" + caKey + " needs generated credentials: drop --cert";
+    }
+    if (mss != 0 && mss < 88)
+    {
+        return "invalid --mss=" + std::to_string(mss) + " (expected 0 or 88..65483)";
+    }
     bool rsaKey = key.rfind("rsa", 0) == 0;
     TlsConfig::Version min;
     TlsConfig::Version max;
@@ -649,8 +701,10 @@ TlsScenarioConfig::GetParameterColumns() const
             {"kx", tls == "1.3" ? "ecdhe" : kx},
             {"server_tls", serverTls},
             {"key", certFile.empty() ? key : TlsCredentials::GetCertificateKeyType(certFile)},
+            {"ca_key", certFile.empty() ? (caKey.empty() ? key : caKey) : "pem"},
             {"chain", std::to_string(chain)},
             {"groups", groups},
+            {"server_groups", serverGroups.empty() ? groups : serverGroups},
             {"resume", resume},
             {"client_auth", clientAuth ? "1" : "0"},
             {"early_data_bytes", std::to_string(earlyData)},
@@ -669,6 +723,9 @@ TlsScenarioConfig::GetParameterColumns() const
             {"drop_s2c", dropS2c},
             {"queue", queue},
             {"tcp", tcp},
+            {"initcwnd", std::to_string(initcwnd)},
+            {"server_initcwnd", std::to_string(serverInitcwnd)},
+            {"mss", std::to_string(mss)},
             {"cpu", cpu},
             {"clients", std::to_string(clients)},
             {"arrival", arrival},

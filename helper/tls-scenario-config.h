@@ -72,6 +72,7 @@ class TlsScenarioConfig
     std::string ciphers;                //!< cipher list / suites
     std::string sigalgs;                //!< signature algorithms
     std::string key{"rsa2048"};         //!< key type
+    std::string caKey;                  //!< CA key type ("" = key's)
     uint32_t chain{0};                  //!< intermediates
     std::string certFile;               //!< PEM chain instead of a generated one
     std::string keyFile;                //!< PEM key for certFile
@@ -94,6 +95,9 @@ class TlsScenarioConfig
     std::string dropS2c;                //!< chosen server-to-client segments to drop
     std::string queue{"100p"};          //!< device queue size
     std::string tcp{"linux"};           //!< TCP profile
+    uint32_t initcwnd{0};               //!< client initial window, segments (0 = profile's)
+    uint32_t serverInitcwnd{0};         //!< server initial window, segments (0 = profile's)
+    uint32_t mss{0};                    //!< TCP SegmentSize, bytes (0 = profile's)
     std::string cpu{"model"};           //!< cost model: none | model | measured
     std::string costTable;            //!< JSON cost table for cpu=model            //!< cost model
     uint32_t serverCores{1};          //!< server CPU cores

@@ -19,6 +19,7 @@
 #include "ns3/tls-random.h"
 #include "ns3/tls-server-application.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -57,7 +58,8 @@ MakeTlsConfigs(const TlsScenarioConfig& c, TlsConfig& client, TlsConfig& server)
     client.verifyDate = c.verifyDate;
     client.sessionTimeout = c.sessionTimeout.GetNanoSeconds() / 1000000000;
     std::string creds = c.certFile.empty()
-                            ? c.key + (c.chain ? ",chain=" + std::to_string(c.chain) : "")
+                            ? c.key + (c.caKey.empty() ? "" : ",ca=" + c.caKey)
+                                  + (c.chain ? ",chain=" + std::to_string(c.chain) : "")
                             : "cert=" + c.certFile + ",key=" + c.keyFile;
     client.credentials = creds; // used for client authentication
     server = client;
@@ -407,6 +409,8 @@ TlsScenario::ConfigureServer(TlsServerHelper& helper,
                              Ptr<TlsCostModel> cost)
 {
     helper.SetAttribute("TcpProfile", StringValue(config.tcp));
+    helper.SetAttribute("InitialCwnd", UintegerValue(config.serverInitcwnd));
+    helper.SetAttribute("SegmentSize", UintegerValue(config.mss));
     helper.SetAttribute("CostModel", PointerValue(cost));
     helper.SetTlsConfig(tls);
 }
@@ -424,6 +428,8 @@ TlsScenario::ConfigureClient(TlsClientHelper& helper,
     helper.SetAttribute("RequestSize", UintegerValue(config.request));
     helper.SetAttribute("ResponseSize", UintegerValue(config.response));
     helper.SetAttribute("TcpProfile", StringValue(config.tcp));
+    helper.SetAttribute("InitialCwnd", UintegerValue(config.initcwnd));
+    helper.SetAttribute("SegmentSize", UintegerValue(config.mss));
     helper.SetAttribute("CostModel", PointerValue(cost));
     helper.SetTlsConfig(tls);
 }

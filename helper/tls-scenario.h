@@ -76,9 +76,10 @@ class TlsScenario
                               TlsConfig& client,
                               TlsConfig& server);
     /**
-     * @brief Sets a server helper as the scenario does: TcpProfile, CostModel, TLS settings.
+     * @brief Sets a server helper as the scenario does: TcpProfile, InitialCwnd
+     * (--server-initcwnd), SegmentSize (--mss), CostModel, TLS settings.
      * @param helper the helper
-     * @param config the parameters (--tcp)
+     * @param config the parameters (--tcp, --server-initcwnd, --mss)
      * @param tls the server's TLS settings (GetTlsConfigs)
      * @param cost the cost model (GetCostModel; nullptr for none)
      */
@@ -88,7 +89,8 @@ class TlsScenario
                                 Ptr<TlsCostModel> cost);
     /**
      * @brief Sets a client helper as the scenario does: Handshakes, Interval, Timeout,
-     * EarlyData, RequestSize, ResponseSize, TcpProfile, CostModel, TLS settings (not
+     * EarlyData, RequestSize, ResponseSize, TcpProfile, InitialCwnd (--initcwnd), SegmentSize
+     * (--mss), CostModel, TLS settings (not
      * ClientIndex or Remote).
      * @param helper the helper
      * @param config the parameters

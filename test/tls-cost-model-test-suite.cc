@@ -12,6 +12,7 @@
 #include "ns3/core-module.h"
 #include "ns3/test.h"
 #include "ns3/tls-cpu.h"
+#include "ns3/tls-openssl.h"
 #include "ns3/tls-operation-cost-model.h"
 #include "ns3/tls-scenario.h"
 #include "tls-test-compat.h"
@@ -79,12 +80,15 @@ class TlsOperationsTestCase : public TestCase
     TlsOperationsTestCase(std::string version,
                           std::string kx,
                           std::string credentials,
-                          std::vector<std::string> expected)
-        : TestCase("operations of TLS " + version + " " + kx + " " + credentials)
+                          std::vector<std::string> expected,
+                          std::string groups = "")
+        : TestCase("operations of TLS " + version + " " + kx + " " + credentials
+                   + (groups.empty() ? "" : " " + groups))
         , m_version(version)
         , m_kx(kx)
         , m_credentials(credentials)
         , m_expected(expected)
+        , m_groups(groups)
     {
     }
 
@@ -96,6 +100,13 @@ class TlsOperationsTestCase : public TestCase
         NS_ABORT_UNLESS(TlsConfig::ParseRange(m_version, c.minVersion, c.maxVersion)
                         && TlsConfig::ParseKeyExchange(m_kx, c.keyExchange));
         c.credentials = m_credentials;
+        c.groups = m_groups;
+        std::string pq = TlsOpenSsl::PostQuantumError(GetName(), m_groups + m_credentials);
+        if (!pq.empty())
+        {
+            std::cout << "SKIP " << pq << std::endl;
+            return;
+        }
         auto ops = StepOperations(c);
         NS_TEST_ASSERT_MSG_EQ(ops.size(), m_expected.size(), "steps");
         for (size_t i = 0; i < ops.size(); ++i)
@@ -108,6 +119,7 @@ class TlsOperationsTestCase : public TestCase
     std::string m_kx;
     std::string m_credentials;
     std::vector<std::string> m_expected;
+    std::string m_groups;
 };
 
 /// --cpu=model adds exactly the critical-path step costs to --cpu=none, deterministically.
@@ -277,6 +289,45 @@ class TlsCostModelTestSuite : public TestSuite
                          "C2: derive:x25519 keygen:x25519 step:client verify:p256 verify:p256",
                          "S2: derive:x25519 step:server",
                          "C3: step:client"}),
+                    QUICK);
+        // ML-KEM: the client generates, the server encapsulates, the client decapsulates; a
+        // hybrid costs its parts. Two key shares ('*'): two client key generations.
+        AddTestCase(new TlsOperationsTestCase(
+                        "1.3",
+                        "ecdhe",
+                        "mldsa65",
+                        {"C1: keygen:mlkem768 keygen:x25519 keygen:x25519 step:client",
+                         "S1: derive:x25519 encaps:mlkem768 keygen:x25519 sign:mldsa65 step:server",
+                         "C2: decaps:mlkem768 derive:x25519 step:client verify:mldsa65 "
+                         "verify:mldsa65",
+                         "S2: step:server",
+                         "C3: step:client"},
+                        "*X25519MLKEM768:*X25519"),
+                    QUICK);
+        AddTestCase(new TlsOperationsTestCase("1.3",
+                                              "ecdhe",
+                                              "p256",
+                                              {"C1: keygen:mlkem1024 step:client",
+                                               "S1: encaps:mlkem1024 sign:p256 step:server",
+                                               "C2: decaps:mlkem1024 step:client verify:p256 "
+                                               "verify:p256",
+                                               "S2: step:server",
+                                               "C3: step:client"},
+                                              "MLKEM1024"),
+                    QUICK);
+        // Each certificate is priced by its issuer: the ML-DSA-44 leaf (the server sends no
+        // root) is verified with its SLH-DSA-128f root's key, CertificateVerify with the leaf's.
+        AddTestCase(new TlsOperationsTestCase("1.3",
+                                              "ecdhe",
+                                              "mldsa44,ca=slhdsa128f",
+                                              {"C1: keygen:x25519 step:client",
+                                               "S1: derive:x25519 keygen:x25519 sign:mldsa44 "
+                                               "step:server",
+                                               "C2: derive:x25519 step:client verify:mldsa44 "
+                                               "verify:slhdsa128f",
+                                               "S2: step:server",
+                                               "C3: step:client"},
+                                              "X25519"),
                     QUICK);
         AddTestCase(new TlsModelTimeTestCase(), QUICK);
         AddTestCase(new TlsCpuQueueTestCase(), QUICK);

@@ -14,6 +14,7 @@
 #include "ns3/test.h"
 #include "ns3/tls-client-application.h"
 #include "ns3/tls-client-helper.h"
+#include "ns3/tls-openssl.h"
 #include "ns3/tls-scenario.h"
 #include "ns3/tls-server-application.h"
 #include "ns3/tls-server-helper.h"
@@ -32,10 +33,11 @@ namespace
 /// A packet as it started serialisation on a device.
 struct Transmission
 {
-    Time start;      //!< PhyTxBegin time
-    uint32_t bytes;  //!< on-the-wire size (PPP header included)
-    bool fromClient; //!< device
-    bool critical;   //!< carries SYN or payload
+    Time start;       //!< PhyTxBegin time
+    uint32_t bytes;   //!< on-the-wire size (PPP header included)
+    bool fromClient;  //!< device
+    bool critical;    //!< carries SYN or payload
+    uint32_t payload; //!< TCP payload bytes
 };
 
 /// What one hand-built run produced.
@@ -52,6 +54,11 @@ struct LinkParams
     std::string version{"1.3"};
     std::string kx{"ecdhe"};
     std::string credentials{"rsa2048"};
+    std::string groups;       //!< client groups ("" = default)
+    std::string serverGroups; //!< server groups ("" = groups)
+    bool clientAuth{false};   //!< mutual authentication with the same credentials
+    uint32_t clientCwnd{0};   //!< client InitialCwnd (0 = profile's)
+    uint32_t serverCwnd{0};   //!< server InitialCwnd (0 = profile's)
     std::string resume{"none"};
     uint32_t handshakes{1};
     uint32_t earlyData{0};
@@ -73,7 +80,7 @@ OnPhyTxBegin(std::vector<Transmission>* log, bool fromClient, Ptr<const Packet> 
     copy->RemoveHeader(ip);
     copy->RemoveHeader(tcp);
     bool critical = copy->GetSize() > 0 || (tcp.GetFlags() & TcpHeader::SYN);
-    log->push_back({Simulator::Now(), packet->GetSize(), fromClient, critical});
+    log->push_back({Simulator::Now(), packet->GetSize(), fromClient, critical, copy->GetSize()});
 }
 
 /// Client -- p2p -- server built with the public helpers, as a user would.
@@ -109,6 +116,9 @@ RunLink(const LinkParams& p)
     server.SetAttribute("KeyExchange", StringValue(p.kx));
     server.SetAttribute("Credentials", StringValue(p.credentials));
     server.SetAttribute("Resumption", StringValue(p.resume));
+    server.SetAttribute("Groups", StringValue(p.serverGroups.empty() ? p.groups : p.serverGroups));
+    server.SetAttribute("ClientAuth", BooleanValue(p.clientAuth));
+    server.SetAttribute("InitialCwnd", UintegerValue(p.serverCwnd));
     ApplicationContainer serverApps = server.Install(nodes.Get(1));
     TlsClientHelper client(InetSocketAddress(ifaces.GetAddress(1), 443));
     if (!p.helperDefaults)
@@ -118,6 +128,10 @@ RunLink(const LinkParams& p)
     client.SetAttribute("Version", StringValue(p.version));
     client.SetAttribute("KeyExchange", StringValue(p.kx));
     client.SetAttribute("Resumption", StringValue(p.resume));
+    client.SetAttribute("Groups", StringValue(p.groups));
+    client.SetAttribute("ClientAuth", BooleanValue(p.clientAuth));
+    client.SetAttribute("Credentials", StringValue(p.credentials));
+    client.SetAttribute("InitialCwnd", UintegerValue(p.clientCwnd));
     client.SetAttribute("Handshakes", UintegerValue(p.handshakes));
     client.SetAttribute("EarlyData", UintegerValue(p.earlyData));
     client.SetAttribute("RequestSize", UintegerValue(p.request));
@@ -170,6 +184,24 @@ CriticalSerialisation(const LinkRun& run, const TlsHandshakeRecord& r, Time unti
     return total;
 }
 
+/// One line, once per process, when this OpenSSL has no post-quantum algorithms.
+bool
+SkipWithoutPostQuantum()
+{
+    if (TlsOpenSsl::HasPostQuantum())
+    {
+        return false;
+    }
+    static bool said = false;
+    if (!said)
+    {
+        std::cout << "SKIP tls-pq: " << TlsOpenSsl::GetVersion()
+                  << " has no ML-KEM/ML-DSA/SLH-DSA (needs OpenSSL >= 3.5)" << std::endl;
+        said = true;
+    }
+    return true;
+}
+
 /// Loss-free handshake time = trips x one-way delay + serialisation, exactly.
 class TlsAnalyticTimeTestCase : public TestCase
 {
@@ -186,6 +218,11 @@ class TlsAnalyticTimeTestCase : public TestCase
     void
     DoRun() override
     {
+        if (!TlsOpenSsl::PostQuantumError("", m_params.groups + ":" + m_params.credentials).empty()
+            && SkipWithoutPostQuantum())
+        {
+            return;
+        }
         LinkRun run = RunLink(m_params);
         NS_TEST_ASSERT_MSG_EQ(run.records.size(), m_params.handshakes, "one record a connection");
         const TlsHandshakeRecord& r = *run.records[m_conn];
@@ -704,3 +741,362 @@ class TlsHandshakeTestSuite : public TestSuite
 
 /// Static instance.
 static TlsHandshakeTestSuite g_tlsHandshakeTestSuite;
+
+namespace
+{
+
+/// "C:ClientHello S:ServerHello ..." of a record (alerts left out).
+std::string
+Sequence(const TlsHandshakeRecord& r)
+{
+    std::ostringstream names;
+    for (const auto& m : r.messages)
+    {
+        if (m.name.rfind("Alert", 0) != 0)
+        {
+            names << (m.fromClient ? "C:" : "S:") << m.name << " ";
+        }
+    }
+    return names.str();
+}
+
+/// Bytes of a TLS message of one side, by name (0 if absent).
+uint32_t
+MessageBytes(const TlsHandshakeRecord& r, bool fromClient, const std::string& name)
+{
+    for (const auto& m : r.messages)
+    {
+        if (m.fromClient == fromClient && m.name == name)
+        {
+            return m.bytes;
+        }
+    }
+    return 0;
+}
+
+/// Client data segments sent before the first server data segment: the client's first flight.
+std::vector<Transmission>
+ClientFirstFlight(const LinkRun& run)
+{
+    std::vector<Transmission> out;
+    for (const auto& t : run.packets)
+    {
+        if (!t.fromClient && t.payload > 0)
+        {
+            break;
+        }
+        if (t.fromClient && t.payload > 0)
+        {
+            out.push_back(t);
+        }
+    }
+    return out;
+}
+
+} // namespace
+
+/**
+ * FIPS 203 sizes on the wire: an X25519MLKEM768 key share is an ML-KEM-768 encapsulation key
+ * (1184 B) + an X25519 public key (32 B) = 1216 B (draft-ietf-tls-ecdhe-mlkem); the server's is
+ * a ciphertext (1088 B) + 32 B. A ClientHello with it and an X25519 share no longer fits one
+ * 1448-byte segment.
+ */
+class TlsPqClientHelloTestCase : public TestCase
+{
+  public:
+    TlsPqClientHelloTestCase()
+        : TestCase("X25519MLKEM768 + X25519 ClientHello: 1216 + 32 B shares, two segments")
+    {
+    }
+
+  private:
+    void
+    DoRun() override
+    {
+        if (SkipWithoutPostQuantum())
+        {
+            return;
+        }
+        LinkParams one;
+        one.credentials = "p256";
+        one.groups = "X25519MLKEM768:*X25519"; // both supported, one share (X25519)
+        LinkParams two = one;
+        two.groups = "*X25519MLKEM768:*X25519"; // a share for each
+        LinkRun a = RunLink(one);
+        LinkRun b = RunLink(two);
+        const auto& ra = *a.records.at(0);
+        const auto& rb = *b.records.at(0);
+        NS_TEST_ASSERT_MSG_EQ(ra.ok, true, ra.error);
+        NS_TEST_ASSERT_MSG_EQ(rb.ok, true, rb.error);
+        NS_TEST_ASSERT_MSG_EQ(ra.group, "x25519", "X25519 share used");
+        NS_TEST_ASSERT_MSG_EQ(rb.group, "X25519MLKEM768", "the server takes the hybrid share");
+        uint32_t cha = MessageBytes(ra, true, "ClientHello");
+        uint32_t chb = MessageBytes(rb, true, "ClientHello");
+        // RFC 8446 4.2.8 KeyShareEntry: group (2) + length (2) + key_exchange.
+        NS_TEST_ASSERT_MSG_EQ(chb - cha, 2 + 2 + 1184 + 32, "one more KeyShareEntry");
+        // The X25519-only ClientHello carries a 32-byte share: with the hybrid one removed as
+        // well the difference would be 36 more; its share is the X25519 public key.
+        NS_TEST_ASSERT_MSG_EQ(MessageBytes(rb, false, "ServerHello")
+                                  - MessageBytes(ra, false, "ServerHello"),
+                              1088 + 32 - 32,
+                              "server share: ML-KEM-768 ciphertext + X25519 key vs X25519 key");
+        auto flightA = ClientFirstFlight(a);
+        auto flightB = ClientFirstFlight(b);
+        NS_TEST_ASSERT_MSG_EQ(flightA.size(), 1, "X25519 ClientHello: one segment");
+        NS_TEST_ASSERT_MSG_EQ(flightB.size(), 2, "hybrid ClientHello: two segments");
+        uint32_t wire = 0;
+        for (const auto& t : flightB)
+        {
+            wire += t.payload;
+        }
+        NS_TEST_ASSERT_MSG_EQ(wire, chb + 5, "the segments carry the ClientHello record");
+        NS_TEST_ASSERT_MSG_EQ(flightB[0].payload, 1448, "first segment full (MSS 1448)");
+        NS_TEST_ASSERT_MSG_EQ(Sequence(rb),
+                              "C:ClientHello S:ServerHello S:ChangeCipherSpec "
+                              "S:EncryptedExtensions S:Certificate S:CertificateVerify S:Finished "
+                              "C:ChangeCipherSpec C:Finished S:NewSessionTicket "
+                              "S:NewSessionTicket ",
+                              "RFC 8446 2 message flow");
+    }
+};
+
+/// A HelloRetryRequest costs one round trip, and the PQ share the client sent first is wasted.
+class TlsPqHelloRetryTestCase : public TestCase
+{
+  public:
+    TlsPqHelloRetryTestCase(std::string clientGroups, std::string serverGroups)
+        : TestCase("HelloRetryRequest (client " + clientGroups + ", server " + serverGroups
+                   + ") = 3 RTT + serialisation")
+        , m_clientGroups(clientGroups)
+        , m_serverGroups(serverGroups)
+    {
+    }
+
+  private:
+    void
+    DoRun() override
+    {
+        if (SkipWithoutPostQuantum())
+        {
+            return;
+        }
+        LinkParams p;
+        p.credentials = "p256";
+        p.groups = m_clientGroups;
+        p.serverGroups = m_serverGroups;
+        LinkRun run = RunLink(p);
+        const auto& r = *run.records.at(0);
+        NS_TEST_ASSERT_MSG_EQ(r.ok, true, r.error);
+        NS_TEST_ASSERT_MSG_EQ(r.helloRetry, true, "HelloRetryRequest");
+        Time d = p.rtt / 2;
+        Time ser = CriticalSerialisation(run, r, r.clientDone, p.bps);
+        NS_TEST_ASSERT_MSG_EQ_TOL((r.clientDone - r.connectTime).GetNanoSeconds(),
+                                  (d * 6 + ser).GetNanoSeconds(),
+                                  1000,
+                                  "TCP 1 RTT + HRR 1 RTT + TLS 1.3 1 RTT");
+        NS_TEST_ASSERT_MSG_EQ(Sequence(r).rfind("C:ClientHello S:HelloRetryRequest "
+                                                "S:ChangeCipherSpec C:ChangeCipherSpec "
+                                                "C:ClientHello S:ServerHello ",
+                                                0),
+                              0,
+                              "RFC 8446 4.1.4 flow: " << Sequence(r));
+    }
+
+    std::string m_clientGroups;
+    std::string m_serverGroups;
+};
+
+/**
+ * A server flight larger than initcwnd x MSS waits one round trip for ACKs: with 10 x 1448 B it
+ * does for ML-DSA-87 under three ML-DSA-87 intermediates (~34 KB; FIPS 204: 2592-byte keys,
+ * 4627-byte signatures) and for a P-256 leaf signed by an SLH-DSA-128f CA (17088-byte
+ * signature, FIPS 205); an initial window that holds the flight removes the round trip.
+ */
+class TlsPqLargeFlightTestCase : public TestCase
+{
+  public:
+    TlsPqLargeFlightTestCase(std::string credentials, uint32_t minBytes)
+        : TestCase("server flight of " + credentials + " > 10 x 1448 B: +1 RTT, initcwnd 40: none")
+        , m_credentials(credentials)
+        , m_minBytes(minBytes)
+    {
+    }
+
+  private:
+    void
+    DoRun() override
+    {
+        if (SkipWithoutPostQuantum())
+        {
+            return;
+        }
+        LinkParams small;
+        small.credentials = "p256";
+        small.bps = 1000000000; // serialisation negligible: the round trips are what remains
+        LinkParams large = small;
+        large.credentials = m_credentials;
+        LinkParams wide = large;
+        wide.serverCwnd = 40;
+        auto a = RunLink(small).records.at(0);
+        auto b = RunLink(large).records.at(0);
+        auto c = RunLink(wide).records.at(0);
+        NS_TEST_ASSERT_MSG_EQ(b->ok, true, b->error);
+        NS_TEST_ASSERT_MSG_EQ(c->ok, true, c->error);
+        NS_TEST_ASSERT_MSG_GT(b->serverHandshakeBytes, m_minBytes, "flight size");
+        NS_TEST_ASSERT_MSG_LT(b->serverHandshakeBytes, 40 * 1448, "fits initcwnd 40");
+        double rttMs = small.rtt.GetNanoSeconds() / 1e6;
+        NS_TEST_ASSERT_MSG_EQ_TOL(a->GetTotalMs(), 2 * rttMs, 0.5, "P-256: 2 RTT");
+        NS_TEST_ASSERT_MSG_EQ_TOL(b->GetTotalMs(), 3 * rttMs, 0.5, "initcwnd 10: 3 RTT");
+        NS_TEST_ASSERT_MSG_EQ_TOL(c->GetTotalMs(), 2 * rttMs, 0.5, "initcwnd 40: 2 RTT");
+    }
+
+    std::string m_credentials;
+    uint32_t m_minBytes;
+};
+
+/**
+ * Mutual TLS with ML-DSA-87 chains: the client's second flight (Certificate, CertificateVerify,
+ * Finished; ~34 KB) exceeds the client's initial window, so the server finishes one RTT later;
+ * a larger client window (--initcwnd) recovers it.
+ */
+class TlsPqClientAuthTestCase : public TestCase
+{
+  public:
+    TlsPqClientAuthTestCase()
+        : TestCase("ML-DSA-87 mutual TLS: client flight > initcwnd costs the server 1 RTT")
+    {
+    }
+
+  private:
+    void
+    DoRun() override
+    {
+        if (SkipWithoutPostQuantum())
+        {
+            return;
+        }
+        LinkParams p;
+        p.credentials = "mldsa87,chain=3";
+        p.clientAuth = true;
+        p.serverCwnd = 40;
+        p.bps = 1000000000;
+        LinkParams wide = p;
+        wide.clientCwnd = 40;
+        auto a = RunLink(p).records.at(0);
+        LinkRun wideRun = RunLink(wide);
+        auto b = wideRun.records.at(0);
+        NS_TEST_ASSERT_MSG_EQ(a->ok, true, a->error);
+        NS_TEST_ASSERT_MSG_EQ(b->ok, true, b->error);
+        NS_TEST_ASSERT_MSG_EQ(Sequence(*b).rfind("C:ClientHello S:ServerHello S:ChangeCipherSpec "
+                                                 "S:EncryptedExtensions S:CertificateRequest "
+                                                 "S:Certificate S:CertificateVerify S:Finished "
+                                                 "C:ChangeCipherSpec C:Certificate "
+                                                 "C:CertificateVerify C:Finished ",
+                                                 0),
+                              0,
+                              "RFC 8446 4.3.2/4.4 client authentication: " << Sequence(*b));
+        NS_TEST_ASSERT_MSG_GT(MessageBytes(*a, true, "Certificate"), 10 * 1448, "client chain");
+        NS_TEST_ASSERT_MSG_EQ(MessageBytes(*a, true, "CertificateVerify"),
+                              4 + 2 + 2 + 4627,
+                              "ML-DSA-87 CertificateVerify (FIPS 204 signature 4627 B)");
+        double rttMs = p.rtt.GetNanoSeconds() / 1e6;
+        // Server done: SYN (1 RTT), ClientHello -> server flight (1 RTT), client flight arrives
+        // (0.5 RTT), plus serialisation; with initcwnd 10, one more RTT while the client waits
+        // for ACKs of its first 10 segments.
+        Time ser = CriticalSerialisation(wideRun, *b, b->serverDone, wide.bps);
+        NS_TEST_ASSERT_MSG_EQ_TOL((b->serverDone - b->connectTime).GetNanoSeconds(),
+                                  (p.rtt * 5 / 2 + ser).GetNanoSeconds(),
+                                  1000,
+                                  "initcwnd 40: 2.5 RTT + serialisation");
+        NS_TEST_ASSERT_MSG_EQ_TOL(
+            a->GetServerDoneMs() - b->GetServerDoneMs(), rttMs, 0.5, "initcwnd 10: one RTT more");
+    }
+};
+
+/**
+ * The same through the scenario's flags: --server-initcwnd, and --mss (jumbo frames: a 9000-byte
+ * MTU carries 8948-byte segments, so ten of them hold the ~36 KB ML-DSA-87 flight).
+ */
+class TlsPqScenarioFlagsTestCase : public TestCase
+{
+  public:
+    TlsPqScenarioFlagsTestCase()
+        : TestCase(
+            "--server-initcwnd=40 and --mss=8948 each remove the extra RTT of a 36 KB flight")
+    {
+    }
+
+  private:
+    static double
+    Total(const std::vector<std::pair<std::string, std::string>>& flags)
+    {
+        TlsScenarioConfig c;
+        for (const auto& [name, value] : flags)
+        {
+            NS_ABORT_MSG_UNLESS(c.Set(name, value).empty(), "bad flag " << name);
+        }
+        TlsScenario::Result result;
+        std::string error = TlsScenario::Run(c, result);
+        NS_ABORT_MSG_UNLESS(error.empty() && result.records.at(0)->ok, "run failed: " << error);
+        return result.records.at(0)->GetTotalMs();
+    }
+
+    void
+    DoRun() override
+    {
+        if (SkipWithoutPostQuantum())
+        {
+            return;
+        }
+        std::vector<std::pair<std::string, std::string>> base
+            = {{"key", "mldsa87"}, {"chain", "3"}, {"bandwidth", "1Gbps"}, {"cpu", "none"}};
+        auto with = [&](std::string name, std::string value)
+        {
+            auto f = base;
+            f.emplace_back(name, value);
+            return f;
+        };
+        NS_TEST_ASSERT_MSG_EQ_TOL(Total(base), 150, 0.5, "default: 3 RTT");
+        NS_TEST_ASSERT_MSG_EQ_TOL(Total(with("server-initcwnd", "40")), 100, 0.5, "2 RTT");
+        NS_TEST_ASSERT_MSG_EQ_TOL(Total(with("initcwnd", "40")), 150, 0.5, "client's: no help");
+        NS_TEST_ASSERT_MSG_EQ_TOL(Total(with("mss", "8948")), 100, 0.5, "jumbo segments: 2 RTT");
+    }
+};
+
+/**
+ * @ingroup tls-tests
+ * Post-quantum handshakes (OpenSSL >= 3.5: ML-KEM groups, ML-DSA and SLH-DSA certificates),
+ * checked against first principles without crypto cost. Without OpenSSL 3.5 every case says
+ * so in one line and passes.
+ */
+class TlsPqTestSuite : public TestSuite
+{
+  public:
+    TlsPqTestSuite()
+        : TestSuite("tls-pq", SYSTEM)
+    {
+        AddTestCase(new TlsPqClientHelloTestCase(), QUICK);
+        for (const char* groups : {"X25519MLKEM768", "MLKEM1024", "SecP256r1MLKEM768"})
+        {
+            LinkParams p;
+            p.credentials = "mldsa65";
+            p.groups = groups;
+            p.bps = 100000000; // the test bounds serialisation (a 1.2 KB share, 12 KB of chain)
+            AddTestCase(new TlsAnalyticTimeTestCase(std::string("TLS 1.3 ") + groups
+                                                        + " + ML-DSA-65 = 2 RTT + serialisation",
+                                                    p,
+                                                    4,
+                                                    0),
+                        QUICK);
+        }
+        AddTestCase(new TlsPqHelloRetryTestCase("X25519MLKEM768:X25519", "X25519"), QUICK);
+        AddTestCase(new TlsPqHelloRetryTestCase("X25519:MLKEM768", "MLKEM768"), QUICK);
+        AddTestCase(new TlsPqLargeFlightTestCase("mldsa87,chain=3", 30000), QUICK);
+        AddTestCase(new TlsPqLargeFlightTestCase("p256,ca=slhdsa128f", 17088), QUICK);
+        AddTestCase(new TlsPqClientAuthTestCase(), QUICK);
+        AddTestCase(new TlsPqScenarioFlagsTestCase(), QUICK);
+    }
+};
+
+/// Static instance.
+static TlsPqTestSuite g_tlsPqTestSuite;

@@ -3,6 +3,8 @@
  */
 #include "ns3/tls-application.h"
 
+#include "ns3/tcp-profile.h"
+
 #include "ns3/abort.h"
 #include "ns3/boolean.h"
 #include "ns3/enum.h"
@@ -132,6 +134,18 @@ TlsApplication::GetTypeId()
                             StringValue("linux"),
                             MakeStringAccessor(&TlsApplication::m_tcpProfile),
                             MakeStringChecker())
+              .AddAttribute("InitialCwnd",
+                            "Initial congestion window of this end's sockets in segments "
+                            "(0: the TcpProfile's; Linux: ip route ... initcwnd N)",
+                            UintegerValue(0),
+                            MakeUintegerAccessor(&TlsApplication::m_initialCwnd),
+                            MakeUintegerChecker<uint32_t>())
+              .AddAttribute("SegmentSize",
+                            "TCP payload bytes per segment of this end's sockets (0: the "
+                            "TcpProfile's; Linux: ip route ... advmss N)",
+                            UintegerValue(0),
+                            MakeUintegerAccessor(&TlsApplication::m_segmentSize),
+                            MakeUintegerChecker<uint32_t>())
               .AddAttribute("VerifyDate",
                             "OpenSSL's date at simulated time 0 (UTC, YYYY-MM-DD or "
                             "YYYY-MM-DDTHH:MM:SSZ): certificates are verified, and sessions "
@@ -177,6 +191,21 @@ TlsApplication::GetTlsConfig(TlsContext::Role role) const
         c.maxEarlyData = m_maxEarlyData;
     }
     return c;
+}
+
+Ptr<Socket>
+TlsApplication::CreateSocket()
+{
+    Ptr<Socket> socket = TcpProfile::CreateSocket(GetNode(), m_tcpProfile);
+    if (m_segmentSize > 0)
+    {
+        socket->SetAttribute("SegmentSize", UintegerValue(m_segmentSize));
+    }
+    if (m_initialCwnd > 0)
+    {
+        socket->SetAttribute("InitialCwnd", UintegerValue(m_initialCwnd));
+    }
+    return socket;
 }
 
 void

@@ -10,6 +10,7 @@
 
 #include "ns3/application.h"
 #include "ns3/nstime.h"
+#include "ns3/socket.h"
 
 #include <memory>
 #include <string>
@@ -45,6 +46,13 @@ class TlsApplication : public Application
      */
     std::shared_ptr<TlsContext> MakeContext(TlsContext::Role role);
 
+    /**
+     * @brief Creates a TCP socket with the TcpProfile, then this endpoint's InitialCwnd and
+     * SegmentSize when they are set (Linux: `ip route ... initcwnd N advmss M`).
+     * @return the socket
+     */
+    Ptr<Socket> CreateSocket();
+
     std::string m_groups;              //!< attribute Groups
     std::string m_ciphers;             //!< attribute Ciphers
     std::string m_signatureAlgorithms; //!< attribute SignatureAlgorithms
@@ -57,6 +65,8 @@ class TlsApplication : public Application
     Time m_sessionTimeout;             //!< attribute SessionTimeout
     Ptr<TlsCostModel> m_costModel;     //!< step cost
     std::string m_tcpProfile;          //!< TcpProfile name
+    uint32_t m_initialCwnd{0};         //!< attribute InitialCwnd (0: the profile's)
+    uint32_t m_segmentSize{0};         //!< attribute SegmentSize (0: the profile's)
     Ptr<TlsCpu> m_cpu;                 //!< the node's CPU (set on start)
 
     /**

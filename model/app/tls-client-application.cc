@@ -215,7 +215,7 @@ void
 TlsClientApplication::StartConnection()
 {
     NS_LOG_FUNCTION(this << m_started);
-    Ptr<Socket> socket = TcpProfile::CreateSocket(GetNode(), m_tcpProfile);
+    Ptr<Socket> socket = CreateSocket();
     if (InetSocketAddress::IsMatchingType(m_remote))
     {
         socket->Bind();

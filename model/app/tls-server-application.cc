@@ -116,8 +116,7 @@ TlsServerApplication::StartApplication()
 Ptr<Socket>
 TlsServerApplication::Listen(const Address& local)
 {
-    Ptr<Socket> socket = TcpProfile::CreateSocket(
-        GetNode(), m_tcpProfile); // accepted sockets inherit the attributes
+    Ptr<Socket> socket = CreateSocket(); // accepted sockets inherit the attributes
     int r = socket->Bind(local);
     NS_ABORT_MSG_IF(r != 0, "cannot bind TLS server to port " << m_port);
     socket->Listen();

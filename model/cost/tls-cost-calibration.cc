@@ -5,6 +5,7 @@
 
 #include "ns3/tls-credentials.h"
 #include "ns3/tls-engine.h"
+#include "ns3/tls-openssl.h"
 #include "ns3/tls-operation-cost-model.h"
 #include "ns3/tls-random.h"
 
@@ -138,6 +139,11 @@ TypeKey(const std::string& keyType, bool& owned)
     {
         key = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", (size_t)std::stoul(keyType.substr(3)));
     }
+    else if (TlsCredentials::IsPostQuantum(keyType)) // ML-DSA, SLH-DSA (OpenSSL >= 3.5)
+    {
+        key = EVP_PKEY_Q_keygen(
+            nullptr, nullptr, TlsCredentials::GetPostQuantumAlgorithm(keyType).c_str());
+    }
     else
     {
         key = GroupKey(keyType); // EC keys are named by their curve
@@ -175,9 +181,10 @@ SignOrVerify(EVP_PKEY* key, bool sign, std::vector<unsigned char>& signature)
     static const unsigned char data[130] = {0x20}; // TLS 1.3 CertificateVerify content size
     EVP_MD_CTX* md = EVP_MD_CTX_new();
     EVP_PKEY_CTX* pctx = nullptr;
-    int type = EVP_PKEY_get_base_id(key);
-    bool ed = type == EVP_PKEY_ED25519 || type == EVP_PKEY_ED448;
-    const EVP_MD* digest = ed ? nullptr : EVP_sha256();
+    // Ed25519, Ed448, ML-DSA and SLH-DSA sign the message itself (RFC 8446 4.4.3, FIPS 204/205).
+    bool prehash
+        = EVP_PKEY_is_a(key, "RSA") || EVP_PKEY_is_a(key, "RSA-PSS") || EVP_PKEY_is_a(key, "EC");
+    const EVP_MD* digest = prehash ? EVP_sha256() : nullptr;
     if (sign)
     {
         EVP_DigestSignInit(md, &pctx, digest, nullptr, key);
@@ -193,7 +200,8 @@ SignOrVerify(EVP_PKEY* key, bool sign, std::vector<unsigned char>& signature)
     }
     if (sign)
     {
-        size_t len = 1024;
+        size_t len = 0;
+        EVP_DigestSign(md, nullptr, &len, data, sizeof(data)); // up to 49856 B (SLH-DSA-256f)
         signature.resize(len);
         EVP_DigestSign(md, signature.data(), &len, data, sizeof(data));
         signature.resize(len);
@@ -226,6 +234,58 @@ RsaCrypt(EVP_PKEY* key, bool encrypt, std::vector<unsigned char>& ciphertext)
         EVP_PKEY_decrypt(ctx, out, &len, ciphertext.data(), ciphertext.size());
     }
     EVP_PKEY_CTX_free(ctx);
+}
+
+/// FIPS 203 ML-KEM (OpenSSL >= 3.5): the client's key generation ("keygen"), the server's
+/// encapsulation ("encaps"), the client's decapsulation ("decaps"): what a TLS 1.3 ML-KEM key
+/// share costs each side. @return microseconds, or -1 if OpenSSL has no such KEM.
+double
+MeasureMlKem(const std::string& kind, const std::string& kem, double seconds)
+{
+    std::string alg = "ML-KEM-" + kem.substr(5);
+    EVP_PKEY* key = EVP_PKEY_Q_keygen(nullptr, nullptr, alg.c_str());
+    if (key == nullptr)
+    {
+        ERR_clear_error();
+        return -1;
+    }
+    std::vector<unsigned char> ct(2048);
+    unsigned char secret[64];
+    auto encaps = [&]()
+    {
+        EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr);
+        size_t ctLen = ct.size();
+        size_t len = sizeof(secret);
+        EVP_PKEY_encapsulate_init(ctx, nullptr);
+        EVP_PKEY_encapsulate(ctx, ct.data(), &ctLen, secret, &len);
+        ct.resize(ctLen);
+        EVP_PKEY_CTX_free(ctx);
+    };
+    auto decaps = [&]()
+    {
+        EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr);
+        size_t len = sizeof(secret);
+        EVP_PKEY_decapsulate_init(ctx, nullptr);
+        EVP_PKEY_decapsulate(ctx, secret, &len, ct.data(), ct.size());
+        EVP_PKEY_CTX_free(ctx);
+    };
+    double us = -1;
+    if (kind == "keygen")
+    {
+        us = MeanMicroseconds(
+            [&]() { EVP_PKEY_free(EVP_PKEY_Q_keygen(nullptr, nullptr, alg.c_str())); }, seconds);
+    }
+    else if (kind == "encaps")
+    {
+        us = MeanMicroseconds(encaps, seconds);
+    }
+    else
+    {
+        encaps(); // a ciphertext to decapsulate
+        us = MeanMicroseconds(decaps, seconds);
+    }
+    EVP_PKEY_free(key);
+    return us;
 }
 
 /// CPU time per step, by role, of in-memory handshakes, minus the modelled operations.
@@ -307,6 +367,10 @@ TlsCostCalibration::MeasureOperation(const std::string& operation, double second
     std::string kind = operation.substr(0, colon);
     std::string name = colon == std::string::npos ? "" : operation.substr(colon + 1);
     double us = -1;
+    if (name.rfind("mlkem", 0) == 0 && (kind == "keygen" || kind == "encaps" || kind == "decaps"))
+    {
+        return MeasureMlKem(kind, name, seconds);
+    }
     if (kind == "keygen" || kind == "derive")
     {
         EVP_PKEY* a = GroupKey(name);
@@ -336,6 +400,13 @@ TlsCostCalibration::MeasureOperation(const std::string& operation, double second
             RsaCrypt(key, true, data);
             us = MeanMicroseconds([&]() { RsaCrypt(key, kind == "rsa-encrypt", data); }, seconds);
         }
+        else if (kind == "sign" && name.rfind("slhdsa", 0) == 0 && name.back() == 's')
+        {
+            // SLH-DSA "s" (small) signing takes ~0.1-1 s: timed once.
+            double t0 = CpuSeconds();
+            SignOrVerify(key, true, data);
+            us = (CpuSeconds() - t0) * 1e6;
+        }
         else
         {
             SignOrVerify(key, true, data);
@@ -359,10 +430,25 @@ TlsCostCalibration::Measure(double seconds)
         operations.push_back(std::string("keygen:") + group);
         operations.push_back(std::string("derive:") + group);
     }
-    std::istringstream keyTypes(TlsCredentials::KnownKeyTypes());
+    if (TlsOpenSsl::HasPostQuantum())
+    {
+        for (const char* kem : {"mlkem512", "mlkem768", "mlkem1024"})
+        {
+            for (const char* kind : {"keygen:", "encaps:", "decaps:"})
+            {
+                operations.push_back(kind + std::string(kem));
+            }
+        }
+    }
+    // Every key type TlsCredentials makes, including the CA-only SLH-DSA ones (certificates).
+    std::istringstream keyTypes(TlsCredentials::KnownCaKeyTypes());
     std::string keyType;
     while (std::getline(keyTypes, keyType, '|'))
     {
+        if (TlsCredentials::IsPostQuantum(keyType) && !TlsOpenSsl::HasPostQuantum())
+        {
+            continue;
+        }
         operations.push_back("sign:" + keyType);
         operations.push_back("verify:" + keyType);
         if (keyType.rfind("rsa", 0) == 0)

@@ -91,6 +91,38 @@ TlsOperationCostModel::NormaliseGroup(const std::string& group)
     return g;
 }
 
+void
+TlsOperationCostModel::AddKeyShareOperations(std::vector<std::string>& ops,
+                                             const std::string& group,
+                                             const std::string& role)
+{
+    // FIPS 203 ML-KEM groups, alone or in a hybrid (draft-ietf-tls-ecdhe-mlkem), e.g.
+    // "x25519mlkem768" = x25519 + mlkem768, "secp384r1mlkem1024" = p384 + mlkem1024.
+    size_t at = group.find("mlkem");
+    std::string classical = at == std::string::npos ? group : group.substr(0, at);
+    std::string kem = at == std::string::npos ? "" : group.substr(at);
+    if (!classical.empty())
+    {
+        classical = NormaliseGroup(classical);
+        if (role != "client-derive")
+        {
+            ops.push_back("keygen:" + classical);
+        }
+        if (role != "client-share")
+        {
+            ops.push_back("derive:" + classical);
+        }
+    }
+    if (!kem.empty())
+    {
+        // The client generates a key pair and decapsulates; the server encapsulates.
+        ops.push_back((role == "client-share"    ? "keygen:"
+                       : role == "client-derive" ? "decaps:"
+                                                 : "encaps:")
+                      + kem);
+    }
+}
+
 std::vector<std::string>
 TlsOperationCostModel::GetOperations(const TlsCostStep& step)
 {
@@ -126,14 +158,18 @@ TlsOperationCostModel::GetOperations(const TlsCostStep& step)
             // TLS 1.3 key share: the first group, or the one a HelloRetryRequest asked for.
             if (tls13)
             {
-                ops.push_back(
-                    "keygen:"
-                    + NormaliseGroup(e->HadHelloRetryRequest() ? negotiated : e->GetFirstGroup()));
+                std::vector<std::string> shares = e->HadHelloRetryRequest()
+                                                      ? std::vector<std::string>{negotiated}
+                                                      : e->GetKeyShareGroups();
+                for (const auto& g : shares)
+                {
+                    AddKeyShareOperations(ops, NormaliseGroup(g), "client-share");
+                }
             }
         }
         else if (client && !m.sent && n == SSL3_MT_SERVER_HELLO && tls13)
         {
-            ops.push_back("derive:" + group);
+            AddKeyShareOperations(ops, group, "client-derive");
         }
         else if (!m.sent && n == SSL3_MT_CERTIFICATE)
         {
@@ -157,8 +193,7 @@ TlsOperationCostModel::GetOperations(const TlsCostStep& step)
         }
         else if (!client && m.sent && n == SSL3_MT_SERVER_HELLO && tls13)
         {
-            ops.push_back("keygen:" + group);
-            ops.push_back("derive:" + group);
+            AddKeyShareOperations(ops, group, "server");
         }
         else if (client && m.sent && n == SSL3_MT_CLIENT_KEY_EXCHANGE)
         {
@@ -205,8 +240,16 @@ TlsOperationCostModel::MeasureMissing(const TlsConfig& client, const TlsConfig& 
         std::string g;
         while (priced && std::getline(groups, g, ':'))
         {
-            g = NormaliseGroup(g);
-            priced = m_table.count("keygen:" + g) && m_table.count("derive:" + g);
+            // '*' marks a key share (OpenSSL >= 3.5); a hybrid is priced as its parts.
+            std::vector<std::string> ops;
+            for (const char* role : {"client-share", "client-derive", "server"})
+            {
+                AddKeyShareOperations(ops, NormaliseGroup(g.substr(g.rfind('*') + 1)), role);
+            }
+            for (const auto& op : ops)
+            {
+                priced = priced && m_table.count(op);
+            }
         }
     }
     if (priced)

@@ -25,9 +25,12 @@ namespace ns3
  * `keygen:G`, `derive:G` (G = the negotiated group as OpenSSL names it, lower case without
  * '-' or '_': x25519, x448, p256, p384, p521, ffdhe2048..ffdhe8192, brainpoolp256r1, and for
  * TLS 1.2 DHE the ephemeral key's RFC 3526 group modp2048..modp8192),
+ * `keygen:M`, `encaps:M`, `decaps:M` (M = mlkem512, mlkem768, mlkem1024; a hybrid group such as
+ * X25519MLKEM768 costs its parts: x25519 and mlkem768),
  * `sign:K`, `verify:K`, `rsa-encrypt:K`, `rsa-decrypt:K` (K = a key type, TlsEngine::KeyTypeName:
- * rsa2048, rsa8192, p256, p521, ed25519, ed448, ...; a certificate's verify is priced by its
- * issuer's key), `step:client`, `step:server` (hashing, record protection, state machine).
+ * rsa2048, rsa8192, p256, p521, ed25519, ed448, mldsa44, mldsa65, mldsa87, slhdsa128f, ...; a
+ * certificate's verify is priced by its issuer's key), `step:client`, `step:server` (hashing,
+ * record protection, state machine).
  * New algorithms need only new names in the table (and in TlsCostCalibration's lists).
  *
  * The built-in table was measured on the development machine (OpenSSL 3.0, x86-64); CostTable
@@ -97,6 +100,17 @@ class TlsOperationCostModel : public TlsCostModel
     static std::string NormaliseGroup(const std::string& group);
 
   private:
+    /**
+     * @brief Appends the operations of a TLS 1.3 key share: an (EC)DH group's keygen/derive,
+     * an ML-KEM group's keygen (client), encaps (server) and decaps (client), a hybrid's both.
+     * @param ops the list to extend
+     * @param group the normalised group, e.g. "x25519mlkem768"
+     * @param role "client-share" (ClientHello), "server" (ServerHello) or "client-derive"
+     */
+    static void AddKeyShareOperations(std::vector<std::string>& ops,
+                                      const std::string& group,
+                                      const std::string& role);
+
     /// Attribute setter for CostTable.
     void SetCostTable(const std::string& path);
 

@@ -4,6 +4,7 @@
 #include "ns3/tls-context.h"
 
 #include "ns3/tls-engine.h"
+#include "ns3/tls-openssl.h"
 #include "ns3/tls-random.h"
 
 #include "ns3/fatal-error.h"
@@ -287,17 +288,31 @@ TlsContext::Get(const TlsConfig& config, Role role, std::string& error)
         error = "no usable TLS 1.3 ciphersuite in '" + tls13 + "'";
         return nullptr;
     }
-    if (!config.groups.empty() && SSL_CTX_set1_groups_list(ctx, config.groups.c_str()) != 1)
+    // OpenSSL 3.5's default groups offer X25519MLKEM768 first (a 1216-byte key share): the
+    // module's default stays OpenSSL 3.0's classical list, so that results do not depend on the
+    // OpenSSL version; post-quantum groups are asked for by name, or "DEFAULT" (the library's).
+    std::string groups = config.groups.empty() && TlsOpenSsl::HasPostQuantum()
+                             ? "x25519:secp256r1:x448:secp521r1:secp384r1:ffdhe2048:ffdhe3072:"
+                               "ffdhe4096:ffdhe6144:ffdhe8192"
+                             : config.groups;
+    if (!groups.empty() && groups != "DEFAULT"
+        && SSL_CTX_set1_groups_list(ctx, groups.c_str()) != 1)
     {
         ERR_clear_error();
-        error = "unsupported group list '" + config.groups + "'";
+        error = TlsOpenSsl::PostQuantumError("group list '" + config.groups + "'", config.groups);
+        error = error.empty() ? "unsupported group list '" + config.groups + "'" : error;
         return nullptr;
     }
     if (!config.signatureAlgorithms.empty()
         && SSL_CTX_set1_sigalgs_list(ctx, config.signatureAlgorithms.c_str()) != 1)
     {
         ERR_clear_error();
-        error = "unsupported signature algorithm list '" + config.signatureAlgorithms + "'";
+        error = TlsOpenSsl::PostQuantumError("signature algorithm list '"
+                                                 + config.signatureAlgorithms + "'",
+                                             config.signatureAlgorithms);
+        error = error.empty()
+                    ? "unsupported signature algorithm list '" + config.signatureAlgorithms + "'"
+                    : error;
         return nullptr;
     }
 

@@ -4,6 +4,7 @@
 #include "ns3/tls-credentials.h"
 
 #include "ns3/tls-engine.h"
+#include "ns3/tls-openssl.h"
 #include "ns3/tls-random.h"
 
 #include "ns3/abort.h"
@@ -30,8 +31,38 @@ NS_LOG_COMPONENT_DEFINE("TlsCredentials");
 namespace
 {
 
-const char* const KEY_TYPES[]
-    = {"rsa2048", "rsa3072", "rsa4096", "rsa8192", "p256", "p384", "p521", "ed25519", "ed448"};
+const char* const KEY_TYPES[] = {"rsa2048",
+                                 "rsa3072",
+                                 "rsa4096",
+                                 "rsa8192",
+                                 "p256",
+                                 "p384",
+                                 "p521",
+                                 "ed25519",
+                                 "ed448",
+                                 "mldsa44",
+                                 "mldsa65",
+                                 "mldsa87"};
+
+/// Key types that can only sign certificates (OpenSSL 3.5 has no TLS signature scheme for
+/// SLH-DSA, so an SLH-DSA key cannot sign a CertificateVerify): CA keys, see Spec::caKeyType.
+const char* const CA_ONLY_KEY_TYPES[]
+    = {"slhdsa128s", "slhdsa128f", "slhdsa192s", "slhdsa192f", "slhdsa256s", "slhdsa256f"};
+
+/// OpenSSL's algorithm name of a post-quantum key type ("" for the classical ones).
+std::string
+PostQuantumAlgorithm(const std::string& keyType)
+{
+    if (keyType.rfind("mldsa", 0) == 0)
+    {
+        return "ML-DSA-" + keyType.substr(5); // FIPS 204
+    }
+    if (keyType.rfind("slhdsa", 0) == 0)
+    {
+        return "SLH-DSA-SHA2-" + keyType.substr(6); // FIPS 205, SHA2 instances
+    }
+    return "";
+}
 
 /// Certificates are valid 2025..2035 (verified by default "on" 2026-01-01, TlsClock).
 const char* const NOT_BEFORE = "20250101000000Z";
@@ -151,6 +182,11 @@ GenerateKey(const std::string& keyType)
     if (keyType == "ed448")
     {
         return EVP_PKEY_Q_keygen(nullptr, nullptr, "ED448");
+    }
+    std::string pq = PostQuantumAlgorithm(keyType);
+    if (!pq.empty())
+    {
+        return EVP_PKEY_Q_keygen(nullptr, nullptr, pq.c_str());
     }
     return nullptr;
 }
@@ -294,9 +330,10 @@ MakeCertificate(const std::string& commonName,
         AddExtension(cert, issuerCert, NID_ext_key_usage, "serverAuth,clientAuth");
         AddExtension(cert, issuerCert, NID_subject_alt_name, "DNS:server.ns3tls,DNS:client.ns3tls");
     }
-    int issuerType = EVP_PKEY_get_id(issuerKey);
-    const EVP_MD* md
-        = issuerType == EVP_PKEY_ED25519 || issuerType == EVP_PKEY_ED448 ? nullptr : EVP_sha256();
+    // RSA and ECDSA sign a SHA-256 digest; Ed25519, ML-DSA and SLH-DSA sign the message itself.
+    const EVP_MD* md = EVP_PKEY_is_a(issuerKey, "RSA") || EVP_PKEY_is_a(issuerKey, "EC")
+                           ? EVP_sha256()
+                           : nullptr;
     NS_ABORT_MSG_IF(X509_sign(cert, issuerKey, md) == 0, "X509_sign failed: " << OpenSslError());
     return cert;
 }
@@ -342,6 +379,10 @@ TlsCredentials::Spec::ToString() const
         return os.str();
     }
     os << keyType;
+    if (!caKeyType.empty() && caKeyType != keyType)
+    {
+        os << ",ca=" << caKeyType;
+    }
     if (chainLength > 0)
     {
         os << ",chain=" << chainLength;
@@ -370,6 +411,19 @@ TlsCredentials::IsKnownKeyType(const std::string& keyType)
     return false;
 }
 
+bool
+TlsCredentials::IsKnownCaKeyType(const std::string& keyType)
+{
+    for (const char* k : CA_ONLY_KEY_TYPES)
+    {
+        if (keyType == k)
+        {
+            return true;
+        }
+    }
+    return IsKnownKeyType(keyType);
+}
+
 std::string
 TlsCredentials::KnownKeyTypes()
 {
@@ -379,6 +433,29 @@ TlsCredentials::KnownKeyTypes()
         s += (s.empty() ? "" : "|") + std::string(k);
     }
     return s;
+}
+
+std::string
+TlsCredentials::KnownCaKeyTypes()
+{
+    std::string s = KnownKeyTypes();
+    for (const char* k : CA_ONLY_KEY_TYPES)
+    {
+        s += "|" + std::string(k);
+    }
+    return s;
+}
+
+bool
+TlsCredentials::IsPostQuantum(const std::string& keyType)
+{
+    return !PostQuantumAlgorithm(keyType).empty();
+}
+
+std::string
+TlsCredentials::GetPostQuantumAlgorithm(const std::string& keyType)
+{
+    return PostQuantumAlgorithm(keyType);
 }
 
 std::string
@@ -397,6 +474,15 @@ TlsCredentials::Parse(const std::string& text, Spec& spec)
         if (IsKnownKeyType(item))
         {
             spec.keyType = item;
+        }
+        else if (item.rfind("ca=", 0) == 0)
+        {
+            if (!IsKnownCaKeyType(item.substr(3)))
+            {
+                return "unknown CA key type '" + item.substr(3) + "' (expected " + KnownCaKeyTypes()
+                       + ")";
+            }
+            spec.caKeyType = item.substr(3);
         }
         else if (item.rfind("chain=", 0) == 0)
         {
@@ -426,8 +512,15 @@ TlsCredentials::Parse(const std::string& text, Spec& spec)
         }
         else
         {
+            if (IsKnownCaKeyType(item))
+            {
+                return "key type '" + item
+                       + "' has no TLS signature scheme (OpenSSL 3.5): use it to sign the "
+                         "certificates, ca="
+                       + item;
+            }
             return "unknown credentials item '" + item + "' (key types: " + KnownKeyTypes()
-                   + "; or chain=N, expired, untrusted, cert=FILE, key=FILE)";
+                   + "; or ca=KEYTYPE, chain=N, expired, untrusted, cert=FILE, key=FILE)";
         }
     }
     if (spec.certFile.empty() != spec.keyFile.empty())
@@ -527,17 +620,26 @@ TlsCredentials::Get(const Spec& spec, std::string& error)
         error = "unknown key type '" + spec.keyType + "' (expected " + KnownKeyTypes() + ")";
         return nullptr;
     }
+    for (const std::string& type : {spec.keyType, spec.caKeyType})
+    {
+        error = TlsOpenSsl::PostQuantumError("key type '" + type + "'", type);
+        if (!error.empty())
+        {
+            return nullptr;
+        }
+    }
     creds->m_keyType = spec.keyType;
     const std::string prefix = spec.untrusted ? "untrusted-" : "";
-    X509* issuer = CachedRoot(spec.keyType, spec.untrusted);
-    EVP_PKEY* issuerKey = CachedKey(spec.keyType, prefix + "root");
+    // The CAs (root and intermediates) have keys of caKeyType: a mixed chain when it differs.
+    const std::string caType = spec.caKeyType.empty() ? spec.keyType : spec.caKeyType;
+    X509* issuer = CachedRoot(caType, spec.untrusted);
+    EVP_PKEY* issuerKey = CachedKey(caType, prefix + "root");
     creds->m_root = issuer;
     std::vector<X509*> intermediates;
     for (unsigned i = 1; i <= spec.chainLength; ++i)
     {
-        EVP_PKEY* key = CachedKey(spec.keyType, "intermediate");
-        std::string cn
-            = "ns3tls " + prefix + "Intermediate CA " + std::to_string(i) + " " + spec.keyType;
+        EVP_PKEY* key = CachedKey(caType, "intermediate");
+        std::string cn = "ns3tls " + prefix + "Intermediate CA " + std::to_string(i) + " " + caType;
         X509* cert = MakeCertificate(cn, key, issuer, issuerKey, true, false);
         intermediates.push_back(cert);
         issuer = cert;

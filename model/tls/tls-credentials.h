@@ -21,7 +21,11 @@ namespace ns3
  *
  * The specification string is a comma-separated list of items:
  *  - a key type: rsa2048 | rsa3072 | rsa4096 | rsa8192 | p256 | p384 | p521 | ed25519 | ed448
- *    (default rsa2048);
+ *    (default rsa2048), or, with OpenSSL >= 3.5, mldsa44 | mldsa65 | mldsa87 (FIPS 204 ML-DSA);
+ *  - `ca=KEYTYPE`: the root and intermediate CAs have keys of this type (default: the leaf's),
+ *    so their certificates carry its signatures: any key type above, or an SLH-DSA one
+ *    (FIPS 205, SHA2 instances: slhdsa128s | slhdsa128f | slhdsa192s | slhdsa192f | slhdsa256s |
+ *    slhdsa256f), which can sign certificates but not a TLS CertificateVerify;
  *  - `chain=N`: N intermediate CAs between the leaf and the root (default 0);
  *  - `expired`: the leaf's validity ended in 2021;
  *  - `untrusted`: the chain ends in a root that no simulated peer trusts;
@@ -40,6 +44,7 @@ class TlsCredentials
     struct Spec
     {
         std::string keyType{"rsa2048"}; //!< key algorithm and size
+        std::string caKeyType;          //!< CA key type ("" = keyType)
         unsigned chainLength{0};        //!< number of intermediates
         bool expired{false};            //!< leaf validity in the past
         bool untrusted{false};          //!< root not in the shared trust store
@@ -61,8 +66,24 @@ class TlsCredentials
     /// @return true if keyType names a key type this build can generate
     static bool IsKnownKeyType(const std::string& keyType);
 
+    /// @return true if keyType can be a CA's key (a leaf key type or an SLH-DSA one)
+    static bool IsKnownCaKeyType(const std::string& keyType);
+
     /// @return the list of key types, for messages
     static std::string KnownKeyTypes();
+
+    /// @return the list of CA key types, for messages
+    static std::string KnownCaKeyTypes();
+
+    /// @return true for ML-DSA and SLH-DSA key types (they need OpenSSL >= 3.5)
+    static bool IsPostQuantum(const std::string& keyType);
+
+    /**
+     * @brief OpenSSL's algorithm name of a post-quantum key type.
+     * @param keyType e.g. "mldsa65", "slhdsa128f"
+     * @return e.g. "ML-DSA-65", "SLH-DSA-SHA2-128f" (EVP_PKEY_Q_keygen); "" for the others
+     */
+    static std::string GetPostQuantumAlgorithm(const std::string& keyType);
 
     /**
      * @brief Returns (generating or loading once per process) the credentials for a spec.

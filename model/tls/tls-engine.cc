@@ -3,6 +3,8 @@
  */
 #include "ns3/tls-engine.h"
 
+#include "ns3/tls-openssl.h"
+
 #include "ns3/log.h"
 #include "ns3/tls-operation-cost-model.h"
 
@@ -683,12 +685,26 @@ TlsEngine::KeyTypeName(const EVP_PKEY* key)
         }
         default:
         {
-            // ED25519, ED448 and any other algorithm by its OpenSSL name, in lower case.
+            // ED25519, ED448 and any other algorithm by its OpenSSL name, in lower case; the
+            // provider-only FIPS 204/205 keys (OpenSSL 3.5) by TlsCredentials' key type names:
+            // "ML-DSA-65" -> "mldsa65", "SLH-DSA-SHA2-128f" -> "slhdsa128f".
             const char* name = EVP_PKEY_get0_type_name(key);
             std::string n = name ? name : "unknown";
             for (auto& c : n)
             {
                 c = std::tolower(static_cast<unsigned char>(c));
+            }
+            if (n.rfind("ml-dsa-", 0) == 0)
+            {
+                return "mldsa" + n.substr(7);
+            }
+            if (n.rfind("slh-dsa-sha2-", 0) == 0)
+            {
+                return "slhdsa" + n.substr(13);
+            }
+            if (n.rfind("slh-dsa-shake-", 0) == 0)
+            {
+                return "slhdsashake" + n.substr(14);
             }
             return n;
         }
@@ -754,11 +770,52 @@ TlsEngine::GetPeerChainLength() const
     return m_role == TlsContext::SERVER && SSL_get0_peer_certificate(m_ssl) ? n + 1 : n;
 }
 
+std::vector<std::string>
+TlsEngine::GetKeyShareGroups() const
+{
+    std::vector<std::string> shares;
+    const std::string& groups = m_context->GetConfig().groups;
+    if (groups == "DEFAULT" && TlsOpenSsl::HasPostQuantum())
+    {
+        return {"x25519mlkem768", "x25519"}; // OpenSSL 3.5's default key shares
+    }
+    size_t i = 0;
+    while (i <= groups.size())
+    {
+        size_t end = groups.find_first_of(":/", i);
+        end = end == std::string::npos ? groups.size() : end;
+        std::string g = groups.substr(i, end - i);
+        bool share = false;
+        while (!g.empty() && (g[0] == '*' || g[0] == '?'))
+        {
+            share = share || g[0] == '*';
+            g.erase(0, 1);
+        }
+        if (share)
+        {
+            for (auto& c : g)
+            {
+                c = std::tolower(static_cast<unsigned char>(c));
+            }
+            shares.push_back(g);
+        }
+        i = end + 1;
+    }
+    if (shares.empty())
+    {
+        shares.push_back(GetFirstGroup());
+    }
+    return shares;
+}
+
 std::string
 TlsEngine::GetFirstGroup() const
 {
     std::string groups = m_context->GetConfig().groups;
-    std::string first = groups.substr(0, groups.find(':'));
+    // OpenSSL 3.5 syntax: '*' marks a key share, '?' an optional group, '/' separates tuples.
+    size_t start = groups.find_first_not_of("*?");
+    groups = start == std::string::npos ? "" : groups.substr(start);
+    std::string first = groups.substr(0, groups.find_first_of(":/"));
     if (first.empty())
     {
         return "x25519"; // OpenSSL 3.0's first default key share

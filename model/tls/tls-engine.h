@@ -183,8 +183,15 @@ class TlsEngine
     /// @return the configured groups' first entry in lower case (the first key share), e.g.
     /// "x25519"
     std::string GetFirstGroup() const;
+    /**
+     * @brief The groups of the key shares a TLS 1.3 client sends in its first ClientHello: the
+     * groups marked '*' in the configured list (OpenSSL >= 3.5 syntax), else the first one.
+     * @return lower-case group names, e.g. {"x25519mlkem768", "x25519"}
+     */
+    std::vector<std::string> GetKeyShareGroups() const;
 
-    /// @return a key's type as the cost model names it ("rsa2048", "p256", "ed448", ...)
+    /// @return a key's type as the cost model names it ("rsa2048", "p256", "ed448", "mldsa65",
+    /// "slhdsa128f", ...)
     static std::string KeyTypeName(const EVP_PKEY* key);
 
     /// OpenSSL message callback (installed on every TlsContext).

@@ -33,6 +33,10 @@ def build_identity():
     compiled module (_core) and the ns3tls library it loaded, and the path, size and mtime of
     the other shared libraries it loaded (ns-3, OpenSSL). Computed once per process (~30 ms)."""
     core = _params.core()
+    # An OpenSSL linked into libns3tls is part of its content; the system's libssl/libcrypto that
+    # Python's ssl module may have loaded are then not the simulator's.
+    bundled = getattr(core, "openssl_bundled", lambda: False)()
+    system_prefixes = ("libns3",) if bundled else ("libns3", "libssl", "libcrypto")
     h = hashlib.sha256(b"ns3tls-build-1\0")
     own = [os.path.realpath(core.__file__)]
     system = []
@@ -47,7 +51,7 @@ def build_identity():
             continue
         if name.startswith("libns3tls"):
             own.append(os.path.realpath(lib))
-        elif name.startswith(("libns3", "libssl", "libcrypto")):
+        elif name.startswith(system_prefixes):
             system.append(lib)
     for path in sorted(set(own)):
         with open(path, "rb") as f:

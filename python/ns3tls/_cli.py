@@ -279,7 +279,9 @@ def cmd_demo(argv):
     from ._format import value_text
 
     p = argparse.ArgumentParser(prog="ns3tls demo", description="TLS 1.2 vs 1.3 over RTTs and "
-                                "losses: a small sweep, a table of medians and p95s, demo.png.")
+                                "losses: a small sweep, a table of medians and p95s, demo.png; "
+                                "with OpenSSL >= 3.5 also TLS 1.3 X25519 + P-256 vs "
+                                "X25519MLKEM768 + ML-DSA-65.")
     p.add_argument("--runs", type=int, default=10, help="replications per point (default 10)")
     p.add_argument("--handshakes", type=int, default=20, help="handshakes per run (default 20)")
     p.add_argument("--jobs", "-j", type=int, help="parallel simulations (default: every core)")
@@ -314,10 +316,46 @@ def cmd_demo(argv):
     failed = int((df["ok"] != 1).sum())
     print(f"\n{len(df)} handshakes in {st['tasks']} simulations ({st['cached']} cached, "
           f"{st['ran']} run, {failed} handshakes failed)")
+    _demo_post_quantum(args, grid)
     tls = [timeline(tls=v, rtt="50ms", handshakes=1) for v in ("1.2", "1.3")]
     P.overview(df, tls, out=args.out, ecdf_rtt=50.0)
     print(f"wrote {args.out} in {time.monotonic() - t0:.1f} s total")
     return 0
+
+
+def _demo_post_quantum(args, grid):
+    """TLS 1.3 classical (X25519 + ECDSA P-256) vs hybrid post-quantum (X25519MLKEM768 +
+    ML-DSA-65) over the same RTTs and losses; needs OpenSSL >= 3.5 under the module."""
+    import pandas as pd
+
+    from . import _params, sweep
+    from ._format import value_text
+
+    core = _params.core()
+    if not core.has_post_quantum():
+        print(f"\npost-quantum part skipped: {core.openssl_version()} has no ML-KEM/ML-DSA "
+              f"(needs OpenSSL >= 3.5; tools/openssl35.sh builds it)")
+        return
+    kinds = {"X25519 + P-256": {"groups": "X25519", "key": "p256"},
+             "X25519MLKEM768 + ML-DSA-65": {"groups": "X25519MLKEM768", "key": "mldsa65"}}
+    frames = []
+    for kind, extra in kinds.items():
+        g = {"tls": "1.3", "rtt": grid["rtt"], "loss": grid["loss"],
+             "handshakes": args.handshakes, **extra}
+        part = sweep(g, runs=args.runs, jobs=args.jobs, executor=args.scheduler,
+                     cache_dir=False if args.no_cache else args.cache,
+                     progress=not args.no_progress)
+        frames.append(part.assign(kind=kind))
+    df = pd.concat(frames, ignore_index=True)
+    ok = df[df["ok"] == 1]
+    table = ok.groupby(["rtt_ms", "loss", "kind"])["total_ms"].agg(
+        median=lambda v: v.quantile(0.5), p95=lambda v: v.quantile(0.95)).unstack("kind")
+    table.columns = [f"{stat} {kind}" for stat, kind in table.columns]
+    table = table.sort_index()
+    table.index = pd.MultiIndex.from_tuples([(value_text("rtt_ms", r), value_text("loss", l))
+                                             for r, l in table.index], names=["rtt", "loss"])
+    print(f"\nTLS 1.3 classical vs hybrid post-quantum ({core.openssl_version()}), total_ms")
+    print(table.to_string(float_format=lambda v: f"{v:.1f}"))
 
 
 # ----------------------------------------------------------------------------------------------

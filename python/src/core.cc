@@ -19,6 +19,7 @@
 #include "ns3/inet-socket-address.h"
 #include "ns3/rng-stream.h"
 #include "ns3/tls-handshake-record.h"
+#include "ns3/tls-openssl.h"
 #include "ns3/tls-scenario-config.h"
 #include "ns3/tls-scenario.h"
 
@@ -138,6 +139,7 @@ Info(const TlsScenario::Result& result)
     info["simulated_seconds"] = result.simulatedSeconds;
     info["wall_seconds"] = result.wallSeconds;
     info["run_wall_seconds"] = result.runWallSeconds;
+    info["openssl_version"] = TlsOpenSsl::GetVersion();
     info["measured_costs"] = result.measuredCosts; // --cpu=model: measured at run start (us)
     return info;
 }
@@ -353,6 +355,15 @@ PYBIND11_MODULE(_core, m)
         []() { return ColumnTable(TlsHandshakeRecord::GetTimelineColumns()); },
         "The timeline columns, in CSV order: (name, kind, help)");
     m.def("names", &TlsScenarioConfig::GetNames, "Every parameter (flag) name, in a stable order");
+    m.def("openssl_version",
+          &TlsOpenSsl::GetVersion,
+          "The OpenSSL the module runs (OpenSSL_version()), e.g. 'OpenSSL 3.5.7 ...'");
+    m.def("openssl_bundled",
+          &TlsOpenSsl::IsBundled,
+          "True if OpenSSL is linked into libns3tls (not the system's libssl.so/libcrypto.so)");
+    m.def("has_post_quantum",
+          &TlsOpenSsl::HasPostQuantum,
+          "True if that OpenSSL has ML-KEM, ML-DSA and SLH-DSA (>= 3.5)");
     m.def("help", &TlsScenarioConfig::GetHelp, py::arg("name"), "One-line help of a parameter");
     m.def("make_config",
           &MakeConfig,
