@@ -110,3 +110,23 @@ def test_program_flags_are_checked_before_running(tmp_path):
     with pytest.raises(ValueError, match="not an executable"):
         ns3tls.sweep(program=str(tmp_path / "missing"), cache_dir=tmp_path, progress=False)
     assert not os.listdir(tmp_path)
+
+
+def test_cli_sweep_file_names_a_scenario_function(tmp_path):
+    import subprocess
+
+    shutil.copy(scenario_module.__file__, tmp_path / "cli_scenarios.py")
+    (tmp_path / "s.toml").write_text('runs = 2\nscenario = "cli_scenarios:scenario"\n'
+                                     'cache_dir = "cache"\nout = "res.csv"\n'
+                                     '[grid]\ndelay = ["10ms", "25ms"]\nhandshakes = 1\n')
+    cmd = [sys.executable, "-m", "ns3tls", "sweep", str(tmp_path / "s.toml"), "--no-progress"]
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert "4 simulations (2 points): 0 cached, 4 run, 0 failed" in r.stdout
+    df = ns3tls.read_csv(tmp_path / "res.csv")
+    assert sorted(df["delay"]) == ["10ms", "10ms", "25ms", "25ms"] and df["ok"].all()
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert "4 cached, 0 run" in r.stdout, r.stdout + r.stderr
+    (tmp_path / "b.toml").write_text('scenario = "no_such_module:f"\n[grid]\nx = 1\n')
+    r = subprocess.run(cmd[:4] + [str(tmp_path / "b.toml")], capture_output=True, text=True)
+    assert r.returncode == 2 and "scenario = 'no_such_module:f'" in r.stderr
