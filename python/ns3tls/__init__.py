@@ -80,19 +80,27 @@ def simulate(**params):
     return _params.core().run(_params.check(params))
 
 
-def sweep(grid=None, runs=1, **kwargs):
+def sweep(*args, **kwargs):
     """Cached, parallel sweep: grid x runs, one process per simulation; returns a DataFrame.
 
     ``ns3tls.sweep({"tls": ["1.2", "1.3"], "loss": [0, 0.01], "handshakes": 20}, runs=10,
     jobs=2, cache_dir="results/cache", executor=None | "local" | "tcp://host:8786")``.
-    Keyword arguments: points, jobs, cache_dir, executor, progress, timeline, timeout, out;
-    see :func:`ns3tls._sweep.sweep` for all of them. Every argument and point is checked
-    before anything runs (ValueError naming the bad value); results are cached per build of
-    the simulator (see ns3tls._cache).
+    Your own scenarios, with the same cache, executors and progress:
+    ``ns3tls.sweep(my_module.scenario, {"delay": ["10ms", "50ms"]}, runs=3)`` calls
+    ``scenario(**point, seed=, run=)`` (a top-level function of an importable module, returning
+    a DataFrame, e.g. from :class:`ns3tls.network.Network`) in a process per call;
+    ``ns3tls.sweep(program="build/examples/tls-wifi-example", grid={"wan-delay": ["10ms",
+    "50ms"]})`` runs an ns-3 program (or a .cc file, built first) as ``program --flag=value ...
+    --RngRun=N --csv=FILE``.
+    Keyword arguments: grid, runs, scenario, program, points, jobs, cache_dir, executor,
+    progress, timeline, timeout, out; see :func:`ns3tls._sweep.sweep` for all of them. Every
+    argument and point is checked before anything runs (ValueError naming the bad value);
+    results are cached per build of the simulator (and per source file of your function, or
+    per executable of your program; see ns3tls._cache).
     """
     from ._sweep import sweep as _sweep
 
-    return _sweep(grid, runs, **kwargs)
+    return _sweep(*args, **kwargs)
 
 
 def load(path):

@@ -12,6 +12,8 @@ A sweep file (TOML):
   cache_dir = "results/cache"  # optional; default $NS3TLS_CACHE or ./.cache/ns3tls/sweep
   out = "results/sweep.csv"    # optional
   # scheduler = "tcp://127.0.0.1:8786"   # optional: run on a dask cluster
+  # scenario = "my_scenarios:wifi_wan"   # optional: your function (module next to this file)
+  # program = "build/examples/tls-wifi-example"   # or your ns-3 program (or a .cc file)
   [grid]                       # lists are crossed, scalars apply to every point
   tls = ["1.2", "1.3"]
   rtt = ["10ms", "50ms", "200ms"]
@@ -118,7 +120,25 @@ def _load_toml(path):
 
 
 SWEEP_KEYS = {"runs", "jobs", "cache_dir", "out", "scheduler", "timeout", "grid", "points",
-              "timeline"}
+              "timeline", "scenario", "program"}
+
+
+def _scenario(ref, base):
+    """"module:qualname" (the module importable from the sweep file's directory) -> function."""
+    import importlib
+
+    module, sep, qualname = str(ref).partition(":")
+    if not sep or not module or not qualname:
+        raise UsageError(f"scenario = {ref!r}: expected \"module:function\"")
+    if base not in sys.path:
+        sys.path.insert(0, base)
+    try:
+        fn = importlib.import_module(module)
+        for part in qualname.split("."):
+            fn = getattr(fn, part)
+    except (ImportError, AttributeError) as e:
+        raise UsageError(f"scenario = {ref!r}: {e}") from None
+    return fn
 
 
 def cmd_sweep(argv):
@@ -157,7 +177,12 @@ def cmd_sweep(argv):
     cache = False if args.no_cache else (args.cache or rel(spec.get("cache_dir")))
     out = args.out or rel(spec.get("out"))
     try:
-        df = sweep(grid, runs=args.runs or spec.get("runs", 1), points=points,
+        scenario = _scenario(spec["scenario"], base) if "scenario" in spec else None
+    except UsageError as e:
+        return _fail(e)
+    try:
+        df = sweep(grid=grid, runs=args.runs or spec.get("runs", 1), points=points,
+                   scenario=scenario, program=rel(spec.get("program")),
                    jobs=args.jobs or spec.get("jobs"), cache_dir=cache,
                    executor=args.scheduler or spec.get("scheduler"),
                    progress=not args.no_progress, timeout=args.timeout or spec.get("timeout"),

@@ -5,8 +5,9 @@
 - a dask.distributed cluster, by scheduler address or Client: ``Client.get_executor()``;
 - any concurrent.futures.Executor given by the caller (e.g. a ProcessPoolExecutor).
 
-Every executor runs :func:`task` on a payload ``{"params", "timeline", "timeout"}`` and gets
-the worker's reply dict back (see _runner.execute). How a simulation is started (a child of
+Every executor runs :func:`task` on a payload ``{"request", "timeout"}`` (the canned
+scenario's flags, a scenario function's reference or a program, see _runner.execute_request)
+and gets the worker's reply dict back. How a simulation is started (a child of
 the fork server, or a fresh interpreter) is _runner's business alone.
 """
 
@@ -19,8 +20,11 @@ from . import _runner
 
 def task(payload):
     """One simulation (runs on the executor: a local thread or a dask worker)."""
-    reply = _runner.execute(payload["params"], payload.get("timeline", False),
-                            payload.get("timeout"))
+    if "request" in payload:
+        reply = _runner.execute_request(payload["request"], payload.get("timeout"))
+    else:
+        reply = _runner.execute(payload["params"], payload.get("timeline", False),
+                                payload.get("timeout"))
     reply["host"] = socket.gethostname()
     reply["executor_pid"] = os.getpid()
     return reply

@@ -8,8 +8,8 @@ that runs exactly one simulation and exits. The server itself never simulates, s
 starts from the state a fresh process has after loading the libraries (the same records: a
 test compares them).
 
-Protocol, one JSON object per line. Request on stdin: ``{"params": {flag: string},
-"timeline": bool}``. The server answers ``{"pid": N}`` as soon as the child runs (so the caller
+Protocol, one JSON object per line. Request on stdin: a ``_worker`` request (``{"params":
+{flag: string}, "timeline": bool}`` or a user's scenario function by reference). The server answers ``{"pid": N}`` as soon as the child runs (so the caller
 can kill it on a timeout), then the reply of ``ns3tls._worker.handle`` or, if the child died,
 ``{"ok": false, "kind": "crash", "error": ...}``. Anything a child prints goes to a temporary
 file whose last lines make the crash message.

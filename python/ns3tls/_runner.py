@@ -185,7 +185,17 @@ def execute(params, timeline=False, timeout=None):
     Returns the worker's reply dict; a crash, a timeout or an unreadable reply becomes
     ``{"ok": False, "kind": "crash"|"timeout", "error": ...}``. Never raises for a failed run.
     """
-    request = {"params": params, "timeline": bool(timeline)}
+    return execute_request({"params": params, "timeline": bool(timeline)}, timeout)
+
+
+def execute_request(request, timeout=None):
+    """Runs one request (see _worker: the canned scenario or a scenario function; or
+    ``{"program": path, "argv": [...]}``, a user's program run directly) and returns the reply,
+    as :func:`execute`."""
+    if "program" in request:
+        from . import _user
+
+        return _user.run_program(request, timeout, _children, _children_lock)
     if os.environ.get("NS3TLS_FORKSERVER", "1") == "0":
         return _execute_fresh(request, timeout)
     server = _take_server()

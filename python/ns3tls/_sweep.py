@@ -13,7 +13,7 @@ import os
 import sys
 import time
 
-from . import _cache, _executors, _files, _params
+from . import _cache, _executors, _files, _params, _user
 from ._frames import TEXT_COLUMNS, fix_text_columns, read_csv
 
 # ----------------------------------------------------------------------------------------------
@@ -95,7 +95,7 @@ def run_numbers(runs):
 
 class _Task:
     __slots__ = ("index", "point_index", "point", "run", "params", "flags", "key", "entry",
-                 "error")
+                 "error", "canon", "request")
 
     def __init__(self, index, point_index, point, run, params):
         self.index = index
@@ -107,38 +107,87 @@ class _Task:
         self.key = None
         self.entry = None
         self.error = None
+        self.canon = None
+        self.request = None
 
 
-def sweep(grid=None, runs=1, *, points=None, jobs=None, cache_dir=None, executor=None,
-          progress=True, timeline=False, timeout=None, out=None):
+_UNSET = object()
+
+
+def sweep(*args, grid=None, runs=_UNSET, scenario=None, program=None, points=None, jobs=None,
+          cache_dir=None, executor=None, progress=True, timeline=False, timeout=None, out=None):
     """Runs a grid of scenarios, ``runs`` independent replications each, and returns one tidy
     DataFrame (a row per handshake of every simulation).
+
+    What runs, one simulation per (point, run), each in a process of its own:
+
+    - the canned scenario of :func:`ns3tls.run`: ``sweep(grid, runs)``;
+    - your scenario function: ``sweep(scenario, grid, runs)`` (or ``scenario=``), called as
+      ``scenario(**point, seed=, run=)`` in a worker process; it builds its topology (e.g. with
+      :class:`ns3tls.network.Network`) and returns a DataFrame (or records pandas accepts, or
+      ``(results, timeline)`` with ``timeline=True``). It must be importable by reference
+      ("module:qualname"): defined with ``def`` at the top level of a .py module; a lambda, a
+      nested function or one of ``__main__`` raises ValueError. Seed defaults to 1 unless the
+      grid sets ``seed``;
+    - your program: ``sweep(program="my-sim" or "my-sim.cc", grid=...)``: an ns-3 program
+      (``CommandLine``) run as ``my-sim --flag=value ... --RngRun=N --csv=FILE`` (a .cc file is
+      built first, as ``./ns3tls program`` does); it must accept ``--csv=FILE`` and write its rows
+      there (``TlsTrackerHelper::WriteCsv``), and ``--timeline=FILE`` for ``timeline=True``.
+      The grid's keys are its flag names as written (``"wan-delay"``); each is checked against
+      its ``--PrintHelp`` before anything runs.
 
     grid:      {parameter: value or list of values}; lists are crossed (cartesian product),
                scalars apply to every point, e.g. ``{"tls": ["1.2", "1.3"], "loss": [0, 0.01],
                "handshakes": 20}``.
     runs:      replications per point: an int N (ns-3 run numbers 1..N) or a list of run
-               numbers. A point that sets ``run`` itself is simulated once.
+               numbers. A point that sets ``run`` itself (a program: ``RngRun`` or ``run``) is
+               simulated once.
     points:    extra explicit points (dicts), each on top of the grid's scalars.
     jobs:      local parallel simulations (default: every core).
     cache_dir: result cache (default $NS3TLS_CACHE or ./.cache/ns3tls/sweep); False disables it.
+               Keys hold the canonical parameters and the simulator's build identity, plus the
+               function's reference and a SHA-256 of its source file, or the program's SHA-256.
     executor:  None/"local" (a process per simulation, ``jobs`` at a time), a dask scheduler
                address ("tcp://host:8786") or ``distributed.Client``, or any
-               ``concurrent.futures.Executor``.
+               ``concurrent.futures.Executor``. (Workers elsewhere need your module or program
+               at the same path.)
     progress:  show a progress bar (tqdm) on stderr.
     timeline:  also collect per-message timelines; returns (results, timelines).
     timeout:   wall-clock seconds after which one simulation is killed and recorded as failed.
     out:       also write the results as CSV to this path (atomically).
 
     Every argument and every point is checked before anything runs: a bad one raises
-    ValueError naming it (e.g. the C++ message ``invalid --tls='1.4' (expected 1.2|1.3)``).
+    ValueError naming it (e.g. the C++ message ``invalid --tls='1.4' (expected 1.2|1.3)``; a
+    scenario function's parameters against its signature).
 
     Columns: those of :func:`ns3tls.run` (metrics, then the scenario's parameters, including
-    seed and run), every swept parameter that is not already a column (with the values as
-    given), and ``point`` (index of the point). A simulation that failed has one row with
-    ``ok=0`` and its ``error``. ``df.attrs["sweep"]`` has counts: tasks, points, cached, ran,
-    failed, rerun (bad cache entries), wall_seconds, and the swept parameter names.
+    seed and run) or of your function's/program's rows, every swept parameter that is not
+    already a column (with the values as given; for your function also seed and run, for a
+    program run), and ``point`` (index of the point). A simulation that failed has one row
+    with ``ok=0`` and its ``error``. ``df.attrs["sweep"]`` has counts: tasks, points, cached,
+    ran, failed, rerun (bad cache entries), wall_seconds, and the swept parameter names.
     """
+    args = list(args)
+    if args and callable(args[0]) and not isinstance(args[0], dict):
+        if scenario is not None:
+            raise TypeError("sweep(): scenario given twice")
+        scenario = args.pop(0)
+    if len(args) > 2:
+        raise TypeError("sweep(): too many positional arguments (scenario, grid, runs)")
+    if args:
+        if grid is not None:
+            raise TypeError("sweep(): grid given twice")
+        grid = args[0]
+    if len(args) == 2:
+        if runs is not _UNSET:
+            raise TypeError("sweep(): runs given twice")
+        runs = args[1]
+    if runs is _UNSET:
+        runs = 1
+    if scenario is not None and program is not None:
+        raise ValueError("sweep(): give a scenario function or a program, not both")
+    kind = "function" if scenario is not None else "program" if program is not None else "canned"
+
     t0 = time.monotonic()
     pts = expand(grid, points)
     numbers = run_numbers(runs)
@@ -154,17 +203,46 @@ def sweep(grid=None, runs=1, *, points=None, jobs=None, cache_dir=None, executor
         cache_dir = os.path.abspath(_files.check_path(cache_dir or _cache.default_dir(),
                                                       "cache_dir"))
 
+    own_run = ("run", "RngRun") if kind == "program" else ("run",)
     tasks = []
     for pi, p in enumerate(pts):
-        for r in [None] if ("run" in p or numbers is None) else numbers:
+        once = numbers is None or any(k in p for k in own_run)
+        for r in [None] if once else numbers:
             params = dict(p) if r is None else dict(p, run=r)
             tasks.append(_Task(len(tasks), pi, p, r, params))
 
-    # Every point is valid before anything runs (the C++ parser, as the example's).
-    canon = {}
-    for t in tasks:
-        t.flags = _params.check(t.params)
-        canon[t.index] = _params.canonical(t.params)
+    # Every point is valid before anything runs (the C++ parser, as the example's; a scenario
+    # function's signature; a program's --PrintHelp).
+    extra = list(dict.fromkeys(k for p in pts for k in p))
+    if kind == "canned":
+        for t in tasks:
+            t.flags = _params.check(t.params)
+            t.canon = _params.canonical(t.params)
+            t.request = {"params": t.flags, "timeline": bool(timeline)}
+    elif kind == "function":
+        spec = _user.function_spec(scenario)
+        for t in tasks:
+            kwargs = dict(t.params)
+            kwargs.setdefault("seed", 1)
+            kwargs.setdefault("run", 1)
+            _user.check_call(scenario, t.params)
+            t.params = kwargs
+            t.canon = {"kind": "function", "function": spec["function"],
+                       "source": spec["source"], "kwargs": kwargs}
+            t.request = dict(spec, kwargs=kwargs, timeline=bool(timeline))
+            del t.request["source"]
+        extra += [k for k in ("seed", "run") if k not in extra]
+    else:
+        spec = _user.program_spec(program, timeline)
+        for t in tasks:
+            argv = _user.program_argv(spec, t.point)
+            if t.run is not None:
+                argv.append(f"--RngRun={t.run}")
+            t.canon = {"kind": "program", "program": os.path.basename(spec["program"]),
+                       "binary": spec["binary"], "argv": argv}
+            t.request = {"program": spec["program"], "argv": argv, "timeline": bool(timeline)}
+        if numbers is not None and "run" not in extra:
+            extra.append("run")
     if use_cache:
         try:
             os.makedirs(cache_dir, exist_ok=True)
@@ -176,7 +254,7 @@ def sweep(grid=None, runs=1, *, points=None, jobs=None, cache_dir=None, executor
     stats = {"tasks": len(tasks), "points": len(pts), "cached": 0, "ran": 0, "failed": 0,
              "rerun": 0, "parameters": list(dict.fromkeys(k for p in pts for k in p))}
     for t in tasks:
-        t.key = _cache.key(canon[t.index], build)
+        t.key = _cache.key(t.canon, build)
         if t.key in todo:
             continue
         if use_cache:
@@ -194,13 +272,12 @@ def sweep(grid=None, runs=1, *, points=None, jobs=None, cache_dir=None, executor
 
     if todo:
         _execute(todo, by_key, stats, build, cache_dir if use_cache else None, executor, jobs,
-                 progress, timeline, timeout)
+                 progress, timeout)
     for t in tasks:  # duplicates of another task
         if t.entry is None and t.error is None:
             first = by_key[t.key][0]
             t.entry, t.error = first.entry, first.error
 
-    extra = stats["parameters"]
     df = _assemble(tasks, extra, "csv")
     stats["wall_seconds"] = time.monotonic() - t0
     df.attrs["sweep"] = stats
@@ -212,8 +289,7 @@ def sweep(grid=None, runs=1, *, points=None, jobs=None, cache_dir=None, executor
     return df
 
 
-def _execute(todo, by_key, stats, build, cache_dir, executor, jobs, progress, timeline,
-             timeout):
+def _execute(todo, by_key, stats, build, cache_dir, executor, jobs, progress, timeout):
     from tqdm.auto import tqdm
 
     pool = _executors.open_pool(executor, jobs)
@@ -222,7 +298,7 @@ def _execute(todo, by_key, stats, build, cache_dir, executor, jobs, progress, ti
     futures = {}
     try:
         for k, t in todo.items():
-            payload = {"params": t.flags, "timeline": timeline, "timeout": timeout}
+            payload = {"request": t.request, "timeout": timeout}
             futures[pool.submit(payload)] = k
         for fut in cf.as_completed(list(futures)):
             k = futures[fut]
@@ -233,7 +309,7 @@ def _execute(todo, by_key, stats, build, cache_dir, executor, jobs, progress, ti
             stats["ran"] += 1
             t = todo[k]
             if reply.get("ok"):
-                entry = _cache.make_entry(k, build, _params.canonical(t.params),
+                entry = _cache.make_entry(k, build, t.canon,
                                           {p: _jsonable(v) for p, v in t.params.items()}, reply)
                 if cache_dir:
                     _cache.write(cache_dir, entry)
@@ -303,7 +379,7 @@ def _assemble(tasks, extra, what):
 
     rows = []
     for t in failures:
-        row = dict(_params.core().parameter_columns(t.flags))
+        row = dict(_params.core().parameter_columns(t.flags)) if t.flags is not None else {}
         for k in extra:
             col = k.replace("-", "_")
             if col not in row:

@@ -3,7 +3,9 @@ fork server's children call).
 
 ns-3 keeps process-wide state (the simulator, TypeId and attribute defaults, random streams), so
 every simulation of a sweep gets its own process. The request is a JSON object on stdin:
-``{"params": {flag: string}, "timeline": bool}``; the reply is one JSON object on the original
+``{"params": {flag: string}, "timeline": bool}`` (the canned scenario) or
+``{"function": "module:qualname", "path": import root, "kwargs": {...}, "timeline": bool}`` (a
+user's scenario function, see _user); the reply is one JSON object on the original
 stdout: ``{"ok": true, "csv": ..., "timeline": ..., "info": {...}}`` or
 ``{"ok": false, "kind": "invalid"|"error", "error": message}``. Anything the simulation itself
 prints goes to stderr, so it cannot corrupt the reply.
@@ -17,6 +19,10 @@ import sys
 def handle(request):
     """Runs the simulation a request names and returns the reply dict (never raises)."""
     try:
+        if "function" in request:
+            from . import _user
+
+            return _user.run_function(request)
         from . import _core
 
         csv, timeline, info = _core.run_csv(request["params"])

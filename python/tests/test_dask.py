@@ -71,3 +71,26 @@ def test_dask_sweep_equals_local(cluster, tmp_path):
             with open(os.path.join(root, f)) as fh:
                 used.add(json.load(fh)["info"]["executor_pid"])
     assert used <= worker_pids and os.getpid() not in used
+
+
+def test_dask_sweeps_your_own_function_and_program(cluster, tmp_path):
+    import scenario_module
+    from conftest import BUILD
+
+    address, _ = cluster
+    grid = {"delay": ["10ms", "25ms"], "handshakes": 2}
+    remote = ns3tls.sweep(scenario_module.scenario, grid, runs=2, executor=address,
+                          cache_dir=tmp_path / "fr", progress=False)
+    local = ns3tls.sweep(scenario_module.scenario, grid, runs=2, jobs=2,
+                         cache_dir=tmp_path / "fl", progress=False)
+    assert remote.attrs["sweep"]["ran"] == 4 and remote.attrs["sweep"]["failed"] == 0
+    pd.testing.assert_frame_equal(remote, local)
+
+    wifi = os.path.join(BUILD, "examples", "tls-wifi-example")
+    grid = {"wan-delay": ["10ms", "30ms"], "stations": 1, "handshakes": 2}
+    remote = ns3tls.sweep(program=wifi, grid=grid, executor=address, cache_dir=tmp_path / "pr",
+                          progress=False)
+    local = ns3tls.sweep(program=wifi, grid=grid, jobs=2, cache_dir=tmp_path / "pl",
+                         progress=False)
+    assert remote.attrs["sweep"]["ran"] == 2 and remote.attrs["sweep"]["failed"] == 0
+    pd.testing.assert_frame_equal(remote, local)
