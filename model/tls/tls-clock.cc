@@ -13,6 +13,49 @@
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 
+namespace
+{
+// OpenSSL 3.3 added 64-bit (time_t) session times and deprecated the long ones; both count
+// seconds since the epoch, as TlsClock does.
+#if OPENSSL_VERSION_NUMBER >= 0x30300000L
+inline long
+SessionTime(const SSL_SESSION* s)
+{
+    return static_cast<long>(SSL_SESSION_get_time_ex(s));
+}
+
+inline void
+SetSessionTime(SSL_SESSION* s, long t)
+{
+    SSL_SESSION_set_time_ex(s, static_cast<time_t>(t));
+}
+
+inline void
+FlushSessions(SSL_CTX* ctx, long t)
+{
+    SSL_CTX_flush_sessions_ex(ctx, static_cast<time_t>(t));
+}
+#else
+inline long
+SessionTime(const SSL_SESSION* s)
+{
+    return SSL_SESSION_get_time(s);
+}
+
+inline void
+SetSessionTime(SSL_SESSION* s, long t)
+{
+    SSL_SESSION_set_time(s, t);
+}
+
+inline void
+FlushSessions(SSL_CTX* ctx, long t)
+{
+    SSL_CTX_flush_sessions(ctx, t);
+}
+#endif
+} // namespace
+
 namespace ns3
 {
 
@@ -173,7 +216,7 @@ TlsClock::~TlsClock()
     // Only our own references: the connection may already be gone.
     for (const auto& s : m_shifted)
     {
-        SSL_SESSION_set_time(s.session, s.time);
+        SetSessionTime(s.session, s.time);
         SSL_SESSION_free(s.session);
     }
 }
@@ -215,10 +258,10 @@ TlsClock::Shift(SSL_SESSION* session)
         m_offset = StableWallSeconds() - Now();
         m_haveOffset = true;
     }
-    Shifted s{session, SSL_SESSION_get_time(session), 0};
+    Shifted s{session, SessionTime(session), 0};
     s.shifted = s.time + m_offset;
     SSL_SESSION_up_ref(session);
-    SSL_SESSION_set_time(session, s.shifted);
+    SetSessionTime(session, s.shifted);
     m_shifted.push_back(s);
     NS_LOG_LOGIC("session time " << s.time << " seen by OpenSSL as " << s.shifted);
 }
@@ -234,9 +277,9 @@ TlsClock::Unshift(SSL_SESSION* session)
     {
         // The session itself, or a copy OpenSSL made of it during the step (ssl_session_dup).
         if ((s.session == session || SameId(s.session, session))
-            && SSL_SESSION_get_time(session) == s.shifted)
+            && SessionTime(session) == s.shifted)
         {
-            SSL_SESSION_set_time(session, s.time);
+            SetSessionTime(session, s.time);
             return;
         }
     }
@@ -265,7 +308,7 @@ TlsClock::EndStep()
     SSL_SESSION* session = SSL_get_session(m_ssl);
     if (session != nullptr && session != m_dated && !SSL_session_reused(m_ssl))
     {
-        SSL_SESSION_set_time(session, Now());
+        SetSessionTime(session, Now());
         m_dated = session;
     }
     if (!m_flushChecked && SSL_is_init_finished(m_ssl))
@@ -274,7 +317,7 @@ TlsClock::EndStep()
         SSL_CTX* ctx = SSL_get_SSL_CTX(m_ssl);
         if ((SSL_CTX_sess_accept_good(ctx) & 0xff) == 0xff)
         {
-            SSL_CTX_flush_sessions(ctx, Now()); // ssl_update_cache's flush, simulated clock
+            FlushSessions(ctx, Now()); // ssl_update_cache's flush, simulated clock
         }
     }
 }
@@ -284,7 +327,7 @@ TlsClock::OnNewSession(SSL_SESSION* session)
 {
     bool atTicket = SSL_SESSION_get_protocol_version(session) == TLS1_3_VERSION
                     || SSL_SESSION_has_ticket(session);
-    SSL_SESSION_set_time(session, atTicket || m_helloTime < 0 ? Now() : m_helloTime);
+    SetSessionTime(session, atTicket || m_helloTime < 0 ? Now() : m_helloTime);
 }
 
 int
@@ -366,7 +409,7 @@ TlsClock::GenerateTicket(SSL* ssl, void* /* arg */)
     if (SSL_version(ssl) == TLS1_3_VERSION)
     {
         // OpenSSL has just set the time to time(NULL) (tls_construct_new_session_ticket).
-        SSL_SESSION_set_time(session, clock->Now());
+        SetSessionTime(session, clock->Now());
     }
     else
     {
