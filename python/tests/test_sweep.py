@@ -116,9 +116,12 @@ def test_interrupted_and_extended_sweep_reruns_only_missing(tmp_path):
     # time enough to interrupt.
     toml.write_text('runs = 4\ncache_dir = "cache"\n[grid]\ntls = ["1.2", "1.3"]\n'
                     'loss = [0, 0.02]\nhandshakes = 300\ninterval = "0ms"\n')
+    # SIGINT as a terminal sends it: a test run started in the background (CI, `cmd &`) has
+    # SIGINT ignored, and an ignored signal stays ignored in children.
     proc = subprocess.Popen([sys.executable, "-m", "ns3tls", "sweep", str(toml), "--jobs", "1",
                              "--no-progress"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+                            text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 60
     while len(_entries(cache)) < 3 and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.05)
