@@ -177,9 +177,9 @@ PeakRssKb()
     return 0;
 }
 
-/// Pins this process to one CPU (the first it may use) and returns it, or -1.
+/// The first CPU this process may run on, or -1.
 int
-PinToOneCpu()
+FirstCpu()
 {
     cpu_set_t set;
     if (sched_getaffinity(0, sizeof(set), &set) != 0)
@@ -190,13 +190,24 @@ PinToOneCpu()
     {
         if (CPU_ISSET(cpu, &set))
         {
-            cpu_set_t one;
-            CPU_ZERO(&one);
-            CPU_SET(cpu, &one);
-            return sched_setaffinity(0, sizeof(one), &one) == 0 ? cpu : -1;
+            return cpu;
         }
     }
     return -1;
+}
+
+/// Pins this process to `cpu`; false if that failed.
+bool
+PinTo(int cpu)
+{
+    if (cpu < 0)
+    {
+        return false;
+    }
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(cpu, &one);
+    return sched_setaffinity(0, sizeof(one), &one) == 0;
 }
 
 /// CPU-bound neighbours: one busy process on every other CPU this process may use, each
@@ -354,11 +365,17 @@ main(int argc, char* argv[])
     const Case cases[] = {{"TLS 1.2 ECDHE rsa2048", "1.2", "ecdhe", "rsa2048"},
                           {"TLS 1.3 rsa2048", "1.3", "ecdhe", "rsa2048"},
                           {"TLS 1.3 p256", "1.3", "ecdhe", "p256"}};
-    int benchCpu = pin ? PinToOneCpu() : -1;
+    // Neighbours first: they take every CPU this process may use but the bench's, which the
+    // process's affinity no longer lists once it is pinned.
+    int benchCpu = pin ? FirstCpu() : -1;
     std::vector<pid_t> neighbours;
     if (neighbour > 0)
     {
         neighbours = StartNeighbours(benchCpu, neighbour);
+    }
+    if (pin && !PinTo(benchCpu))
+    {
+        benchCpu = -1;
     }
     std::printf("bench on %s; CPU-bound neighbours: %zu (for at most %u s); OpenSSL small "
                 "allocations: %s\n\n",
