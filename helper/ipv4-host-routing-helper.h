@@ -11,7 +11,7 @@ namespace ns3
 {
 
 /**
- * @ingroup tls
+ * @ingroup tls-helper
  * @brief Installs Ipv4HostRouting through InternetStackHelper::SetRoutingHelper().
  */
 class Ipv4HostRoutingHelper : public Ipv4RoutingHelper

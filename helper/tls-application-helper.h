@@ -15,7 +15,7 @@ namespace ns3
 {
 
 /**
- * @ingroup tls
+ * @ingroup tls-helper
  * @brief Installs applications of one TypeId, configured through attributes (the common part
  * of TlsClientHelper and TlsServerHelper).
  *

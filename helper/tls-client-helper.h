@@ -12,7 +12,7 @@ namespace ns3
 {
 
 /**
- * @ingroup tls
+ * @ingroup tls-helper
  * @brief Installs TlsClientApplication instances on nodes.
  */
 class TlsClientHelper : public TlsApplicationHelper

@@ -15,7 +15,7 @@ namespace ns3
 {
 
 /**
- * @ingroup tls
+ * @ingroup tls-helper
  * @brief The canned scenario's topology: K clients, a router, one bottleneck link, a server.
  *
  * One client: client -- bottleneck -- server. More: a dumbbell, each client on its own access

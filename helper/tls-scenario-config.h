@@ -15,7 +15,7 @@ namespace ns3
 {
 
 /**
- * @ingroup tls
+ * @ingroup tls-helper
  * @brief The parameters of one canned scenario, settable by name from strings.
  *
  * The names and value formats are the example's command-line flags (design.md), shared with

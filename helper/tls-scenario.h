@@ -25,7 +25,7 @@ class TlsServerApplication;
 class TlsTrackerHelper;
 
 /**
- * @ingroup tls
+ * @ingroup tls-helper
  * @brief The canonical experiment (`./ns3tls run`): K clients, a TLS server, one path.
  *
  * Run() reads as the experiment does: validate the configuration (and build both OpenSSL

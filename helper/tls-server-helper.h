@@ -12,7 +12,7 @@ namespace ns3
 {
 
 /**
- * @ingroup tls
+ * @ingroup tls-helper
  * @brief Installs TlsServerApplication instances on nodes.
  */
 class TlsServerHelper : public TlsApplicationHelper

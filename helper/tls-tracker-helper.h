@@ -19,7 +19,7 @@ namespace ns3
 class TlsClientApplication;
 
 /**
- * @ingroup tls
+ * @ingroup tls-helper
  * @brief Collects the records of any set of TLS client and server applications, on any
  * topology, and writes the results CSV and the timeline (as ns-3's FlowMonitorHelper collects
  * flows).

@@ -19,7 +19,7 @@ namespace ns3
 {
 
 /**
- * @ingroup tls
+ * @ingroup tls-app
  * @brief What TLS clients and servers share: the TLS configuration attributes, the cost
  * model, the TCP profile and the node's CPU.
  */

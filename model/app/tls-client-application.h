@@ -20,7 +20,7 @@ namespace ns3
 {
 
 /**
- * @ingroup tls
+ * @ingroup tls-app
  * @brief Opens Handshakes TLS connections to Remote, one after another, and measures each.
  *
  * Per connection: TCP connect, the TLS handshake (resuming the previous connection's session

@@ -26,7 +26,7 @@ namespace ns3
 class TcpSocketBase;
 
 /**
- * @ingroup tls
+ * @ingroup tls-app
  * @brief Glue between an ns-3 TCP socket and a TlsEngine; one class for both ends.
  *
  * Bytes read from the socket go into the engine; each engine step is charged a CPU cost

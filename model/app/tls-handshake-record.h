@@ -24,7 +24,7 @@ namespace ns3
 {
 
 /**
- * @ingroup tls
+ * @ingroup tls-app
  * @brief One TLS message on the wire: who sent it, when it was sent and when it was read.
  */
 struct TlsMessageTiming
@@ -42,7 +42,7 @@ struct TlsMessageTiming
 class TlsHandshakeRecord;
 
 /**
- * @ingroup tls
+ * @ingroup tls-app
  * @brief What a results column holds; it fixes how a value is written to CSV and read back.
  */
 enum class TlsColumnKind
@@ -57,7 +57,7 @@ enum class TlsColumnKind
 using TlsColumnValue = std::variant<int64_t, double, std::string>;
 
 /**
- * @ingroup tls
+ * @ingroup tls-app
  * @brief One column of the results (Args = the record) or timeline (Args = record, message).
  *
  * The column tables (TlsHandshakeRecord::GetColumns(), GetTimelineColumns()) are the single
@@ -77,7 +77,7 @@ struct TlsColumn
 };
 
 /**
- * @ingroup tls
+ * @ingroup tls-app
  * @brief One TCP segment of the timeline: the three-way handshake (RFC 9293 section 3.5) and
  * every retransmission of data, from the sockets' "Tx"/"Rx" trace sources.
  */
@@ -94,7 +94,7 @@ struct TcpSegmentTiming : public TlsMessageTiming
 };
 
 /**
- * @ingroup tls
+ * @ingroup tls-app
  * @brief Everything measured about one client connection: the row of the results CSV.
  *
  * Filled by the client application, and by the server application that accepted the

@@ -10,7 +10,7 @@ namespace ns3
 {
 
 /**
- * @ingroup tls
+ * @ingroup tls-app
  * @brief The first 8 bytes of a client request: its total length and the response length
  * wanted (both big-endian), so that a server answers any request without configuration.
  */

@@ -17,7 +17,7 @@ namespace ns3
 {
 
 /**
- * @ingroup tls
+ * @ingroup tls-app
  * @brief Accepts any number of concurrent TLS connections on Port and answers requests.
  *
  * Each accepted connection runs a server TlsEngine. When a TlsTrackerHelper tracks both this

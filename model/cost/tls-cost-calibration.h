@@ -11,7 +11,7 @@ namespace ns3
 {
 
 /**
- * @ingroup tls
+ * @ingroup tls-cost
  * @brief Measures the operation costs of TlsOperationCostModel on this machine with real
  * OpenSSL calls (thread CPU time, median of several batches).
  *

@@ -15,7 +15,7 @@ namespace ns3
 {
 
 /**
- * @ingroup tls
+ * @ingroup tls-cost
  * @brief What one engine step did: the input of a cost model.
  */
 struct TlsCostStep
@@ -28,7 +28,7 @@ struct TlsCostStep
 };
 
 /**
- * @ingroup tls
+ * @ingroup tls-cost
  * @brief How much simulated CPU time a TLS engine step costs, before the node's speed factor.
  *
  * Pluggable like TcpCongestionOps: pick a subclass by TypeId. This base class is the `none`

@@ -14,7 +14,7 @@ namespace ns3
 {
 
 /**
- * @ingroup tls
+ * @ingroup tls-cost
  * @brief A node's CPU for TLS work: N cores and a speed factor. Aggregated to the Node.
  *
  * A step of cost c (on the reference CPU) takes c * SpeedFactor; it starts when a core is

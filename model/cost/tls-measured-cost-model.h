@@ -10,7 +10,7 @@ namespace ns3
 {
 
 /**
- * @ingroup tls
+ * @ingroup tls-cost
  * @brief Charges each step the thread CPU time OpenSSL really spent in it (times a scale).
  *
  * Realistic for the machine the simulation runs on, but not repeatable: two runs differ by

@@ -14,7 +14,7 @@ namespace ns3
 {
 
 /**
- * @ingroup tls
+ * @ingroup tls-cost
  * @brief The deterministic default cost model (`--cpu=model`): a step costs the sum of the
  * public-key operations it performed plus a fixed per-step overhead, priced from a table.
  *

@@ -11,7 +11,7 @@ namespace ns3
 {
 
 /**
- * @ingroup tls
+ * @ingroup tls-loss
  * @brief Bursty packet loss: a two-state (good/bad) Markov chain stepped once per packet.
  *
  * In the good state a packet is lost with probability LossGood, in the bad state with

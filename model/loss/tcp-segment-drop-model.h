@@ -15,7 +15,7 @@ namespace ns3
 {
 
 /**
- * @ingroup tls
+ * @ingroup tls-loss
  * @brief Drops chosen TCP segments of every connection crossing a point-to-point receiver:
  * "the 1st data segment", "the SYN", "the 2nd and 3rd data segments".
  *

@@ -15,7 +15,7 @@ namespace ns3
 {
 
 /**
- * @ingroup tls
+ * @ingroup tls-speed
  * @brief Host routes in a hash table: O(1) per packet whatever the number of interfaces.
  *
  * Ipv4StaticRouting scans every route and, on a router, the weak-end-system address check

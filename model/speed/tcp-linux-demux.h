@@ -18,7 +18,7 @@ class TcpL4Protocol;
 class TcpLinuxSocket;
 
 /**
- * @ingroup tls
+ * @ingroup tls-speed
  * @brief The linux profile's per-node front end of TcpL4Protocol.
  *
  * ns-3's Ipv4EndPointDemux keeps every endpoint of a node in a list and scans it for each

@@ -15,7 +15,7 @@ namespace ns3
 class Node;
 
 /**
- * @ingroup tls
+ * @ingroup tls-tcp
  * @brief ns-3's TCP plus Linux's tail loss probe (TLP, RFC 8985 section 7), which decides how
  * fast a lost handshake flight is repaired.
  *

@@ -13,7 +13,7 @@ namespace ns3
 {
 
 /**
- * @ingroup tls
+ * @ingroup tls-tcp
  * @brief Named sets of TCP socket attributes.
  *
  *  - `ns3`: ns-3's defaults, untouched (MSS 536, SYN timeout 3 s, MinRto 1 s, delayed ACK 200 ms).

@@ -17,7 +17,7 @@ namespace ns3
 {
 
 /**
- * @ingroup tls
+ * @ingroup tls-openssl
  * @brief Puts one OpenSSL connection on the simulated clock: OpenSSL's "now" is a date (the
  * epoch, attribute VerifyDate) plus Simulator::Now(), in whole seconds as time(NULL) is.
  *

@@ -17,7 +17,7 @@ namespace ns3
 {
 
 /**
- * @ingroup tls
+ * @ingroup tls-openssl
  * @brief What one TLS endpoint offers and accepts; the input of TlsContext.
  *
  * Closed choices are enums (the attributes of TlsApplication are EnumValues of them); their
@@ -107,7 +107,7 @@ struct TlsConfig
 };
 
 /**
- * @ingroup tls
+ * @ingroup tls-openssl
  * @brief An OpenSSL SSL_CTX built from a TlsConfig for one role, shared by all connections that
  * use the same configuration (and so sharing session caches and ticket keys, as a server does).
  */

@@ -16,7 +16,7 @@ namespace ns3
 {
 
 /**
- * @ingroup tls
+ * @ingroup tls-openssl
  * @brief A certificate chain and its private key, generated in memory or read from PEM files.
  *
  * The specification string is a comma-separated list of items:

@@ -21,7 +21,7 @@ namespace ns3
 {
 
 /**
- * @ingroup tls
+ * @ingroup tls-openssl
  * @brief One TLS-layer message (handshake message, ChangeCipherSpec or alert) seen by an engine.
  */
 struct TlsMessage
@@ -35,7 +35,7 @@ struct TlsMessage
 };
 
 /**
- * @ingroup tls
+ * @ingroup tls-openssl
  * @brief One OpenSSL connection (SSL*) between two memory BIOs: bytes in, bytes out.
  *
  * No ns-3 networking inside: the owner feeds the bytes received from the peer with Receive(),

@@ -10,7 +10,7 @@ namespace ns3
 {
 
 /**
- * @ingroup tls
+ * @ingroup tls-openssl
  * @brief Which OpenSSL the module runs, and what it can do.
  *
  * Post-quantum algorithms (FIPS 203 ML-KEM key exchange groups, FIPS 204 ML-DSA and FIPS 205

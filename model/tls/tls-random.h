@@ -11,7 +11,7 @@ namespace ns3
 {
 
 /**
- * @ingroup tls
+ * @ingroup tls-openssl
  * @brief Makes OpenSSL's randomness a deterministic function of ns-3's seed and run.
  *
  * OpenSSL draws key shares, randoms, nonces, salts and ticket keys from its RNG. A simulation is
