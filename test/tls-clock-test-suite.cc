@@ -11,15 +11,14 @@
 #include "ns3/tls-random.h"
 #include "ns3/tls-scenario.h"
 #include "tls-test-compat.h"
+#include "tls-test-pki.h"
 
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <openssl/evp.h>
-#include <openssl/pem.h>
 #include <openssl/ssl.h>
-#include <openssl/x509v3.h>
 #include <thread>
 #include <unistd.h>
 
@@ -297,44 +296,6 @@ class TlsTicketAgeTestCase : public TestCase
     }
 };
 
-/// A certificate for subjectKey signed by issuerKey, valid [notBefore, notAfter].
-X509*
-MakeCertificate(const char* cn,
-                EVP_PKEY* subjectKey,
-                X509* issuer,
-                EVP_PKEY* issuerKey,
-                bool ca,
-                const char* notBefore,
-                const char* notAfter)
-{
-    X509* cert = X509_new();
-    X509_set_version(cert, 2);
-    ASN1_INTEGER_set(X509_get_serialNumber(cert), ca ? 1 : 2);
-    ASN1_TIME_set_string_X509(X509_getm_notBefore(cert), notBefore);
-    ASN1_TIME_set_string_X509(X509_getm_notAfter(cert), notAfter);
-    X509_NAME* name = X509_get_subject_name(cert);
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char*)cn, -1, -1, 0);
-    X509_set_issuer_name(cert, issuer ? X509_get_subject_name(issuer) : name);
-    X509_set_pubkey(cert, subjectKey);
-    X509V3_CTX ctx;
-    X509V3_set_ctx_nodb(&ctx);
-    X509V3_set_ctx(&ctx, issuer ? issuer : cert, cert, nullptr, nullptr, 0);
-    const char* constraints = ca ? "critical,CA:TRUE" : "critical,CA:FALSE";
-    for (auto [nid, value] :
-         {std::make_pair(NID_basic_constraints, constraints),
-          std::make_pair(NID_subject_alt_name, ca ? nullptr : "DNS:server.ns3tls")})
-    {
-        if (value != nullptr)
-        {
-            X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value);
-            X509_add_ext(cert, ext, -1);
-            X509_EXTENSION_free(ext);
-        }
-    }
-    X509_sign(cert, issuerKey, EVP_sha256());
-    return cert;
-}
-
 /**
  * A user's PEM chain (root CA file + leaf + key) that was valid 2015-2017 verifies when the
  * verification date is set inside its validity, fails outside it, and the date moves with the
@@ -355,19 +316,15 @@ class TlsVerifyDateTestCase : public TestCase
         std::string dir = TempDir("pem");
         EVP_PKEY* rootKey = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
         EVP_PKEY* leafKey = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
-        X509* root = MakeCertificate(
-            "Old Root", rootKey, nullptr, rootKey, true, "20150101000000Z", "20250101000000Z");
-        X509* leaf = MakeCertificate(
-            "Old Leaf", leafKey, root, rootKey, false, "20150101000000Z", "20180101000000Z");
-        for (auto [file, cert] : {std::make_pair("ca.pem", root), std::make_pair("leaf.pem", leaf)})
-        {
-            FILE* f = std::fopen((dir + "/" + file).c_str(), "w");
-            PEM_write_X509(f, cert);
-            std::fclose(f);
-        }
-        FILE* f = std::fopen((dir + "/key.pem").c_str(), "w");
-        PEM_write_PrivateKey(f, leafKey, nullptr, nullptr, 0, nullptr, nullptr);
-        std::fclose(f);
+        TlsTestCertificateSpec rootSpec{
+            "Old Root", "", 1, true, "20150101000000Z", "20250101000000Z"};
+        TlsTestCertificateSpec leafSpec{
+            "Old Leaf", "server.ns3tls", 2, false, "20150101000000Z", "20180101000000Z"};
+        X509* root = MakeTestCertificate(rootSpec, rootKey);
+        X509* leaf = MakeTestCertificate(leafSpec, leafKey, root, rootKey);
+        WriteTestPem(dir + "/ca.pem", {root});
+        WriteTestPem(dir + "/leaf.pem", {leaf});
+        WriteTestPem(dir + "/key.pem", {}, leafKey);
         X509_free(root);
         X509_free(leaf);
         EVP_PKEY_free(rootKey);

@@ -11,12 +11,11 @@
 #include "ns3/tls-operation-cost-model.h"
 #include "ns3/tls-scenario.h"
 #include "tls-test-compat.h"
+#include "tls-test-pki.h"
 
 #include <cmath>
 #include <filesystem>
 #include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509v3.h>
 #include <unistd.h>
 
 using namespace ns3;
@@ -140,48 +139,22 @@ class TlsTableOrderTestCase : public TestCase
     }
 };
 
-/// A certificate for subjectKey signed by issuerKey (self-signed without an issuer).
-X509*
-MakeCertificate(const char* cn, EVP_PKEY* subjectKey, X509* issuer, EVP_PKEY* issuerKey, bool ca)
-{
-    X509* cert = X509_new();
-    X509_set_version(cert, 2);
-    ASN1_INTEGER_set(X509_get_serialNumber(cert), cn[0]);
-    ASN1_TIME_set_string_X509(X509_getm_notBefore(cert), "20250101000000Z");
-    ASN1_TIME_set_string_X509(X509_getm_notAfter(cert), "20350101000000Z");
-    X509_NAME* name = X509_get_subject_name(cert);
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char*)cn, -1, -1, 0);
-    X509_set_issuer_name(cert, issuer ? X509_get_subject_name(issuer) : name);
-    X509_set_pubkey(cert, subjectKey);
-    X509V3_CTX ctx;
-    X509V3_set_ctx_nodb(&ctx);
-    X509V3_set_ctx(&ctx, issuer ? issuer : cert, cert, nullptr, nullptr, 0);
-    const char* value = ca ? "critical,CA:TRUE" : "DNS:server.ns3tls";
-    X509_EXTENSION* ext = X509V3_EXT_conf_nid(
-        nullptr, &ctx, ca ? NID_basic_constraints : NID_subject_alt_name, value);
-    X509_add_ext(cert, ext, -1);
-    X509_EXTENSION_free(ext);
-    X509_sign(cert, issuerKey, EVP_sha256());
-    return cert;
-}
-
 /// Writes root (ca.pem), leaf + intermediate (chain.pem) and the leaf key (key.pem).
 void
 WriteChain(const std::string& dir, EVP_PKEY* rootKey, EVP_PKEY* intermediateKey, EVP_PKEY* leafKey)
 {
-    X509* root = MakeCertificate("Root", rootKey, nullptr, rootKey, true);
-    X509* intermediate = MakeCertificate("Intermediate", intermediateKey, root, rootKey, true);
-    X509* leaf = MakeCertificate("Leaf", leafKey, intermediate, intermediateKey, false);
-    FILE* f = std::fopen((dir + "/ca.pem").c_str(), "w");
-    PEM_write_X509(f, root);
-    std::fclose(f);
-    f = std::fopen((dir + "/chain.pem").c_str(), "w");
-    PEM_write_X509(f, leaf);
-    PEM_write_X509(f, intermediate);
-    std::fclose(f);
-    f = std::fopen((dir + "/key.pem").c_str(), "w");
-    PEM_write_PrivateKey(f, leafKey, nullptr, nullptr, 0, nullptr, nullptr);
-    std::fclose(f);
+    // Serials are the CNs' first letters, dated 2025-2035 (inside the default verification date).
+    auto spec = [](const std::string& cn, const std::string& dns, bool ca) {
+        return TlsTestCertificateSpec{cn, dns, cn[0], ca, "20250101000000Z", "20350101000000Z"};
+    };
+    X509* root = MakeTestCertificate(spec("Root", "", true), rootKey);
+    X509* intermediate
+        = MakeTestCertificate(spec("Intermediate", "", true), intermediateKey, root, rootKey);
+    X509* leaf = MakeTestCertificate(
+        spec("Leaf", "server.ns3tls", false), leafKey, intermediate, intermediateKey);
+    WriteTestPem(dir + "/ca.pem", {root});
+    WriteTestPem(dir + "/chain.pem", {leaf, intermediate});
+    WriteTestPem(dir + "/key.pem", {}, leafKey);
     X509_free(root);
     X509_free(intermediate);
     X509_free(leaf);

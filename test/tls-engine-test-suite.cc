@@ -10,13 +10,11 @@
 #include "ns3/tls-memory.h"
 #include "ns3/tls-random.h"
 #include "tls-test-compat.h"
+#include "tls-test-pki.h"
 
-#include <cstdio>
 #include <cstring>
 #include <ctime>
-#include <openssl/pem.h>
 #include <openssl/ssl.h>
-#include <openssl/x509v3.h>
 #include <set>
 #include <sstream>
 #include <vector>
@@ -447,32 +445,12 @@ class TlsPemCredentialsTestCase : public TestCase
     DoRun() override
     {
         EVP_PKEY* key = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
-        X509* cert = X509_new();
-        X509_set_version(cert, 2);
-        ASN1_INTEGER_set(X509_get_serialNumber(cert), 7);
-        X509_gmtime_adj(X509_getm_notBefore(cert), -3600);
-        X509_gmtime_adj(X509_getm_notAfter(cert), 86400);
-        X509_NAME* name = X509_get_subject_name(cert);
-        X509_NAME_add_entry_by_txt(
-            name, "CN", MBSTRING_ASC, (const unsigned char*)"server.ns3tls", -1, -1, 0);
-        X509_set_issuer_name(cert, name);
-        X509_set_pubkey(cert, key);
-        X509V3_CTX v3;
-        X509V3_set_ctx_nodb(&v3);
-        X509V3_set_ctx(&v3, cert, cert, nullptr, nullptr, 0);
-        X509_EXTENSION* san
-            = X509V3_EXT_conf_nid(nullptr, &v3, NID_subject_alt_name, "DNS:server.ns3tls");
-        X509_add_ext(cert, san, -1);
-        X509_EXTENSION_free(san);
-        X509_sign(cert, key, EVP_sha256());
+        // Self-signed, serial 7, valid from an hour ago for a day.
+        X509* cert = MakeTestCertificate({"server.ns3tls", "server.ns3tls", 7}, key);
         std::string certFile = CreateTempDirFilename("cert.pem");
         std::string keyFile = CreateTempDirFilename("key.pem");
-        FILE* f = std::fopen(certFile.c_str(), "w");
-        PEM_write_X509(f, cert);
-        std::fclose(f);
-        f = std::fopen(keyFile.c_str(), "w");
-        PEM_write_PrivateKey(f, key, nullptr, nullptr, 0, nullptr, nullptr);
-        std::fclose(f);
+        WriteTestPem(certFile, {cert});
+        WriteTestPem(keyFile, {}, key);
         X509_free(cert);
         EVP_PKEY_free(key);
 

@@ -22,11 +22,7 @@
 #include "ns3/tls-tracker-helper.h"
 #include "ns3/traffic-control-helper.h"
 #include "tls-test-compat.h"
-
-#include <cstdio>
-#include <functional>
-#include <openssl/pem.h>
-#include <openssl/x509v3.h>
+#include "tls-test-pki.h"
 
 using namespace ns3;
 
@@ -199,61 +195,24 @@ class TlsServerNameTestCase : public TestCase
     }
 
   private:
-    static X509*
-    MakeCert(EVP_PKEY* key, const char* cn, X509* issuer, EVP_PKEY* issuerKey, bool ca)
-    {
-        X509* cert = X509_new();
-        X509_set_version(cert, 2);
-        ASN1_INTEGER_set(X509_get_serialNumber(cert), ca ? 1 : 2);
-        // Real-time validity: certificates the user brings are checked at the wall clock.
-        X509_gmtime_adj(X509_getm_notBefore(cert), -86400);
-        X509_gmtime_adj(X509_getm_notAfter(cert), 30 * 86400);
-        X509_NAME_add_entry_by_txt(
-            X509_get_subject_name(cert), "CN", MBSTRING_ASC, (const unsigned char*)cn, -1, -1, 0);
-        X509_set_issuer_name(cert, X509_get_subject_name(issuer ? issuer : cert));
-        X509_set_pubkey(cert, key);
-        X509V3_CTX v3;
-        X509V3_set_ctx_nodb(&v3);
-        X509V3_set_ctx(&v3, issuer ? issuer : cert, cert, nullptr, nullptr, 0);
-        std::string san = std::string("DNS:") + cn;
-        for (auto [nid, value] :
-             {std::make_pair(NID_basic_constraints, ca ? "critical,CA:TRUE" : "CA:FALSE"),
-              std::make_pair(NID_subject_alt_name, san.c_str())})
-        {
-            if (ca && nid == NID_subject_alt_name)
-            {
-                continue;
-            }
-            X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &v3, nid, value);
-            X509_add_ext(cert, ext, -1);
-            X509_EXTENSION_free(ext);
-        }
-        X509_sign(cert, issuerKey ? issuerKey : key, EVP_sha256());
-        return cert;
-    }
-
     void
     DoRun() override
     {
         EVP_PKEY* caKey = EVP_EC_gen("P-256");
         EVP_PKEY* leafKey = EVP_EC_gen("P-256");
-        X509* ca = MakeCert(caKey, "Example Test Root", nullptr, nullptr, true);
-        X509* leaf = MakeCert(leafKey, "www.example.test", ca, caKey, false);
+        // Real-time validity: certificates the user brings are checked at the wall clock.
+        TlsTestCertificateSpec caSpec{"Example Test Root", "", 1, true};
+        TlsTestCertificateSpec leafSpec{"www.example.test", "www.example.test", 2, false};
+        caSpec.notBeforeOffset = leafSpec.notBeforeOffset = -86400;
+        caSpec.notAfterOffset = leafSpec.notAfterOffset = 30 * 86400;
+        X509* ca = MakeTestCertificate(caSpec, caKey);
+        X509* leaf = MakeTestCertificate(leafSpec, leafKey, ca, caKey);
         std::string chainFile = CreateTempDirFilename("chain.pem");
         std::string keyFile = CreateTempDirFilename("key.pem");
         std::string caFile = CreateTempDirFilename("ca.pem");
-        auto write = [](const std::string& path, const std::function<void(FILE*)>& pem)
-        {
-            FILE* f = std::fopen(path.c_str(), "w");
-            NS_ABORT_MSG_UNLESS(f, "cannot write " << path);
-            pem(f);
-            std::fclose(f);
-        };
-        write(chainFile, [&](FILE* f) { PEM_write_X509(f, leaf); });
-        write(keyFile,
-              [&](FILE* f)
-              { PEM_write_PrivateKey(f, leafKey, nullptr, nullptr, 0, nullptr, nullptr); });
-        write(caFile, [&](FILE* f) { PEM_write_X509(f, ca); });
+        WriteTestPem(chainFile, {leaf});
+        WriteTestPem(keyFile, {}, leafKey);
+        WriteTestPem(caFile, {ca});
         X509_free(leaf);
         X509_free(ca);
         EVP_PKEY_free(leafKey);
