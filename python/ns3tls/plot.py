@@ -128,6 +128,13 @@ def _conditions(df, hue):
     return out
 
 
+def _hue_colors(df, hue):
+    """{condition label: colour} over all of ``df`` (value order), so that a hue value keeps
+    its colour in every panel, also in a panel where other values are missing, and the one
+    legend matches every panel."""
+    return {text: COLORS[i % len(COLORS)] for i, (text, _) in enumerate(_conditions(df, hue))}
+
+
 def _legend_title(hue):
     hues = _hue_list(hue)
     return label(hues[0]) if len(hues) == 1 else None
@@ -281,9 +288,10 @@ def ecdf(df, y="total_ms", hue="tls", col=None, ax=None, out=None, logx="auto", 
     if logx == "auto":
         logx = _long_tail(_values(df[y]), 5)
     hues = _hue_list(hue)
+    colors = _hue_colors(df, hue)
 
     def draw(ax, sub, legend):
-        for i, (text, part) in enumerate(_conditions(sub, hue)):
+        for text, part in _conditions(sub, hue):
             vals = sorted(_values(part[y]))
             n = len(part)
             if not vals:
@@ -291,7 +299,7 @@ def ecdf(df, y="total_ms", hue="tls", col=None, ax=None, out=None, logx="auto", 
             xs = [vals[0]] + vals
             ys = [0.0] + [(k + 1) / n for k in range(len(vals))]
             ax.step(xs, ys, where="post", label=f"{text} (n={n})",
-                    color=COLORS[i % len(COLORS)], lw=1.6)
+                    color=colors[text], lw=1.6)
         if logx:
             ax.set_xscale("log")
             log_ticks(ax.xaxis)
@@ -324,13 +332,15 @@ def box(df, x="loss", y="total_ms", hue="tls", ax=None, out=None, logy="auto", t
     if logy == "auto":
         logy = _long_tail(_values(df[y]), 5)
     hues = _hue_list(hue)
+    colors = _hue_colors(df, hue)
+    slot = {text: i for i, text in enumerate(colors)}  # same place beside x in every panel
 
     def draw(ax, sub, legend):
         xs = ordered(sub[x].tolist())
-        conds = _conditions(sub, hue)
-        width = 0.8 / len(conds)
-        for i, (text, part) in enumerate(conds):
-            color = COLORS[i % len(COLORS)]
+        width = 0.8 / len(colors)
+        for text, part in _conditions(sub, hue):
+            color = colors[text]
+            i = slot[text]
             for j, xv in enumerate(xs):
                 vals = _values(part.loc[part[x] == xv, y])
                 if not vals:
@@ -362,8 +372,7 @@ def box(df, x="loss", y="total_ms", hue="tls", ax=None, out=None, logy="auto", t
             log_ticks(ax.yaxis)
         ax.grid(True, axis="y", alpha=0.3)
         if hues and legend:
-            handles = [Patch(facecolor=COLORS[i % len(COLORS)], alpha=0.45, label=text)
-                       for i, (text, _) in enumerate(conds)]
+            handles = [Patch(facecolor=c, alpha=0.45, label=text) for text, c in colors.items()]
             ax.legend(handles=handles, title=_legend_title(hue), fontsize="small",
                       loc="upper left")
 
@@ -416,11 +425,12 @@ def line(df, x="rtt_ms", y="total_ms", hue="tls", ks=(2, 3), ax=None, out=None, 
     _require(df, x, y)
     hues = _hue_list(hue)
     ref_styles = [(":", "0.35"), ("-.", "0.55"), ("--", "0.7"), ((0, (1, 4)), "0.5")]
+    colors = _hue_colors(df, hue)
 
     def draw(ax, sub, legend):
         nruns = set()
-        for i, (text, part) in enumerate(_conditions(sub, hue)):
-            color = COLORS[i % len(COLORS)]
+        for text, part in _conditions(sub, hue):
+            color = colors[text]
             xs = ordered(part[x].tolist())
             stats = [bootstrap(part[part[x] == xv], y, stat) for xv in xs]
             nruns |= {len(s[3]) for s in stats}
@@ -452,6 +462,11 @@ def line(df, x="rtt_ms", y="total_ms", hue="tls", ks=(2, 3), ax=None, out=None, 
             ax.set_yscale("log")
             log_ticks(ax.yaxis)
         else:
+            # Autoscale over every drawn series (bands, p95 lines) of this panel and, with
+            # sharey, of the panels drawn before it; then pin the bottom at 0. set_ylim turns
+            # autoscaling off, so it is turned back on for each panel.
+            ax.set_autoscaley_on(True)
+            ax.autoscale_view(scalex=False)
             ax.set_ylim(bottom=0)
         if x == "rtt_ms":
             ax.set_xlim(left=0)
@@ -464,7 +479,16 @@ def line(df, x="rtt_ms", y="total_ms", hue="tls", ks=(2, 3), ax=None, out=None, 
             if runs:
                 extra.append(Line2D([], [], ls="", marker="o", ms=3, color="0.5",
                                     label=f"one run's {stat}"))
-            handles, _ = ax.get_legend_handles_labels()
+            # Every hue value (also one missing from this panel), in the colours of all panels.
+            handles = []
+            for text, color in colors.items():
+                handles.append(Line2D([], [], marker="o", ms=4, color=color,
+                                      label=f"{text} {stat}"))
+                if p95:
+                    handles.append(Line2D([], [], ls="--", lw=1, alpha=0.8, color=color,
+                                          label=f"{text} p95"))
+            handles += [h for h, lab in zip(*ax.get_legend_handles_labels())
+                        if lab.endswith("\u00d7 RTT")]
             ax.legend(handles=handles + extra, fontsize="x-small",
                       title=_legend_title(hue), title_fontsize="small")
 

@@ -4,7 +4,7 @@ import xml.etree.ElementTree as ET
 
 import matplotlib.image
 import pytest
-from matplotlib.patches import FancyArrowPatch, PathPatch
+from matplotlib.patches import FancyArrowPatch, Patch, PathPatch
 
 import ns3tls
 from ns3tls import plot as P
@@ -223,3 +223,61 @@ def test_cli_plot(small_sweep, tmp_path):
         _check_image(out)
     assert main(["plot", str(csv), "--kind", "box", "--hue", "nope", "-o",
                  str(tmp_path / "x.png")]) == 2
+
+
+def _lacking(df):
+    """The sweep without TLS 1.2 at RTT 10 ms: the RTT 10 ms panel lacks one hue value."""
+    return df[~((df["tls"] == "1.2") & (df["rtt"] == "10ms"))]
+
+
+def _legend_colors(ax):
+    from matplotlib.colors import to_hex
+
+    leg = ax.get_legend()
+    return {t.get_text(): to_hex(h.get_facecolor() if isinstance(h, Patch) else h.get_color())
+            for t, h in zip(leg.get_texts(), leg.legend_handles
+                            if hasattr(leg, "legend_handles") else leg.legendHandles)}
+
+
+def test_hue_colour_fixed_across_panels_box(small_sweep):
+    from matplotlib.colors import to_hex
+
+    fig = P.box(_lacking(small_sweep), x="loss", hue="tls", facet="rtt")
+    assert [a.get_title() for a in fig.axes] == ["RTT 10 ms", "RTT 50 ms"]
+    legend = _legend_colors(fig.axes[0])
+    assert list(legend) == ["TLS 1.2", "TLS 1.3"]
+    boxes = [{to_hex(p.get_facecolor()) for p in a.patches if isinstance(p, PathPatch)}
+             for a in fig.axes]
+    assert boxes[0] == {legend["TLS 1.3"]}  # the panel without TLS 1.2
+    assert boxes[1] == {legend["TLS 1.2"], legend["TLS 1.3"]}
+
+
+def test_hue_colour_fixed_across_panels_line_and_ecdf(small_sweep):
+    from matplotlib.colors import to_hex
+
+    fig = P.line(_lacking(small_sweep), x="loss", hue="tls", facet="rtt")
+    legend = _legend_colors(fig.axes[0])
+    assert {"TLS 1.2 median", "TLS 1.3 median", "TLS 1.2 p95", "TLS 1.3 p95"} <= set(legend)
+    for a in fig.axes:
+        for ln in a.get_lines():
+            assert to_hex(ln.get_color()) == legend[ln.get_label()]
+    assert [ln.get_label() for ln in fig.axes[0].get_lines()] == ["TLS 1.3 median",
+                                                                  "TLS 1.3 p95"]
+    sel = _lacking(small_sweep)
+    fig = P.ecdf(sel[sel["loss"] == 0.05], hue="tls", facet="rtt")
+    colors = {}
+    for a in fig.axes:
+        for ln, (lab, c) in zip(a.get_lines(), _legend_colors(a).items()):
+            colors.setdefault(lab.split(" (")[0], set()).add(to_hex(ln.get_color()))
+            assert to_hex(ln.get_color()) == c
+    assert len(fig.axes[0].get_lines()) == 1
+    assert colors["TLS 1.3"] == {to_hex(fig.axes[0].get_lines()[0].get_color())}
+    assert len(colors["TLS 1.2"] | colors["TLS 1.3"]) == 2
+
+
+def test_line_y_axis_holds_every_series(small_sweep):
+    fig = P.line(small_sweep, x="rtt", hue="tls")  # one panel per loss, shared y
+    assert len(fig.axes) == 2
+    for a in fig.axes:
+        top = max(max(ln.get_ydata()) for ln in a.get_lines() if ln.get_label().endswith("p95"))
+        assert a.get_ylim()[0] == 0 and a.get_ylim()[1] >= top
