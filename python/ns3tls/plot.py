@@ -135,6 +135,31 @@ def _hue_colors(df, hue):
     return {text: COLORS[i % len(COLORS)] for i, (text, _) in enumerate(_conditions(df, hue))}
 
 
+def _failures(part, y):
+    """(failed, all) handshakes of a condition: rows with ok == 0 (else rows without ``y``)."""
+    if "ok" in part.columns:
+        return int((part["ok"].astype(float) == 0).sum()), len(part)
+    return int(part[y].isna().sum()), len(part)
+
+
+def _failed_text(failed, n, shown=" not shown"):
+    """"12 % failed, not shown", "all 16 failed" or "" (none failed)."""
+    if not failed:
+        return ""
+    if failed == n:
+        return f"all {n} failed"
+    return f"{100.0 * failed / n:.2g} % failed" + ("," + shown if shown else "")
+
+
+def _failed_mark(ax, xpos, text, color, shift=0.0):
+    """Writes ``text`` upright at data x ``xpos`` (moved by ``shift`` points), from the bottom
+    of the axes: a slot's note on its failed handshakes."""
+    ax.annotate(text, (xpos, 0.02), xycoords=ax.get_xaxis_transform(), xytext=(shift, 0),
+                textcoords="offset points", rotation=90, ha="center", va="bottom",
+                fontsize="xx-small", color=color, zorder=5,
+                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.7, "pad": 0.3})
+
+
 def _legend_title(hue):
     hues = _hue_list(hue)
     return label(hues[0]) if len(hues) == 1 else None
@@ -294,12 +319,17 @@ def ecdf(df, y="total_ms", hue="tls", col=None, ax=None, out=None, logx="auto", 
         for text, part in _conditions(sub, hue):
             vals = sorted(_values(part[y]))
             n = len(part)
-            if not vals:
+            failed = _failed_text(*_failures(part, y), shown="")
+            name = f"{text} (n={n}" + (f", {failed})" if failed else ")")
+            if not vals:  # nothing to draw: say so in the legend and the panel
+                ax.plot([], [], color=colors[text], lw=1.6, ls=":", label=name)
+                ax.text(0.03, 0.97 - 0.06 * list(colors).index(text), f"{text}: {failed}",
+                        transform=ax.transAxes, ha="left", va="top", fontsize="small",
+                        color=colors[text])
                 continue
             xs = [vals[0]] + vals
             ys = [0.0] + [(k + 1) / n for k in range(len(vals))]
-            ax.step(xs, ys, where="post", label=f"{text} (n={n})",
-                    color=colors[text], lw=1.6)
+            ax.step(xs, ys, where="post", label=name, color=colors[text], lw=1.6)
         if logx:
             ax.set_xscale("log")
             log_ticks(ax.xaxis)
@@ -342,10 +372,14 @@ def box(df, x="loss", y="total_ms", hue="tls", ax=None, out=None, logy="auto", t
             color = colors[text]
             i = slot[text]
             for j, xv in enumerate(xs):
-                vals = _values(part.loc[part[x] == xv, y])
+                cell = part[part[x] == xv]
+                vals = _values(cell[y])
+                pos = j - 0.4 + width * (i + 0.5)
+                failed = _failed_text(*_failures(cell, y))
+                if failed:
+                    _failed_mark(ax, pos, failed, color)
                 if not vals:
                     continue
-                pos = j - 0.4 + width * (i + 0.5)
                 ax.boxplot([vals], positions=[pos], widths=width * 0.6, patch_artist=True,
                            whis=(5, 95), manage_ticks=False, showfliers=False,
                            boxprops={"facecolor": color, "alpha": 0.45, "edgecolor": color},
@@ -436,6 +470,11 @@ def line(df, x="rtt_ms", y="total_ms", hue="tls", ks=(2, 3), ax=None, out=None, 
             nruns |= {len(s[3]) for s in stats}
             xf = [float(v) for v in xs]
             ax.plot(xf, [s[0] for s in stats], "-o", color=color, ms=4, label=f"{text} {stat}")
+            for xv, v in zip(xs, xf):
+                failed = _failed_text(*_failures(part[part[x] == xv], y))
+                if failed:
+                    k = list(colors).index(text)
+                    _failed_mark(ax, v, failed, color, shift=9.0 * (k - (len(colors) - 1) / 2))
             if any(not math.isnan(s[1]) for s in stats):
                 ax.fill_between(xf, [s[1] for s in stats], [s[2] for s in stats], color=color,
                                 alpha=0.2, lw=0)

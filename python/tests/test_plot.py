@@ -281,3 +281,37 @@ def test_line_y_axis_holds_every_series(small_sweep):
     for a in fig.axes:
         top = max(max(ln.get_ydata()) for ln in a.get_lines() if ln.get_label().endswith("p95"))
         assert a.get_ylim()[0] == 0 and a.get_ylim()[1] >= top
+
+
+def _with_failures(df):
+    """TLS 1.2 at 50 ms, 5 % loss: all 16 handshakes failed; TLS 1.3 there: 4 of 16 failed."""
+    import math
+
+    df = df.copy()
+    cell = (df["rtt"] == "50ms") & (df["loss"] == 0.05)
+    every = cell & (df["tls"] == "1.2")
+    some = cell & (df["tls"] == "1.3") & (df["conn"] < 2)  # 2 conns x 2 runs = 4 of 16
+    for m in (every, some):
+        df.loc[m, "ok"] = 0
+        df.loc[m, "total_ms"] = math.nan
+    return df
+
+
+def test_failed_handshakes_are_stated(small_sweep):
+    df = _with_failures(small_sweep)
+    fig = P.box(df, x="loss", hue="tls", facet="rtt")
+    texts = [t.get_text() for t in fig.axes[1].texts]
+    assert "all 16 failed" in texts and "25 % failed, not shown" in texts
+    assert not any("failed" in t.get_text() for t in fig.axes[0].texts)
+
+    fig = P.line(df, x="loss", hue="tls", facet="rtt")
+    texts = [t.get_text() for t in fig.axes[1].texts]
+    assert "all 16 failed" in texts and "25 % failed, not shown" in texts
+
+    sel = df[df["loss"] == 0.05]
+    fig = P.ecdf(sel, hue="tls", facet="rtt")
+    a = fig.axes[1]
+    assert [t.get_text() for t in a.get_legend().get_texts()] == [
+        "TLS 1.2 (n=16, all 16 failed)", "TLS 1.3 (n=16, 25 % failed)"]
+    assert "TLS 1.2: all 16 failed" in [t.get_text() for t in a.texts]
+    assert max(a.get_lines()[1].get_ydata()) == pytest.approx(12 / 16)
