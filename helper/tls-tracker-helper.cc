@@ -190,6 +190,30 @@ TlsTrackerHelper::TimelineCsv(const std::vector<Ptr<TlsHandshakeRecord>>& record
     return out;
 }
 
+int
+TlsTrackerHelper::GetStreamFd(const std::string& path)
+{
+    if (path == "/dev/stdout")
+    {
+        return STDOUT_FILENO;
+    }
+    if (path == "/dev/stderr")
+    {
+        return STDERR_FILENO;
+    }
+    for (const char* prefix : {"/dev/fd/", "/proc/self/fd/"})
+    {
+        std::string p(prefix);
+        if (path.rfind(p, 0) == 0 && path.size() > p.size()
+            && path.find_first_not_of("0123456789", p.size()) == std::string::npos
+            && path.size() - p.size() < 6)
+        {
+            return std::stoi(path.substr(p.size()));
+        }
+    }
+    return -1;
+}
+
 std::string
 TlsTrackerHelper::WriteFile(const std::string& path, const std::string& content)
 {
@@ -212,17 +236,38 @@ TlsTrackerHelper::WriteFile(const std::string& path, const std::string& content)
         }
         return true;
     };
-    std::error_code ec;
-    std::filesystem::path resolved
-        = std::filesystem::weakly_canonical(std::filesystem::absolute(path), ec);
-    std::string target
-        = ec ? path : resolved.string(); // a symlink is written through, not replaced
-    struct stat st;
-    bool exists = ::stat(target.c_str(), &st) == 0;
-    if (exists && !S_ISREG(st.st_mode))
+    // The process's own streams (/dev/stdout, /dev/fd/1, /proc/self/fd/1, ...): write to the
+    // descriptor, after what the program printed there; never open, truncate or replace them.
+    int streamFd = TlsTrackerHelper::GetStreamFd(path);
+    if (streamFd >= 0)
     {
-        // A device (/dev/null, /dev/stdout) or FIFO: write to it; never replace the node.
-        int fd = ::open(target.c_str(), O_WRONLY | O_CLOEXEC);
+        return writeAll(streamFd) ? "" : bad + ": " + std::strerror(errno);
+    }
+    struct stat st;
+    bool exists = ::stat(path.c_str(), &st) == 0; // follows symlinks
+    struct stat lst;
+    bool isLink = ::lstat(path.c_str(), &lst) == 0 && S_ISLNK(lst.st_mode);
+    std::string target = path;
+    bool writeThrough = exists && !S_ISREG(st.st_mode); // a device or FIFO: never replaced
+    if (isLink && !writeThrough)
+    {
+        // A symlink is written through: its target is replaced, never the link. If the target
+        // cannot be named (dangling, or a magic link such as /proc/PID/fd/N), open the link.
+        std::error_code ec;
+        std::filesystem::path resolved = std::filesystem::canonical(path, ec);
+        struct stat rst;
+        if (ec || ::lstat(resolved.c_str(), &rst) != 0 || !S_ISREG(rst.st_mode))
+        {
+            writeThrough = true;
+        }
+        else
+        {
+            target = resolved.string();
+        }
+    }
+    if (writeThrough)
+    {
+        int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
         if (fd < 0)
         {
             return bad + ": " + std::strerror(errno);

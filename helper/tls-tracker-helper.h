@@ -102,6 +102,14 @@ class TlsTrackerHelper
     static std::string TimelineCsv(const std::vector<Ptr<TlsHandshakeRecord>>& records,
                                    const std::vector<std::pair<std::string, std::string>>& columns);
     /**
+     * @brief The descriptor a path names when it is one of the process's own streams.
+     * @param path an output path
+     * @return 1 for /dev/stdout, 2 for /dev/stderr, N for /dev/fd/N and /proc/self/fd/N;
+     *         -1 for any other path
+     */
+    static int GetStreamFd(const std::string& path);
+
+    /**
      * @brief Writes a file atomically (temporary file, then rename).
      * @param path the file
      * @param content its content

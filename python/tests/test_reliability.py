@@ -77,3 +77,22 @@ def test_encrypted_key_is_refused_not_prompted(example, tmp_path):
                        text=True, stdin=subprocess.DEVNULL, timeout=60)
     assert p.returncode == 2
     assert p.stderr.startswith(f"error: private key '{key}' is encrypted"), p.stderr
+
+
+def test_csv_to_own_stdout_is_written_not_replaced(tmp_path):
+    """--csv=/dev/stdout (or /dev/fd/1): the CSV goes to the program's stdout, whatever that is
+    (a file here), after what it printed; /dev/stdout stays the link it was."""
+    import os
+    import subprocess
+
+    from conftest import EXAMPLE
+
+    before = os.readlink("/dev/stdout")
+    for name in ("/dev/stdout", "/dev/fd/1"):
+        out = tmp_path / "out.txt"
+        with open(out, "w") as f:
+            subprocess.run([EXAMPLE, "--handshakes=2", f"--csv={name}"], stdout=f, check=True)
+        text = out.read_text()
+        assert text.count("\n0,0,") == 1 and "conn,client," in text, text
+        assert "handshakes 2" in text  # the summary is still there
+    assert os.path.islink("/dev/stdout") and os.readlink("/dev/stdout") == before
