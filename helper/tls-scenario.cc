@@ -214,7 +214,7 @@ TlsScenario::Run(const TlsScenarioConfig& config, Result& result)
     result.records = tracker.GetRecords();
     for (auto& r : result.records)
     {
-        if (r->ok && r->serverDone.IsNegative() && r->postError.empty())
+        if (r->ok && r->serverDone.IsStrictlyNegative() && r->postError.empty())
         {
             // The run ended (one --timeout after the last client finished) before the server
             // read the client's last flight: say so rather than leave it unsaid.

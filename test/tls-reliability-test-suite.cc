@@ -7,11 +7,13 @@
  */
 #include "ns3/test.h"
 #include "ns3/tls-connection.h"
+#include "ns3/tls-handshake-record.h"
 #include "ns3/tls-credentials.h"
 #include "ns3/tls-scenario.h"
 
 #include "tls-test-compat.h"
 
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -379,6 +381,37 @@ class TlsValueRangeTestCase : public TestCase
 };
 
 /**
+ * A connection started at simulated time 0 (an application without Start(), as ns-3's default)
+ * has every time in its record: 0 is a time, only the sentinel -1 means "not yet" (ns-3's
+ * Time::IsNegative() is true for 0).
+ */
+class TlsRecordAtTimeZeroTestCase : public TestCase
+{
+  public:
+    TlsRecordAtTimeZeroTestCase()
+        : TestCase("a record whose connection started at t = 0 has its times")
+    {
+    }
+
+  private:
+    void
+    DoRun() override
+    {
+        TlsHandshakeRecord r;
+        r.connectTime = Seconds(0);
+        r.tcpDone = MilliSeconds(50);
+        r.clientDone = MilliSeconds(100);
+        r.serverDone = MilliSeconds(125);
+        r.ok = true;
+        NS_TEST_ASSERT_MSG_EQ_TOL(r.GetTcpMs(), 50.0, 1e-9, "tcp_ms from t = 0");
+        NS_TEST_ASSERT_MSG_EQ_TOL(r.GetTotalMs(), 100.0, 1e-9, "total_ms from t = 0");
+        NS_TEST_ASSERT_MSG_EQ_TOL(r.GetServerDoneMs(), 125.0, 1e-9, "server_done_ms from t = 0");
+        TlsHandshakeRecord unset;
+        NS_TEST_ASSERT_MSG_EQ(std::isnan(unset.GetTcpMs()), true, "unset times stay empty");
+    }
+};
+
+/**
  * @ingroup tls-test
  * @brief Reliability test suite.
  */
@@ -395,6 +428,7 @@ class TlsReliabilityTestSuite : public TestSuite
         AddTestCase(new TlsBrokenSessionTestCase("session-id"), QUICK);
         AddTestCase(new TlsRunIsolationTestCase(), QUICK);
         AddTestCase(new TlsValueRangeTestCase(), QUICK);
+        AddTestCase(new TlsRecordAtTimeZeroTestCase(), QUICK);
     }
 };
 

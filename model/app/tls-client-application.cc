@@ -463,7 +463,7 @@ TlsClientApplication::Finish(const std::string& error)
     }
     m_connection = nullptr;
     m_records.push_back(record);
-    if (record->serverFinal || record->tcpDone.IsNegative())
+    if (record->serverFinal || record->tcpDone.IsStrictlyNegative())
     {
         m_connectionDoneTrace(record); // no server side to wait for
     }

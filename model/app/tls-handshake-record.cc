@@ -20,7 +20,7 @@ namespace
 double
 Span(Time from, Time to)
 {
-    if (from.IsNegative() || to.IsNegative())
+    if (from.IsStrictlyNegative() || to.IsStrictlyNegative())
     {
         return std::numeric_limits<double>::quiet_NaN();
     }
@@ -59,7 +59,7 @@ TlsHandshakeRecord::AddMessage(bool atClient, const TlsMessage& message, Time ti
         const TlsMessageTiming* previous = nullptr;
         for (uint32_t j = 0; j < cursor; ++j)
         {
-            if (messages[j].fromClient == fromClient && !messages[j].received.IsNegative())
+            if (messages[j].fromClient == fromClient && !messages[j].received.IsStrictlyNegative())
             {
                 previous = &messages[j];
             }
@@ -67,7 +67,7 @@ TlsHandshakeRecord::AddMessage(bool atClient, const TlsMessage& message, Time ti
         for (uint32_t j = cursor; j < i; ++j)
         {
             TlsMessageTiming& skipped = messages[j];
-            if (skipped.fromClient == fromClient && skipped.received.IsNegative())
+            if (skipped.fromClient == fromClient && skipped.received.IsStrictlyNegative())
             {
                 bool withPrevious = previous && previous->sent == skipped.sent;
                 skipped.received = withPrevious ? previous->received : time;
@@ -127,7 +127,7 @@ TlsHandshakeRecord::AddTcpReceived(
     }
     auto matches = [&](const TcpSegmentTiming& s)
     {
-        return s.fromClient != atClient && s.received.IsNegative() && s.seq == seq
+        return s.fromClient != atClient && s.received.IsStrictlyNegative() && s.seq == seq
                && s.bytes == bytes && (s.name == "SYN" || s.name == "SYN-ACK") == syn;
     };
     auto it = std::find_if(segments.rbegin(), segments.rend(), matches);
@@ -155,7 +155,7 @@ TlsHandshakeRecord::AddServerSyn(Time time)
     // The SYN that got through is the latest one sent (an earlier unanswered one was lost).
     for (auto it = segments.rbegin(); it != segments.rend(); ++it)
     {
-        if (it->fromClient && it->name == "SYN" && it->received.IsNegative())
+        if (it->fromClient && it->name == "SYN" && it->received.IsStrictlyNegative())
         {
             it->received = time;
             break;
@@ -424,7 +424,7 @@ TlsHandshakeRecord::GetTimelineColumns()
          "empty: never, e.g. lost)",
          [](const R& r, const M& m) -> TlsColumnValue
          {
-             return m.received.IsNegative() ? std::numeric_limits<double>::quiet_NaN()
+             return m.received.IsStrictlyNegative() ? std::numeric_limits<double>::quiet_NaN()
                                             : Span(r.connectTime, m.received);
          }},
         {"sender",
@@ -501,7 +501,7 @@ TlsHandshakeRecord::GetMessagesBySendTime() const
         sorted.push_back(&t);
     }
     auto key
-        = [](const TlsMessageTiming* t) { return t->sent.IsNegative() ? t->received : t->sent; };
+        = [](const TlsMessageTiming* t) { return t->sent.IsStrictlyNegative() ? t->received : t->sent; };
     std::stable_sort(sorted.begin(), sorted.end(), [&](auto a, auto b) { return key(a) < key(b); });
     return sorted;
 }

@@ -83,7 +83,7 @@ FlagName(std::string name)
 double
 Ms(Time t)
 {
-    return t.IsNegative() ? NAN : t.GetNanoSeconds() / 1e6;
+    return t.IsStrictlyNegative() ? NAN : t.GetNanoSeconds() / 1e6;
 }
 
 /// A column value as Python sees it: int, bool, float (ms; NaN for none) or str.
