@@ -109,7 +109,7 @@ class TlsSessionTimeoutTestCase : public TestCase
         {
             // Serialisation at 10 Mbit/s adds a few ms at most to the round trips.
             double rtts = m_resumed ? 1 : 2;
-            NS_TEST_ASSERT_MSG_EQ_TOL(second.GetTlsMs(), rtts * rttMs + 2.5, 2.5, "TLS time");
+            TLS_TEST_ASSERT_MSG_EQ_TOL(second.GetTlsMs(), rtts * rttMs + 2.5, 2.5, "TLS time");
         }
         else if (m_resumed)
         {

@@ -165,11 +165,11 @@ class TlsModelTimeTestCase : public TestCase
             = us("step:server") + us("keygen:x25519") + us("derive:x25519") + us("sign:p256");
         double clientFinish = us("step:client") + us("derive:x25519") + 2 * us("verify:p256");
         double expected = none->GetTotalMs() + (clientHello + server + clientFinish) / 1000;
-        NS_TEST_ASSERT_MSG_EQ_TOL(model->GetTotalMs(), expected, 0.002, "total_ms");
+        TLS_TEST_ASSERT_MSG_EQ_TOL(model->GetTotalMs(), expected, 0.002, "total_ms");
         NS_TEST_ASSERT_MSG_GT_OR_EQ(model->clientCpu.GetMicroSeconds(),
                                     int64_t(clientHello + clientFinish),
                                     "client CPU charged");
-        NS_TEST_ASSERT_MSG_EQ_TOL(model->serverCpu.GetNanoSeconds() / 1000.0,
+        TLS_TEST_ASSERT_MSG_EQ_TOL(model->serverCpu.GetNanoSeconds() / 1000.0,
                                   server + us("step:server"), // + reading Finished, sending tickets
                                   0.01,
                                   "server CPU charged");
@@ -235,7 +235,7 @@ class TlsServerContentionTestCase : public TestCase
               * (2 * costs.GetOperationCost("step:server") + costs.GetOperationCost("keygen:x25519")
                  + costs.GetOperationCost("derive:x25519") + costs.GetOperationCost("sign:rsa2048"))
               / 1000;
-        NS_TEST_ASSERT_MSG_EQ_TOL(serverCpuMs, expectedServerCpuMs, 0.01, "server_cpu_ms at 100x");
+        TLS_TEST_ASSERT_MSG_EQ_TOL(serverCpuMs, expectedServerCpuMs, 0.01, "server_cpu_ms at 100x");
         TlsOperationCostModel table;
         double serverStepMs
             = 100
@@ -245,7 +245,7 @@ class TlsServerContentionTestCase : public TestCase
         for (size_t i = 1; i < totals.size(); ++i)
         {
             // Each later client waits for one more server step (to within the other steps).
-            NS_TEST_ASSERT_MSG_EQ_TOL(
+            TLS_TEST_ASSERT_MSG_EQ_TOL(
                 totals[i] - totals[i - 1], serverStepMs, 0.15 * serverStepMs, "queueing delay");
         }
     }

@@ -89,7 +89,7 @@ class TlsPricedDifferenceTestCase : public TestCase
         }
         Time a = m_server ? ra->serverCpu : ra->clientCpu;
         Time b = m_server ? rb->serverCpu : rb->clientCpu;
-        NS_TEST_ASSERT_MSG_EQ_TOL(double((b - a).GetNanoSeconds()),
+        TLS_TEST_ASSERT_MSG_EQ_TOL(double((b - a).GetNanoSeconds()),
                                   expected,
                                   8,
                                   (m_server ? "server" : "client") << " CPU difference, ns");
@@ -195,7 +195,7 @@ class TlsMixedChainTestCase : public TestCase
                                {"private-key", dir + "/key.pem"},
                                {"ca-file", dir + "/ca.pem"}})
                          .records[0];
-        NS_TEST_ASSERT_MSG_EQ_TOL(double((mixed->clientCpu - all->clientCpu).GetNanoSeconds()),
+        TLS_TEST_ASSERT_MSG_EQ_TOL(double((mixed->clientCpu - all->clientCpu).GetNanoSeconds()),
                                   Price("verify:rsa4096") - Price("verify:p256"),
                                   8,
                                   "client CPU: the leaf's signature checked with RSA-4096");

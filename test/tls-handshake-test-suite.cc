@@ -232,7 +232,7 @@ class TlsAnalyticTimeTestCase : public TestCase
         Time ser = CriticalSerialisation(run, r, r.clientDone, m_params.bps);
         Time expected = d * m_trips + ser;
         Time measured = r.clientDone - r.connectTime;
-        NS_TEST_ASSERT_MSG_EQ_TOL(measured.GetNanoSeconds(),
+        TLS_TEST_ASSERT_MSG_EQ_TOL(measured.GetNanoSeconds(),
                                   expected.GetNanoSeconds(),
                                   1000, // 1 us
                                   "total = " << m_trips << " x " << d.As(Time::MS) << " + "
@@ -240,7 +240,7 @@ class TlsAnalyticTimeTestCase : public TestCase
         // And serialisation is small at this rate: the RTT count is what decides.
         NS_TEST_ASSERT_MSG_LT(ser, MilliSeconds(6), "serialisation bounded");
         // TCP alone is one RTT plus SYN and SYN-ACK serialisation (two ~70-byte packets).
-        NS_TEST_ASSERT_MSG_EQ_TOL(r.GetTcpMs(), m_params.rtt.GetNanoSeconds() / 1e6, 0.2, "tcp_ms");
+        TLS_TEST_ASSERT_MSG_EQ_TOL(r.GetTcpMs(), m_params.rtt.GetNanoSeconds() / 1e6, 0.2, "tcp_ms");
         m_total = measured;
         m_serverBytes = r.serverBytes;
     }
@@ -304,7 +304,7 @@ class TlsIpv6TestCase : public TestCase
                 Inet6SocketAddress::IsMatchingType(r->clientAddress), true, "IPv6 client address");
             NS_TEST_ASSERT_MSG_EQ(std::isnan(r->GetServerDoneMs()), false, "server side found");
         }
-        NS_TEST_ASSERT_MSG_EQ_TOL(records[1]->GetTotalMs(), 100.0, 0.1, "2 RTT");
+        TLS_TEST_ASSERT_MSG_EQ_TOL(records[1]->GetTotalMs(), 100.0, 0.1, "2 RTT");
         // The tracker's CSV: the record's columns, then the user's, a row per connection.
         tracker.AddColumn("topology", "ipv6 p2p");
         std::string csv = tracker.GetCsv();
@@ -352,7 +352,7 @@ class TlsResumptionTestCase : public TestCase
                               "no certificate chain on resumption");
         Time d = p.rtt / 2;
         Time ser = CriticalSerialisation(run, resumed, resumed.clientDone, p.bps);
-        NS_TEST_ASSERT_MSG_EQ_TOL((resumed.clientDone - resumed.connectTime).GetNanoSeconds(),
+        TLS_TEST_ASSERT_MSG_EQ_TOL((resumed.clientDone - resumed.connectTime).GetNanoSeconds(),
                                   (d * 4 + ser).GetNanoSeconds(),
                                   1000,
                                   "resumed = 2 RTT + serialisation");
@@ -387,8 +387,8 @@ class TlsEarlyDataTestCase : public TestCase
         NS_TEST_ASSERT_MSG_EQ(early.earlyDataSent, true, "0-RTT sent");
         NS_TEST_ASSERT_MSG_EQ(early.earlyDataAccepted, true, "0-RTT accepted");
         double rttMs = p.rtt.GetNanoSeconds() / 1e6;
-        NS_TEST_ASSERT_MSG_EQ_TOL(full.GetTtfbMs(), 3 * rttMs, 5, "1-RTT handshake: TTFB 3 RTT");
-        NS_TEST_ASSERT_MSG_EQ_TOL(early.GetTtfbMs(), 2 * rttMs, 5, "0-RTT: TTFB 2 RTT");
+        TLS_TEST_ASSERT_MSG_EQ_TOL(full.GetTtfbMs(), 3 * rttMs, 5, "1-RTT handshake: TTFB 3 RTT");
+        TLS_TEST_ASSERT_MSG_EQ_TOL(early.GetTtfbMs(), 2 * rttMs, 5, "0-RTT: TTFB 2 RTT");
     }
 };
 
@@ -416,8 +416,8 @@ class TlsLargeFlightTestCase : public TestCase
         NS_TEST_ASSERT_MSG_GT(b->serverHandshakeBytes, 10 * 1448, "flight exceeds initcwnd");
         NS_TEST_ASSERT_MSG_LT(a->serverHandshakeBytes, 10 * 1448, "small flight fits");
         double rttMs = small.rtt.GetNanoSeconds() / 1e6;
-        NS_TEST_ASSERT_MSG_EQ_TOL(a->GetTotalMs(), 2 * rttMs, 0.5, "small chain: 2 RTT");
-        NS_TEST_ASSERT_MSG_EQ_TOL(b->GetTotalMs(), 3 * rttMs, 0.5, "long chain: 3 RTT");
+        TLS_TEST_ASSERT_MSG_EQ_TOL(a->GetTotalMs(), 2 * rttMs, 0.5, "small chain: 2 RTT");
+        TLS_TEST_ASSERT_MSG_EQ_TOL(b->GetTotalMs(), 3 * rttMs, 0.5, "long chain: 3 RTT");
     }
 };
 
@@ -480,7 +480,7 @@ class TlsTimelineTestCase : public TestCase
             NS_TEST_ASSERT_MSG_NE(sent, nullptr, seg.name << " left its device when recorded");
             Time expected
                 = seg.sent + p.rtt / 2 + DataRate(p.bps).CalculateBytesTxTime(sent->bytes);
-            NS_TEST_ASSERT_MSG_EQ_TOL(seg.received.GetNanoSeconds(),
+            TLS_TEST_ASSERT_MSG_EQ_TOL(seg.received.GetNanoSeconds(),
                                       expected.GetNanoSeconds(),
                                       1,
                                       seg.name << " received one delay + serialisation later");
@@ -632,8 +632,8 @@ class TlsHelperDefaultsTestCase : public TestCase
         NS_TEST_ASSERT_MSG_EQ(a.clientCpu, b.clientCpu, "client CPU as in the scenario");
         NS_TEST_ASSERT_MSG_EQ(a.serverCpu, b.serverCpu, "server CPU as in the scenario");
         // Certificates made with other random bytes may differ by a byte or two (0.8 us each).
-        NS_TEST_ASSERT_MSG_EQ_TOL(a.GetTotalMs(), b.GetTotalMs(), 0.005, "same total_ms");
-        NS_TEST_ASSERT_MSG_EQ_TOL(a.GetServerDoneMs(), b.GetServerDoneMs(), 0.005, "server_done");
+        TLS_TEST_ASSERT_MSG_EQ_TOL(a.GetTotalMs(), b.GetTotalMs(), 0.005, "same total_ms");
+        TLS_TEST_ASSERT_MSG_EQ_TOL(a.GetServerDoneMs(), b.GetServerDoneMs(), 0.005, "server_done");
     }
 };
 
@@ -890,7 +890,7 @@ class TlsPqHelloRetryTestCase : public TestCase
         NS_TEST_ASSERT_MSG_EQ(r.helloRetry, true, "HelloRetryRequest");
         Time d = p.rtt / 2;
         Time ser = CriticalSerialisation(run, r, r.clientDone, p.bps);
-        NS_TEST_ASSERT_MSG_EQ_TOL((r.clientDone - r.connectTime).GetNanoSeconds(),
+        TLS_TEST_ASSERT_MSG_EQ_TOL((r.clientDone - r.connectTime).GetNanoSeconds(),
                                   (d * 6 + ser).GetNanoSeconds(),
                                   1000,
                                   "TCP 1 RTT + HRR 1 RTT + TLS 1.3 1 RTT");
@@ -945,9 +945,9 @@ class TlsPqLargeFlightTestCase : public TestCase
         NS_TEST_ASSERT_MSG_GT(b->serverHandshakeBytes, m_minBytes, "flight size");
         NS_TEST_ASSERT_MSG_LT(b->serverHandshakeBytes, 40 * 1448, "fits initcwnd 40");
         double rttMs = small.rtt.GetNanoSeconds() / 1e6;
-        NS_TEST_ASSERT_MSG_EQ_TOL(a->GetTotalMs(), 2 * rttMs, 0.5, "P-256: 2 RTT");
-        NS_TEST_ASSERT_MSG_EQ_TOL(b->GetTotalMs(), 3 * rttMs, 0.5, "initcwnd 10: 3 RTT");
-        NS_TEST_ASSERT_MSG_EQ_TOL(c->GetTotalMs(), 2 * rttMs, 0.5, "initcwnd 40: 2 RTT");
+        TLS_TEST_ASSERT_MSG_EQ_TOL(a->GetTotalMs(), 2 * rttMs, 0.5, "P-256: 2 RTT");
+        TLS_TEST_ASSERT_MSG_EQ_TOL(b->GetTotalMs(), 3 * rttMs, 0.5, "initcwnd 10: 3 RTT");
+        TLS_TEST_ASSERT_MSG_EQ_TOL(c->GetTotalMs(), 2 * rttMs, 0.5, "initcwnd 40: 2 RTT");
     }
 
     std::string m_credentials;
@@ -1004,11 +1004,11 @@ class TlsPqClientAuthTestCase : public TestCase
         // (0.5 RTT), plus serialisation; with initcwnd 10, one more RTT while the client waits
         // for ACKs of its first 10 segments.
         Time ser = CriticalSerialisation(wideRun, *b, b->serverDone, wide.bps);
-        NS_TEST_ASSERT_MSG_EQ_TOL((b->serverDone - b->connectTime).GetNanoSeconds(),
+        TLS_TEST_ASSERT_MSG_EQ_TOL((b->serverDone - b->connectTime).GetNanoSeconds(),
                                   (p.rtt * 5 / 2 + ser).GetNanoSeconds(),
                                   1000,
                                   "initcwnd 40: 2.5 RTT + serialisation");
-        NS_TEST_ASSERT_MSG_EQ_TOL(
+        TLS_TEST_ASSERT_MSG_EQ_TOL(
             a->GetServerDoneMs() - b->GetServerDoneMs(), rttMs, 0.5, "initcwnd 10: one RTT more");
     }
 };
@@ -1056,10 +1056,10 @@ class TlsPqScenarioFlagsTestCase : public TestCase
             f.emplace_back(name, value);
             return f;
         };
-        NS_TEST_ASSERT_MSG_EQ_TOL(Total(base), 150, 0.5, "default: 3 RTT");
-        NS_TEST_ASSERT_MSG_EQ_TOL(Total(with("server-initcwnd", "40")), 100, 0.5, "2 RTT");
-        NS_TEST_ASSERT_MSG_EQ_TOL(Total(with("initcwnd", "40")), 150, 0.5, "client's: no help");
-        NS_TEST_ASSERT_MSG_EQ_TOL(Total(with("mss", "8948")), 100, 0.5, "jumbo segments: 2 RTT");
+        TLS_TEST_ASSERT_MSG_EQ_TOL(Total(base), 150, 0.5, "default: 3 RTT");
+        TLS_TEST_ASSERT_MSG_EQ_TOL(Total(with("server-initcwnd", "40")), 100, 0.5, "2 RTT");
+        TLS_TEST_ASSERT_MSG_EQ_TOL(Total(with("initcwnd", "40")), 150, 0.5, "client's: no help");
+        TLS_TEST_ASSERT_MSG_EQ_TOL(Total(with("mss", "8948")), 100, 0.5, "jumbo segments: 2 RTT");
     }
 };
 

@@ -54,8 +54,8 @@ class GilbertElliottStatisticsTestCase : public TestCase
         double rate = double(lost) / n;
         double meanBurst = double(lost) / bursts;
         // Standard errors are ~1e-3 for the rate and a few % for the burst at this n.
-        NS_TEST_ASSERT_MSG_EQ_TOL(rate, m_loss, 0.1 * m_loss, "long-run loss rate");
-        NS_TEST_ASSERT_MSG_EQ_TOL(meanBurst, m_burst, 0.1 * m_burst, "mean burst length");
+        TLS_TEST_ASSERT_MSG_EQ_TOL(rate, m_loss, 0.1 * m_loss, "long-run loss rate");
+        TLS_TEST_ASSERT_MSG_EQ_TOL(meanBurst, m_burst, 0.1 * m_burst, "mean burst length");
     }
 
     double m_loss;
@@ -106,7 +106,7 @@ class SegmentDropTestCase : public TestCase
             NS_TEST_ASSERT_MSG_EQ(r->clientRetransmissions + r->serverRetransmissions,
                                   m_retransmissions,
                                   "retransmissions");
-            NS_TEST_ASSERT_MSG_EQ_TOL(r->GetTotalMs(), m_expectedMs, 1.0, "total_ms");
+            TLS_TEST_ASSERT_MSG_EQ_TOL(r->GetTotalMs(), m_expectedMs, 1.0, "total_ms");
         }
     }
 

@@ -72,12 +72,12 @@ class TlsVersionDowngradeTestCase : public TestCase
         auto r = RunScenario(c).records.at(0);
         NS_TEST_ASSERT_MSG_EQ(r->ok, true, r->error);
         NS_TEST_ASSERT_MSG_EQ(r->version, "TLSv1.2", "downgraded to the server's version");
-        NS_TEST_ASSERT_MSG_EQ_TOL(r->GetTotalMs(), 3 * RTT_MS, TOL_MS, "TCP 1 RTT + TLS 1.2 2 RTT");
+        TLS_TEST_ASSERT_MSG_EQ_TOL(r->GetTotalMs(), 3 * RTT_MS, TOL_MS, "TCP 1 RTT + TLS 1.2 2 RTT");
 
         c.Set("server-tls", "1.2-1.3"); // the default
         r = RunScenario(c).records.at(0);
         NS_TEST_ASSERT_MSG_EQ(r->version, "TLSv1.3", "both offer 1.3: 1.3");
-        NS_TEST_ASSERT_MSG_EQ_TOL(r->GetTotalMs(), 2 * RTT_MS, TOL_MS, "TCP 1 RTT + TLS 1.3 1 RTT");
+        TLS_TEST_ASSERT_MSG_EQ_TOL(r->GetTotalMs(), 2 * RTT_MS, TOL_MS, "TCP 1 RTT + TLS 1.3 1 RTT");
 
         c.Set("tls", "1.3");
         c.Set("server-tls", "1.2");
@@ -167,8 +167,8 @@ class TlsHelperVersionTestCase : public TestCase
         {
             const auto& r = records[i];
             NS_TEST_ASSERT_MSG_EQ(r->version, "TLSv1.3", "default range: 1.3");
-            NS_TEST_ASSERT_MSG_EQ_TOL(r->GetTotalMs(), 2 * RTT_MS, TOL_MS, "client: 2 RTT");
-            NS_TEST_ASSERT_MSG_EQ_TOL(m_serverDone[i],
+            TLS_TEST_ASSERT_MSG_EQ_TOL(r->GetTotalMs(), 2 * RTT_MS, TOL_MS, "client: 2 RTT");
+            TLS_TEST_ASSERT_MSG_EQ_TOL(m_serverDone[i],
                                       2.5 * RTT_MS,
                                       TOL_MS,
                                       "server_done_ms already set inside ConnectionDone");
@@ -229,7 +229,7 @@ class TlsServerNameTestCase : public TestCase
         NS_TEST_ASSERT_MSG_EQ(c.Set("server-name", "www.example.test"), "", "name");
         r = RunScenario(c).records.at(0);
         NS_TEST_ASSERT_MSG_EQ(r->ok, true, r->error);
-        NS_TEST_ASSERT_MSG_EQ_TOL(r->GetTotalMs(), 2 * RTT_MS, TOL_MS, "2 RTT");
+        TLS_TEST_ASSERT_MSG_EQ_TOL(r->GetTotalMs(), 2 * RTT_MS, TOL_MS, "2 RTT");
         c.Set("server-name", "");
         NS_TEST_ASSERT_MSG_NE(c.Validate(), "", "an empty name is refused");
     }
@@ -253,7 +253,7 @@ class TlsFailTimeTestCase : public TestCase
         auto r = RunScenario(c).records.at(0);
         NS_TEST_ASSERT_MSG_EQ(r->error, "alert: protocol version", "alert received");
         // SYN, SYN-ACK; ClientHello, the server's alert: 2 RTT.
-        NS_TEST_ASSERT_MSG_EQ_TOL(r->GetFailMs(), 2 * RTT_MS, TOL_MS, "alert after 2 RTT");
+        TLS_TEST_ASSERT_MSG_EQ_TOL(r->GetFailMs(), 2 * RTT_MS, TOL_MS, "alert after 2 RTT");
         NS_TEST_ASSERT_MSG_EQ(std::isnan(r->GetTotalMs()), true, "no total_ms");
 
         c = FastScenario();
@@ -261,7 +261,7 @@ class TlsFailTimeTestCase : public TestCase
         c.Set("timeout", "200ms");
         r = RunScenario(c).records.at(0);
         NS_TEST_ASSERT_MSG_EQ(r->error, "timeout: handshake", "timed out");
-        NS_TEST_ASSERT_MSG_EQ_TOL(r->GetFailMs(), 200, 1e-6, "fail_ms = --timeout");
+        TLS_TEST_ASSERT_MSG_EQ_TOL(r->GetFailMs(), 200, 1e-6, "fail_ms = --timeout");
 
         c = FastScenario();
         r = RunScenario(c).records.at(0);
@@ -292,20 +292,20 @@ class TlsEarlyDataRequestTestCase : public TestCase
         NS_TEST_ASSERT_MSG_EQ(records.at(1)->earlyDataAccepted, true, "0-RTT accepted");
         // Full: TCP, TLS 1.3's round trip, request -> response: 3 RTT. 0-RTT: the server
         // answers right after its flight (0.5-RTT data): 2 RTT.
-        NS_TEST_ASSERT_MSG_EQ_TOL(records[0]->GetTtfbMs(), 3 * RTT_MS, TOL_MS, "full: 3 RTT");
-        NS_TEST_ASSERT_MSG_EQ_TOL(records[1]->GetTtfbMs(), 2 * RTT_MS, TOL_MS, "0-RTT: 2 RTT");
+        TLS_TEST_ASSERT_MSG_EQ_TOL(records[0]->GetTtfbMs(), 3 * RTT_MS, TOL_MS, "full: 3 RTT");
+        TLS_TEST_ASSERT_MSG_EQ_TOL(records[1]->GetTtfbMs(), 2 * RTT_MS, TOL_MS, "0-RTT: 2 RTT");
 
         // Only the first 100 of 300 request bytes early: the server waits for the rest.
         c.Set("early-data", "100");
         records = RunScenario(c).records;
         NS_TEST_ASSERT_MSG_EQ(records.at(1)->earlyDataAccepted, true, "0-RTT accepted");
-        NS_TEST_ASSERT_MSG_EQ_TOL(records[1]->GetTtfbMs(), 3 * RTT_MS, TOL_MS, "no saving");
+        TLS_TEST_ASSERT_MSG_EQ_TOL(records[1]->GetTtfbMs(), 3 * RTT_MS, TOL_MS, "no saving");
 
         // No --request: the request is the early data (at least N bytes).
         c.Set("early-data", "300");
         c.Set("request", "0");
         records = RunScenario(c).records;
-        NS_TEST_ASSERT_MSG_EQ_TOL(records[1]->GetTtfbMs(), 2 * RTT_MS, TOL_MS, "0-RTT: 2 RTT");
+        TLS_TEST_ASSERT_MSG_EQ_TOL(records[1]->GetTtfbMs(), 2 * RTT_MS, TOL_MS, "0-RTT: 2 RTT");
     }
 };
 
@@ -331,10 +331,10 @@ class TlsUserConfigTestCase : public TestCase
         // delayed-ACK timer (linux profile: DelAckCount 2, DelAckTimeout 40 ms). 3 RTT + 40 ms
         // instead of 2 RTT.
         NS_TEST_ASSERT_MSG_EQ(r->ok, true, r->error);
-        NS_TEST_ASSERT_MSG_EQ_TOL(r->GetTotalMs(), 3 * RTT_MS + 40, TOL_MS, "initcwnd 1");
+        TLS_TEST_ASSERT_MSG_EQ_TOL(r->GetTotalMs(), 3 * RTT_MS + 40, TOL_MS, "initcwnd 1");
         TcpProfile::SetDefaults("linux"); // later tests in this process: the profile again
         r = RunScenario(FastScenario()).records.at(0);
-        NS_TEST_ASSERT_MSG_EQ_TOL(r->GetTotalMs(), 2 * RTT_MS, TOL_MS, "initcwnd 10: 2 RTT");
+        TLS_TEST_ASSERT_MSG_EQ_TOL(r->GetTotalMs(), 2 * RTT_MS, TOL_MS, "initcwnd 10: 2 RTT");
 
         std::string e = c.SetNs3Default("ns3::TlsClientApplication::Handshakes", "5");
         NS_TEST_ASSERT_MSG_NE(e.find("--handshakes"), std::string::npos, e);

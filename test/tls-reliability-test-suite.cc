@@ -407,9 +407,9 @@ class TlsRecordAtTimeZeroTestCase : public TestCase
         NS_TEST_ASSERT_MSG_EQ(std::isnan(r.GetTcpMs()), false, "tcp_ms from t = 0 is there");
         NS_TEST_ASSERT_MSG_EQ(std::isnan(r.GetTotalMs()), false, "total_ms from t = 0 is there");
         NS_TEST_ASSERT_MSG_EQ(std::isnan(r.GetServerDoneMs()), false, "server_done_ms is there");
-        NS_TEST_ASSERT_MSG_EQ_TOL(r.GetTcpMs(), 50.0, 1e-9, "tcp_ms from t = 0");
-        NS_TEST_ASSERT_MSG_EQ_TOL(r.GetTotalMs(), 100.0, 1e-9, "total_ms from t = 0");
-        NS_TEST_ASSERT_MSG_EQ_TOL(r.GetServerDoneMs(), 125.0, 1e-9, "server_done_ms from t = 0");
+        TLS_TEST_ASSERT_MSG_EQ_TOL(r.GetTcpMs(), 50.0, 1e-9, "tcp_ms from t = 0");
+        TLS_TEST_ASSERT_MSG_EQ_TOL(r.GetTotalMs(), 100.0, 1e-9, "total_ms from t = 0");
+        TLS_TEST_ASSERT_MSG_EQ_TOL(r.GetServerDoneMs(), 125.0, 1e-9, "server_done_ms from t = 0");
         TlsHandshakeRecord unset;
         NS_TEST_ASSERT_MSG_EQ(std::isnan(unset.GetTcpMs()), true, "unset times stay empty");
     }

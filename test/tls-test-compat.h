@@ -37,4 +37,34 @@ constexpr TestSuite::Type SYSTEM = TestSuite::Type::SYSTEM;             //!< sys
 using namespace ns3::compat::test_names;
 #endif
 
+#include <cmath>
+#include <type_traits>
+
+/// @return true if x is a floating-point NaN (a missing time in a record); false otherwise
+template <typename T>
+bool
+TlsTestIsNan(const T& x)
+{
+    if constexpr (std::is_floating_point_v<T>)
+    {
+        return std::isnan(x);
+    }
+    else
+    {
+        return false;
+    }
+}
+
+/**
+ * NS_TEST_ASSERT_MSG_EQ_TOL that also fails on NaN: ns-3's comparison is false for NaN, so a
+ * missing value (NaN: an empty CSV cell) would pass any tolerance.
+ */
+#define TLS_TEST_ASSERT_MSG_EQ_TOL(actual, limit, tol, msg)                                        \
+    do                                                                                             \
+    {                                                                                              \
+        auto tlsTestActual = (actual);                                                             \
+        NS_TEST_ASSERT_MSG_EQ(TlsTestIsNan(tlsTestActual), false, "missing (NaN): " << msg);       \
+        NS_TEST_ASSERT_MSG_EQ_TOL(tlsTestActual, limit, tol, msg);                                 \
+    } while (false)
+
 #endif /* TLS_TEST_COMPAT_H */
