@@ -661,6 +661,12 @@ TlsScenarioConfig::Validate() const
     {
         return "--kx=" + kx + " needs an RSA key (--key=rsa...), not --key=" + key;
     }
+    if (min == TlsConfig::VERSION_1_3 && kx != "ecdhe")
+    {
+        // TLS 1.3 has no RSA or finite-field-only key exchange choice: --groups picks its group
+        return "--kx=" + kx + " is a TLS 1.2 key exchange: use --tls=1.2 (or 1.2-1.3), or "
+               "--groups for TLS 1.3";
+    }
     if (earlyData > 0 && (max != TlsConfig::VERSION_1_3 || resume == "none"))
     {
         return "--early-data needs --tls=1.3 (or 1.2-1.3) and --resume=ticket|session-id";

@@ -96,3 +96,16 @@ def test_csv_to_own_stdout_is_written_not_replaced(tmp_path):
         assert text.count("\n0,0,") == 1 and "conn,client," in text, text
         assert "handshakes 2" in text  # the summary is still there
     assert os.path.islink("/dev/stdout") and os.readlink("/dev/stdout") == before
+
+
+def test_tls12_key_exchange_with_tls13_only_is_refused():
+    """--kx picks a TLS 1.2 key exchange: with --tls=1.3 it would be silently ignored."""
+    import subprocess
+
+    from conftest import EXAMPLE
+
+    p = subprocess.run([EXAMPLE, "--tls=1.3", "--kx=rsa"], capture_output=True, text=True)
+    assert p.returncode == 2
+    assert p.stderr.strip().splitlines() == [
+        "error: --kx=rsa is a TLS 1.2 key exchange: use --tls=1.2 (or 1.2-1.3), or --groups "
+        "for TLS 1.3"]
