@@ -14,7 +14,7 @@ import json
 import os
 import warnings
 
-from . import _files, _params
+from . import _files, _params, _runner
 
 #: Bumped when the entry layout changes.
 FORMAT = 2
@@ -27,11 +27,16 @@ def default_dir():
     return os.environ.get("NS3TLS_CACHE") or os.path.join(os.getcwd(), DEFAULT_DIR)
 
 
-@functools.lru_cache(maxsize=1)
 def build_identity():
     """The identity of the simulator that produces results: a SHA-256 over the content of the
     compiled module (_core) and the ns3tls library it loaded, and the path, size and mtime of
-    the other shared libraries it loaded (ns-3, OpenSSL). Computed once per process (~30 ms)."""
+    the other shared libraries it loaded (ns-3, OpenSSL). Computed once per build (~30 ms): again
+    after a rebuild in the same process, as the fork servers are restarted then."""
+    return _build_identity(_runner.build_stamp())
+
+
+@functools.lru_cache(maxsize=4)
+def _build_identity(stamp):
     core = _params.core()
     # An OpenSSL linked into libns3tls is part of its content; the system's libssl/libcrypto that
     # Python's ssl module may have loaded are then not the simulator's.

@@ -8,6 +8,7 @@ own); servers are restarted when the build changes and stopped at exit.
 """
 
 import atexit
+import functools
 import importlib.util
 import json
 import os
@@ -34,16 +35,23 @@ def _env():
     return env
 
 
-def _build_stamp():
-    """Modification times of the compiled module and the library next to it in a build tree:
-    a server started before a rebuild must not serve the old code."""
+@functools.lru_cache(maxsize=1)
+def _stamp_paths():
+    """The compiled module and, in a build tree, the library next to it (looked up once)."""
     spec = importlib.util.find_spec("ns3tls._core")
     paths = [spec.origin] if spec and spec.origin else []
     build = os.environ.get("NS3TLS_BUILD")
     if build:
         paths.append(os.path.join(build, "libns3tls.so"))
+    return tuple(paths)
+
+
+def build_stamp():
+    """Modification times of the compiled module and its library: a rebuild changes it, so a
+    server started before must not serve the old code (and the cache's build identity is
+    computed again)."""
     stamp = []
-    for p in paths:
+    for p in _stamp_paths():
         try:
             stamp.append(os.stat(p).st_mtime_ns)
         except OSError:
@@ -55,7 +63,7 @@ class _Server:
     """One fork server process and the pipe to it."""
 
     def __init__(self):
-        self.stamp = _build_stamp()
+        self.stamp = build_stamp()
         # Unbuffered bytes: replies are read with select() on the pipe itself, which knows
         # nothing of a buffered reader's read-ahead (a reply read ahead with the "pid" line
         # would wait forever).
@@ -67,7 +75,7 @@ class _Server:
             _children.add(self.proc)
 
     def alive(self):
-        return self.proc.poll() is None and self.stamp == _build_stamp()
+        return self.proc.poll() is None and self.stamp == build_stamp()
 
     def close(self):
         with _children_lock:
