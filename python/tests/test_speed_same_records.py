@@ -17,23 +17,16 @@ SCENARIOS = [
 ]
 
 
-def _run(params, forkserver):
-    old = os.environ.get("NS3TLS_FORKSERVER")
-    os.environ["NS3TLS_FORKSERVER"] = "1" if forkserver else "0"
-    try:
-        return _runner.execute(params, timeline=True)
-    finally:
-        if old is None:
-            del os.environ["NS3TLS_FORKSERVER"]
-        else:
-            os.environ["NS3TLS_FORKSERVER"] = old
+def _run(monkeypatch, params, forkserver):
+    monkeypatch.setenv("NS3TLS_FORKSERVER", "1" if forkserver else "0")
+    return _runner.execute(params, timeline=True)
 
 
 @pytest.mark.parametrize("params", SCENARIOS, ids=lambda p: " ".join(f"{k}={v}" for k, v in p.items()))
-def test_same_records_as_a_fresh_process(params):
-    fresh = _run(params, forkserver=False)
-    forked = _run(params, forkserver=True)
-    again = _run(params, forkserver=True)  # a server that already forked children
+def test_same_records_as_a_fresh_process(monkeypatch, params):
+    fresh = _run(monkeypatch, params, forkserver=False)
+    forked = _run(monkeypatch, params, forkserver=True)
+    again = _run(monkeypatch, params, forkserver=True)  # a server that already forked children
     assert fresh["ok"], fresh
     assert forked["csv"] == fresh["csv"]
     assert forked["timeline"] == fresh["timeline"]
