@@ -22,14 +22,11 @@ import tempfile
 
 
 def _crash_reply(status, log):
+    from . import _worker
+
     log.seek(0)
-    text = log.read().decode(errors="replace")
-    last = [line for line in text.strip().splitlines() if line.strip()][-3:]
-    how = (f"killed by signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status)
-           else f"exit {os.WEXITSTATUS(status)}")
-    detail = (": " + " | ".join(last)) if last else ""
-    return {"ok": False, "kind": "crash", "error": f"simulation process failed ({how}){detail}",
-            "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None}
+    rc = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+    return _worker.crash_reply("simulation process", rc, log.read().decode(errors="replace"))
 
 
 def _run_child(request, reply_w, log):

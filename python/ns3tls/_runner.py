@@ -180,11 +180,9 @@ def _execute_fresh(request, timeout):
             return reply
     except ValueError:
         pass
-    last = [line for line in err.strip().splitlines() if line.strip()][-3:]
-    rc = proc.returncode
-    how = f"killed by signal {-rc}" if rc < 0 else f"exit {rc}"
-    detail = (": " + " | ".join(last)) if last else ""
-    return {"ok": False, "kind": "crash", "error": f"simulation process failed ({how}){detail}"}
+    from . import _worker
+
+    return _worker.crash_reply("simulation process", proc.returncode, err)
 
 
 def execute(params, timeline=False, timeout=None):

@@ -270,11 +270,9 @@ def run_program(request, timeout=None, children=None, lock=None):
             except OSError:
                 text = None
         if rc != 0 or not text or "\n" not in text:
-            last = [x for x in out.strip().splitlines() if x.strip()][-3:]
-            how = (f"killed by signal {-rc}" if rc < 0 else f"exit {rc}" if rc
-                   else "no --csv file written")
-            detail = (": " + " | ".join(last)) if last else ""
-            return {"ok": False, "kind": "crash", "error": f"program failed ({how}){detail}"}
+            from . import _worker
+
+            return _worker.crash_reply("program", rc if rc else "no --csv file written", out)
         timeline = None
         if request.get("timeline") and os.path.isfile(tl):
             with open(tl, encoding="utf-8") as f:

@@ -16,6 +16,19 @@ import os
 import sys
 
 
+def crash_reply(what, returncode, output):
+    """The reply for a process that ended without one: ``{"ok": False, "kind": "crash",
+    "error": "WHAT failed (exit N | killed by signal N): last lines of its output"}``.
+    ``returncode`` as subprocess gives it (negative: the signal); a string is used as is."""
+    if isinstance(returncode, str):
+        how = returncode
+    else:
+        how = f"killed by signal {-returncode}" if returncode < 0 else f"exit {returncode}"
+    last = [line for line in output.strip().splitlines() if line.strip()][-3:]
+    detail = (": " + " | ".join(last)) if last else ""
+    return {"ok": False, "kind": "crash", "error": f"{what} failed ({how}){detail}"}
+
+
 def handle(request):
     """Runs the simulation a request names and returns the reply dict (never raises)."""
     try:
