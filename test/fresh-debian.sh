@@ -50,7 +50,7 @@ fi
 CHROOT="$(mktemp -d "${TMPDIR:-/tmp}/ns3tls-fresh.XXXXXX")"
 MOUNTS=()
 cleanup() {
-    local m
+    local i
     for ((i = ${#MOUNTS[@]} - 1; i >= 0; i--)); do umount -l "${MOUNTS[$i]}" 2>/dev/null; done
     if [[ $KEEP -eq 0 ]]; then rm -rf --one-file-system "$CHROOT"; else log "kept $CHROOT"; fi
 }
