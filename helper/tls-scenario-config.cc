@@ -232,7 +232,7 @@ DropList(const std::string& name, const std::string& help, std::string TlsScenar
             [=](TlsScenarioConfig& c, const std::string& v)
             {
                 std::set<uint32_t> indices;
-                bool syn = false;
+                uint32_t syn = 0;
                 std::string e = TcpSegmentDropModel::Parse(v, indices, syn);
                 if (!e.empty())
                 {
@@ -397,11 +397,12 @@ Parameters()
          },
          [](const C& c) { return FormatDouble(c.burst); }},
         DropList("drop-c2s",
-                 "drop these client-to-server segments of every connection: syn and/or the k-th "
-                 "data-carrying transmission, e.g. 1 or syn,2",
+                 "drop these client-to-server segments of every connection: syn (once per SYN "
+                 "transmission to drop: syn,syn = the first two) and/or the k-th data-carrying "
+                 "transmission, e.g. 1 or syn,2",
                  &C::dropC2s),
         DropList("drop-s2c",
-                 "drop these server-to-client segments of every connection (syn = the SYN-ACK; "
+                 "drop these server-to-client segments of every connection (syn = a SYN-ACK; "
                  "1 = the first server data segment, i.e. the start of ServerHello's flight)",
                  &C::dropS2c),
         {"queue",
@@ -664,8 +665,9 @@ TlsScenarioConfig::Validate() const
     if (min == TlsConfig::VERSION_1_3 && kx != "ecdhe")
     {
         // TLS 1.3 has no RSA or finite-field-only key exchange choice: --groups picks its group
-        return "--kx=" + kx + " is a TLS 1.2 key exchange: use --tls=1.2 (or 1.2-1.3), or "
-               "--groups for TLS 1.3";
+        return "--kx=" + kx
+               + " is a TLS 1.2 key exchange: use --tls=1.2 (or 1.2-1.3), or "
+                 "--groups for TLS 1.3";
     }
     if (earlyData > 0 && (max != TlsConfig::VERSION_1_3 || resume == "none"))
     {
