@@ -428,6 +428,13 @@ Parameters()
          },
          [](const C& c) { return c.queue; }},
         Choice("tcp", "TCP profile", {"linux", "ns3"}, &C::tcp),
+        Count("hz",
+              "Linux timer ticks per second (CONFIG_HZ) of the linux TCP profile: its "
+              "retransmission, probe, SYN and delayed-ACK timers fire on these ticks as Linux's "
+              "timer wheel fires them (250: Debian's kernels; 1000: Fedora's; 0: exact times)",
+              &C::hz,
+              0,
+              10000),
         Count("initcwnd",
               "client's initial congestion window in segments (0: the TCP profile's, 10 for linux)",
               &C::initcwnd,
@@ -617,6 +624,7 @@ TlsScenarioConfig::SetNs3Default(const std::string& path, const std::string& val
         {"ns3::RateErrorModel::", "--loss"},
         {"ns3::TlsCpu::", "--server-cores / --client-speed / --server-speed"},
         {"ns3::TlsOperationCostModel::", "--cpu / --cost-table"},
+        {"ns3::TcpLinuxSocket::Hz", "--hz"},
     };
     for (const auto& [prefix, flag] : owned)
     {
@@ -731,6 +739,7 @@ TlsScenarioConfig::GetParameterColumns() const
             {"drop_s2c", dropS2c},
             {"queue", queue},
             {"tcp", tcp},
+            {"hz", std::to_string(hz)},
             {"initcwnd", std::to_string(initcwnd)},
             {"server_initcwnd", std::to_string(serverInitcwnd)},
             {"mss", std::to_string(mss)},

@@ -18,6 +18,7 @@
 #include "ns3/tcp-recovery-ops.h"
 #include "ns3/tcp-tx-buffer.h"
 #include "ns3/type-id.h"
+#include "ns3/uinteger.h"
 
 #include <algorithm>
 #include <array>
@@ -49,6 +50,14 @@ TcpLinuxSocket::GetTypeId()
                                           BooleanValue(true),
                                           MakeBooleanAccessor(&TcpLinuxSocket::m_rack),
                                           MakeBooleanChecker())
+                            .AddAttribute("Hz",
+                                          "Linux's timer tick rate (CONFIG_HZ): retransmission, "
+                                          "probe, reorder, SYN and delayed-ACK timers fire on "
+                                          "jiffies as Linux's timer wheel fires them; 0: at the "
+                                          "exact time (plain ns-3)",
+                                          UintegerValue(250),
+                                          MakeUintegerAccessor(&TcpLinuxSocket::m_hz),
+                                          MakeUintegerChecker<uint32_t>(0, 10000))
                             .AddAttribute("HashedDemux",
                                           "Deliver this connection's segments through the "
                                           "node's hash table (TcpLinuxDemux) instead of ns-3's "
@@ -65,6 +74,7 @@ TcpLinuxSocket::TcpLinuxSocket(const TcpLinuxSocket& sock)
     : TcpSocketBase(sock)
     , m_tlp(sock.m_tlp)
     , m_rack(sock.m_rack)
+    , m_hz(sock.m_hz)
     , m_hashedDemux(sock.m_hashedDemux)
     , m_demux(sock.m_demux)
 {
@@ -292,9 +302,10 @@ TcpLinuxSocket::RackMarkLost()
     if (timeout.IsStrictlyPositive())
     {
         m_reoEvent.Cancel();
-        m_reoEvent = Simulator::Schedule(timeout + MilliSeconds(2), // TCP_TIMEOUT_MIN_US
-                                         &TcpLinuxSocket::RackReorderTimeout,
-                                         this);
+        m_reoEvent
+            = Simulator::Schedule(TimerDelay(timeout + MilliSeconds(2)), // +TCP_TIMEOUT_MIN_US
+                                  &TcpLinuxSocket::RackReorderTimeout,
+                                  this);
     }
     if (!headLost)
     {
@@ -309,8 +320,7 @@ TcpLinuxSocket::RackMarkLost()
         m_probePending = false;
         EnterRecovery(0);
         // The head was retransmitted: the RTO restarts (tcp_xmit_retransmit_queue()).
-        m_retxEvent.Cancel();
-        m_retxEvent = Simulator::Schedule(m_rto, &TcpLinuxSocket::ReTxTimeout, this);
+        ArmRetx(m_rto);
     }
     else if (m_tcb->m_congState == TcpSocketState::CA_RECOVERY && !m_txBuffer->IsLost(head))
     {
@@ -414,10 +424,39 @@ TcpLinuxSocket::ReceivedAck(Ptr<Packet> packet, const TcpHeader& tcpHeader)
         Time left = m_sent.empty()
                         ? m_rto.Get()
                         : m_sent.begin()->second.xmitTime + m_rto.Get() - Simulator::Now();
-        m_retxEvent.Cancel();
-        m_retxEvent = Simulator::Schedule(
-            std::max(left, MicroSeconds(1)), &TcpLinuxSocket::ReTxTimeout, this);
+        ArmRetx(std::max(left, MicroSeconds(1)));
     }
+}
+
+Time
+TcpLinuxSocket::TimerDelay(Time delay) const
+{
+    if (m_hz == 0)
+    {
+        return delay;
+    }
+    // The timeout in jiffies, rounded up (usecs_to_jiffies()), then the timer wheel's bucket
+    // (calc_wheel_index(), calc_index()): level n holds delays below 63 << 3n jiffies with a
+    // granularity of 8^n jiffies and rounds the expiry up to the next granule, so that a timer
+    // never fires early. It fires at that tick.
+    const int64_t jiffy = 1000000000LL / m_hz; // ns
+    int64_t now = Simulator::Now().GetNanoSeconds();
+    int64_t ticks = (std::max<int64_t>(delay.GetNanoSeconds(), 0) + jiffy - 1) / jiffy;
+    int64_t expires = now / jiffy + ticks;
+    int shift = 0;
+    while (shift < 24 && ticks >= (int64_t(63) << shift))
+    {
+        shift += 3;
+    }
+    int64_t bucket = ((expires >> shift) + 1) << shift;
+    return NanoSeconds(bucket * jiffy - now);
+}
+
+void
+TcpLinuxSocket::ArmRetx(Time delay)
+{
+    m_retxEvent.Cancel();
+    m_retxEvent = Simulator::Schedule(TimerDelay(delay), &TcpLinuxSocket::ReTxTimeout, this);
 }
 
 void
@@ -441,10 +480,8 @@ TcpLinuxSocket::ArmProbe(bool onAck)
         = onAck ? m_rto.Get() : m_sent.begin()->second.xmitTime + m_rto.Get() - Simulator::Now();
     // The timer is a probe even when the RTO deadline comes first (Linux arms
     // ICSK_TIME_LOSS_PROBE at the minimum): its expiry retransmits without a backoff.
-    m_retxEvent.Cancel();
     m_probePending = true;
-    m_retxEvent = Simulator::Schedule(
-        std::max(std::min(pto, rto), Time(0)), &TcpLinuxSocket::ReTxTimeout, this);
+    ArmRetx(std::max(std::min(pto, rto), Time(0)));
 }
 
 void
@@ -464,7 +501,14 @@ TcpLinuxSocket::ReceivedData(Ptr<Packet> packet, const TcpHeader& tcpHeader)
         --m_quickAcks;
         m_delAckCount = m_delAckMaxCount - 1;
     }
+    uint64_t armed = m_delAckEvent.GetUid();
     TcpSocketBase::ReceivedData(packet, tcpHeader);
+    if (m_hz > 0 && m_delAckEvent.GetUid() != armed && compat::IsPending(m_delAckEvent))
+    {
+        Time left = Simulator::GetDelayLeft(m_delAckEvent); // the delayed ACK, on jiffies
+        m_delAckEvent.Cancel();
+        m_delAckEvent = Simulator::Schedule(TimerDelay(left), &TcpLinuxSocket::DelAckTimeout, this);
+    }
 }
 
 void
@@ -485,7 +529,12 @@ TcpLinuxSocket::SendDataPacket(SequenceNumber32 seq, uint32_t maxSize, bool with
         // ACKs wait to ride on data (tcp_event_data_sent(), net.ipv4.tcp_pingpong_thresh = 1).
         m_pingPong = true;
     }
+    uint64_t armed = m_retxEvent.GetUid();
     uint32_t sent = TcpSocketBase::SendDataPacket(seq, maxSize, withAck);
+    if (m_retxEvent.GetUid() != armed && compat::IsPending(m_retxEvent))
+    {
+        ArmRetx(Simulator::GetDelayLeft(m_retxEvent)); // the RTO ns-3 armed, on jiffies
+    }
     if (sent > 0)
     {
         RecordSent(seq, sent, !newData);
@@ -500,8 +549,13 @@ TcpLinuxSocket::SendDataPacket(SequenceNumber32 seq, uint32_t maxSize, bool with
 void
 TcpLinuxSocket::NewAck(const SequenceNumber32& seq, bool resetRTO)
 {
+    uint64_t armed = m_retxEvent.GetUid();
     TcpSocketBase::NewAck(seq, resetRTO);
     m_probePending = false;
+    if (m_retxEvent.GetUid() != armed && compat::IsPending(m_retxEvent))
+    {
+        ArmRetx(Simulator::GetDelayLeft(m_retxEvent));
+    }
     if (resetRTO)
     {
         ArmProbe(true);
@@ -522,7 +576,16 @@ TcpLinuxSocket::SendEmptyPacket(uint8_t flags)
         ++m_synRetransmits;
         NS_LOG_INFO(this << " SYN retransmission " << m_synRetransmits);
     }
+    uint64_t armed = m_retxEvent.GetUid();
     TcpSocketBase::SendEmptyPacket(flags);
+    if (m_hz > 0 && m_retxEvent.GetUid() != armed && compat::IsPending(m_retxEvent))
+    {
+        // ns-3's SYN / FIN retransmission timer (it resends this same segment), on jiffies
+        Time left = Simulator::GetDelayLeft(m_retxEvent);
+        m_retxEvent.Cancel();
+        m_retxEvent
+            = Simulator::Schedule(TimerDelay(left), &TcpLinuxSocket::SendEmptyPacket, this, flags);
+    }
 }
 
 void
@@ -549,8 +612,7 @@ TcpLinuxSocket::SendLossProbe()
     m_tlpOutstanding = true;
     m_tlpHighSeq = m_tcb->m_highTxMark;
     // The RTO restarts from the probe, not backed off.
-    m_retxEvent.Cancel();
-    m_retxEvent = Simulator::Schedule(m_rto, &TcpLinuxSocket::ReTxTimeout, this);
+    ArmRetx(m_rto);
 }
 
 void

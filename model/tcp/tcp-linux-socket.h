@@ -47,6 +47,10 @@ class Node;
  *   at once, unless the connection is interactive (it sent data within 40 ms of receiving some:
  *   pingpong mode, left when a delayed ACK times out). So a sender learns at once that the head
  *   of its flight arrived, and its probe timer restarts with one segment outstanding.
+ * - **Timer ticks** (Hz attribute, CONFIG_HZ, 250 by default as in Debian's kernels; 0 turns it
+ *   off): every timer above and the SYN and delayed-ACK timers fire on a jiffy, after the timer
+ *   wheel's rounding up (kernel/time/timer.c): at HZ = 250 an RTO of 210 ms fires after
+ *   212-216 ms, the 1 s SYN timer after 1004-1036 ms.
  * - **Initial window after SYN retransmissions** (Linux tcp_init_transfer(), RFC 5681 section
  *   3.1): a connection whose SYN (client) or SYN-ACK (server) was retransmitted more than once
  *   starts with cwnd = 1 segment.
@@ -132,6 +136,18 @@ class TcpLinuxSocket : public TcpSocketBase
      */
     void ArmProbe(bool onAck);
 
+    /**
+     * When a Linux timer armed now for @p delay fires: the delay in whole jiffies (Hz
+     * attribute), then the timer wheel's rounding up (kernel/time/timer.c), at the tick.
+     * @param delay the timeout
+     * @return the delay until that tick (@p delay itself with Hz = 0)
+     */
+    Time TimerDelay(Time delay) const;
+
+    /// (Re)arms the retransmission timer (RTO or probe) to fire after TimerDelay(@p delay).
+    /// @param delay the timeout
+    void ArmRetx(Time delay);
+
     /// Sends the tail loss probe (tcp_send_loss_probe()).
     void SendLossProbe();
 
@@ -162,6 +178,7 @@ class TcpLinuxSocket : public TcpSocketBase
 
     bool m_tlp{true};                               //!< TailLossProbe attribute
     bool m_rack{true};                              //!< Rack attribute
+    uint32_t m_hz{250};                             //!< Hz attribute (0: exact timers)
     bool m_probePending{false};                     //!< the armed retransmission timer is a probe
     bool m_tlpOutstanding{false};                   //!< a probe was sent (Linux: tlp_high_seq != 0)
     bool m_tlpRetransmitted{false};                 //!< that probe was a retransmission
