@@ -7,11 +7,12 @@ RESULTS_DIR is a run-reference.py output directory made with --relay-log (real.c
 cellN.log.csv, the relay's per-packet log of cell N). For every real handshake the relay log
 tells which packets were lost ("enq_lost"): the pattern is the list of lost packets, each named
 by direction and kind: c2s:SYN, s2c:SYNACK, c2s:dataK / s2c:dataK (the K-th data-carrying
-transmission of that direction, retransmissions counted), c2s:ack / s2c:ack (pure ACKs). For
+transmission of that direction, retransmissions counted; SYN#2 is the second SYN sent),
+c2s:ack / s2c:ack (pure ACKs). For
 every pattern seen at least --min times in a cell the tool prints the real median total_ms next
 to the simulator's total for the same losses, replayed deterministically with --drop-c2s /
---drop-s2c (the simulator cannot drop pure ACKs: patterns with an ACK loss are replayed without
-it, marked "~"). A real loss costs what Linux's timers and recovery say, so the two columns
+--drop-s2c (the simulator cannot drop pure ACKs, nor a later SYN without the earlier ones:
+such patterns are replayed approximately, marked "~"). A real loss costs what Linux's timers and recovery say, so the two columns
 differ where a mechanism (RTO, RACK, tail loss probe, SYN timer, delayed/quick ACKs) differs.
 
 Standard library only; the simulator is run once per pattern.
@@ -45,12 +46,15 @@ def patterns(real_rows, log_path):
         if port is None:
             continue
         count = {"c2s": 0, "s2c": 0}
+        syns = {"c2s": 0, "s2c": 0}
         lost = []
         for e in by_port[port]:
             if float(e["t_ms"]) > t0 + total or e["event"] not in ("enq", "enq_lost"):
                 continue
             if "S" in e["flags"]:
+                syns[e["dir"]] += 1
                 kind = "SYN" if e["dir"] == "c2s" else "SYNACK"
+                kind += f"#{syns[e['dir']]}" if syns[e["dir"]] > 1 else ""
             elif int(e["payload"]) > 0:
                 count[e["dir"]] += 1
                 kind = f"data{count[e['dir']]}"
@@ -70,7 +74,10 @@ def drop_flags(pattern):
         if item == "none":
             continue
         direction, kind = item.split(":")
-        if kind in ("SYN", "SYNACK"):
+        if kind.startswith("SYN"):
+            # "syn" repeated k times drops the first k SYN (SYN-ACK) transmissions
+            nth = int(kind.split("#")[1]) if "#" in kind else 1
+            approx = approx or nth != drops[direction].count("syn") + 1
             drops[direction].append("syn")
         elif kind.startswith("data"):
             drops[direction].append(kind[4:])

@@ -531,7 +531,7 @@ TcpLinuxSocket::SendDataPacket(SequenceNumber32 seq, uint32_t maxSize, bool with
     }
     uint64_t armed = m_retxEvent.GetUid();
     uint32_t sent = TcpSocketBase::SendDataPacket(seq, maxSize, withAck);
-    if (m_retxEvent.GetUid() != armed && compat::IsPending(m_retxEvent))
+    if (m_hz > 0 && m_retxEvent.GetUid() != armed && compat::IsPending(m_retxEvent))
     {
         ArmRetx(Simulator::GetDelayLeft(m_retxEvent)); // the RTO ns-3 armed, on jiffies
     }
@@ -552,7 +552,7 @@ TcpLinuxSocket::NewAck(const SequenceNumber32& seq, bool resetRTO)
     uint64_t armed = m_retxEvent.GetUid();
     TcpSocketBase::NewAck(seq, resetRTO);
     m_probePending = false;
-    if (m_retxEvent.GetUid() != armed && compat::IsPending(m_retxEvent))
+    if (m_hz > 0 && m_retxEvent.GetUid() != armed && compat::IsPending(m_retxEvent))
     {
         ArmRetx(Simulator::GetDelayLeft(m_retxEvent));
     }
