@@ -38,7 +38,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 RESULTS = os.path.join(HERE, "results")
 KEEP_MARK = "<!-- hand-written -->"
-CONFIG_ORDER = ["tls12-ecdhe-rsa2048", "tls12-ecdhe-p256", "tls12-rsa-rsa2048", "tls13-rsa2048", "tls13-p256"]
+CONFIG_ORDER = ["tls12-ecdhe-rsa2048", "tls12-ecdhe-p256", "tls12-rsa-rsa2048", "tls13-rsa2048", "tls13-p256",
+                "tls13-mlkem768-mldsa65", "tls13-mlkem768-p256"]
 
 
 def log(msg):
@@ -80,8 +81,19 @@ def settings_for(files):
 
 
 # ---------------------------------------------------------------- simulation
+def with_groups(real, groups):
+    """Each row's simulator --groups and --ca-key: real.csv's `groups` / `ca_key` columns (the groups
+    tls-timer offered, the root CA's key type); real CSVs written before those columns existed used
+    --groups (default X25519:P-256) and a root of the leaf's key type."""
+    real = real.copy()
+    real["groups"] = real["groups"].fillna(groups) if "groups" in real else groups
+    real["ca_key"] = real["ca_key"].fillna(real["key"]) if "ca_key" in real else real["key"]
+    return real
+
+
 def cells_of(real):
-    cols = ["config", "tls", "kx", "key", "rtt_ms", "loss", "loss_dir", "bandwidth_mbps", "queue"]
+    cols = ["config", "tls", "kx", "key", "ca_key", "groups", "rtt_ms", "loss", "loss_dir", "bandwidth_mbps",
+            "queue"]
     g = real.groupby(cols, sort=False)
     cells = []
     for k, rows in g:
@@ -99,8 +111,10 @@ def sim_command(a, c, n, run, csv_path):
     ls2c = loss if c["loss_dir"] in ("both", "s2c") else 0.0
     cmd = [a.bin, f"--tls={tls}", f"--key={c['key']}", f"--rtt={c['rtt_ms']:g}ms",
            f"--bandwidth={float(c['bandwidth_mbps']):g}Mbps", f"--queue={int(c['queue'])}p",
-           f"--groups={a.groups}", f"--handshakes={n}", f"--interval={a.interval}",
+           f"--groups={c['groups']}", f"--handshakes={n}", f"--interval={a.interval}",
            f"--seed={a.seed}", f"--run={run}", f"--csv={csv_path}"]
+    if c["ca_key"] != c["key"]:  # the simulator's root has the leaf's key type unless told
+        cmd.append(f"--ca-key={c['ca_key']}")
     if tls == "1.2":
         cmd.append(f"--kx={c['kx']}")
         if c["cipher"]:
@@ -332,12 +346,13 @@ def write_md(a, st, real_files, settings, sim, real_all):
              f">900 ms {int((lossy['slow900_diff_pp'].abs() <= 5).sum())} of {len(lossy)}).\n")
 
     L.append("## Loss-free (median total_ms)\n")
-    L.append("| config | RTT 10: real / sim / diff | RTT 50: real / sim / diff | RTT 200: real / sim / diff |")
-    L.append("|---|---|---|---|")
+    rtts0 = sorted(lossless["rtt_ms"].unique())
+    L.append("| config | " + " | ".join(f"RTT {r:g}: real / sim / diff" for r in rtts0) + " |")
+    L.append("|---" * (len(rtts0) + 1) + "|")
     for cfg in [c for c in CONFIG_ORDER if c in set(lossless["config"])] + \
                sorted(set(lossless["config"]) - set(CONFIG_ORDER)):
         cells = []
-        for rtt in sorted(lossless["rtt_ms"].unique()):
+        for rtt in rtts0:
             x = lossless[(lossless["config"] == cfg) & (lossless["rtt_ms"] == rtt)]
             if len(x) == 0:
                 cells.append("-")
@@ -374,8 +389,8 @@ def write_md(a, st, real_files, settings, sim, real_all):
                  f"| {x.slow1_diff_pp:+.1f} +-{x.slow1_se_pp:.1f} | {pct(x.slow900_real)}/{pct(x.slow900_sim)} "
                  f"| {x.slow900_diff_pp:+.1f} +-{x.slow900_se_pp:.1f} | {pct(x.tcp900_real)}/{pct(x.tcp900_sim)} |")
     L.append("")
-    L.append("Plots (not committed): `validation/results/ecdf-*.png`; per-cell diagnostics (phase medians, "
-             "p90, fraction with tcp_ms > 900 ms, mean retransmissions): `validation/results/compare-cells.csv`.\n")
+    L.append(f"Plots (not committed): `{os.path.relpath(a.plots, ROOT)}/ecdf-*.png`; per-cell diagnostics "
+             "(phase medians, p90, fraction with tcp_ms > 900 ms, mean retransmissions): `validation/results/compare-cells.csv`.\n")
     text = "\n".join(L) + "\n"
     kept = ""
     if os.path.exists(a.out):
@@ -466,7 +481,9 @@ def main():
     p.add_argument("--n-lossless", type=int, default=20, help="handshakes, loss-free cells (default 20)")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--interval", default="10ms")
-    p.add_argument("--groups", default="X25519:P-256")
+    p.add_argument("--groups", default="X25519:P-256",
+                   help="simulator --groups for real rows without a `groups` column (older real.csv; default "
+                        "X25519:P-256, run-reference.py's default); otherwise each cell's own groups")
     p.add_argument("--sim-args", default="", help="extra simulator arguments, e.g. '--tcp=ns3'")
     p.add_argument("--jobs", type=int, default=2)
     p.add_argument("--nice", type=int, default=10)
@@ -481,7 +498,7 @@ def main():
     real_files = a.real or default_real_files()
     if not real_files:
         sys.exit("compare: no real results; run `sudo validation/run-reference.sh` first or pass --real FILE")
-    real = load_real(real_files)
+    real = with_groups(load_real(real_files), a.groups)
     cells = cells_of(real)
     log(f"real: {len(real)} handshakes in {len(cells)} cells from {', '.join(real_files)}")
     if a.sim:

@@ -91,7 +91,11 @@ def simulate(binary, row, flags):
     tls = row["tls"]
     cmd = [binary, f"--tls={tls}", f"--key={row['key']}", f"--rtt={float(row['rtt_ms']):g}ms",
            f"--bandwidth={float(row['bandwidth_mbps']):g}Mbps", f"--queue={row['queue']}p",
-           "--groups=X25519:P-256", "--handshakes=1"] + flags
+           f"--groups={row.get('groups') or 'X25519:P-256'}", "--handshakes=1"] + flags
+    # groups / ca_key: the real cell's (real.csv columns; older files have neither: run-reference.py's
+    # default groups, a root of the leaf's key type)
+    if row.get("ca_key") and row["ca_key"] != row["key"]:
+        cmd.append(f"--ca-key={row['ca_key']}")
     if tls in ("1.2", "1.2.0"):
         cmd.append(f"--kx={row['kx']}")
         if row.get("cipher"):
