@@ -15,7 +15,7 @@
 #           ~/.cache/ns3tls/openssl-3.5.7-apps); the last stdout line is PREFIX.
 # Environment: NS3TLS_CACHE (default ${XDG_CACHE_HOME:-$HOME/.cache}/ns3tls), NS3TLS_JOBS
 # (make -j, default min(2, nproc)).
-# Takes ~10-20 min on 2 cores, once; then run
+# Takes ~5 min on 2 busy cores, once; then run
 #   validation/run-reference.py --openssl PREFIX --configs tls13-mlkem768-mldsa65 ...
 set -uo pipefail
 

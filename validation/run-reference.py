@@ -555,7 +555,7 @@ def main():
         a.openssl = os.path.abspath(a.openssl)
         if not os.access(openssl_bin(a.openssl), os.X_OK):
             die2(f"--openssl {a.openssl}: no {openssl_bin(a.openssl)}; build one with "
-                    f"`validation/openssl35-apps.sh {a.openssl}` (OpenSSL 3.5 with its apps, ~15 min once)")
+                    f"`validation/openssl35-apps.sh {a.openssl}` (OpenSSL 3.5 with its apps, ~5 min once)")
     pq = sorted(c[0] for c in selected_configs(a) if c[0] in PQ_CONFIGS)
     if pq:
         ver = openssl_version(openssl_bin(a.openssl))
