@@ -296,8 +296,9 @@ class Harness:
         out = {}
         for label, delay, rate in (("delay0_rate0", 0, 0), ("delay25_rate0", 25, 0)):
             self.start_relay(delay, 0.0, 1, rate=rate, tag=f"overhead-{label}")
-            rows = self.run_timer(["--tcp-only", "-n", str(self.a.overhead_n), "--interval-ms", "20",
-                                   "--warmup", "3", "--timeout", "5"])
+            # TCP connects to a running s_server (only the selected configs' key types have one)
+            rows = self.run_timer(["--tcp-only", "--port", str(KEY_PORT[self.keys[0]]), "-n",
+                                   str(self.a.overhead_n), "--interval-ms", "20", "--warmup", "3", "--timeout", "5"])
             self.stop_relay()
             xs = [float(r["tcp_ms"]) - 2 * delay for r in rows if r["ok"] == "1"]
             out[label] = {"n": len(xs), "median_ms": round(quantile(xs, 0.5), 4),
