@@ -364,7 +364,7 @@ def write_md(a, st, real_files, settings, sim, real_all):
     L.append("")
     L.append("## Lossy\n")
     nr = ", ".join(f"{int(v)} at RTT {k:g} ms" for k, v in lossy.groupby("rtt_ms")["n_real"].median().items())
-    L.append(f"Handshakes per cell: real {nr}; sim {int(lossy['n_sim'].median())}. Medians in ms, the real one "
+    L.append(f"Handshakes per cell: real {nr}; sim {lossy['n_sim'].median():.0f}. Medians in ms, the real one "
              "with its 95 % CI in brackets; fractions in %, real / sim (sim - real in percentage points). "
              "*chance*: how often the cell would fail from the real sample's size alone if the simulator "
              "were exact (n_real handshakes drawn from the simulated ones, 2000 times); the column sums to "
