@@ -315,7 +315,11 @@ Parameters()
              return std::string();
          },
          [](const C& c) { return c.caKey; }},
-        Count("chain", "intermediate CAs between the leaf and the root", &C::chain, 0, 32),
+        Count("chain",
+              "intermediate CAs between the leaf and the root (generated chains)",
+              &C::chain,
+              0,
+              32),
         Text("cert", "PEM certificate chain (leaf first) instead of a generated one", &C::certFile),
         Text("private-key", "PEM private key for --cert", &C::keyFile),
         Text("ca-file", "extra trusted CA certificates (PEM)", &C::caFile),
