@@ -13,6 +13,7 @@
 #include "ns3/simulator.h"
 #include "ns3/tcp-congestion-ops.h"
 #include "ns3/tcp-l4-protocol.h"
+#include "ns3/tcp-linux-cwnd-validation.h"
 #include "ns3/tcp-recovery-ops.h"
 #include "ns3/tcp-tx-buffer.h"
 #include "ns3/type-id.h"
@@ -101,7 +102,8 @@ TcpLinuxSocket::Create(Ptr<Node> node)
         factory.SetTypeId(rttType.Get());
         prototype->SetRtt(factory.Create<RttEstimator>());
         factory.SetTypeId(congestionType.Get());
-        prototype->SetCongestionControlAlgorithm(factory.Create<TcpCongestionOps>());
+        prototype->SetCongestionControlAlgorithm(
+            CreateObject<TcpLinuxCwndValidation>(factory.Create<TcpCongestionOps>()));
         factory.SetTypeId(recoveryType.Get());
         prototype->SetRecoveryAlgorithm(factory.Create<TcpRecoveryOps>());
     }
@@ -192,6 +194,10 @@ TcpLinuxSocket::SendDataPacket(SequenceNumber32 seq, uint32_t maxSize, bool with
 {
     bool newData = seq >= m_tcb->m_highTxMark;
     uint32_t sent = TcpSocketBase::SendDataPacket(seq, maxSize, withAck);
+    if (auto validation = DynamicCast<TcpLinuxCwndValidation>(m_congestionControl))
+    {
+        validation->CwndValidate(m_tcb, BytesInFlight());
+    }
     if (newData)
     {
         ArmProbe();
