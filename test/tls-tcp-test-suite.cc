@@ -3,8 +3,10 @@
  *
  * The linux TCP profile: its cwnd growth rule, TcpLinuxCwndValidation, checked against Linux's
  * tcp_is_cwnd_limited() / tcp_cwnd_validate() segment by segment, with the same result under
- * every ns-3 release (ns-3.42+ algorithms carry a stricter rule of their own); its sockets.
+ * every ns-3 release (ns-3.42+ algorithms carry a stricter rule of their own); its sockets; its
+ * attribute defaults surviving Config::Reset().
  */
+#include "ns3/config.h"
 #include "ns3/internet-module.h"
 #include "ns3/ns3-compat.h"
 #include "ns3/object-factory.h"
@@ -197,6 +199,43 @@ class TcpProfileCongestionOpsTestCase : public TestCase
 
 /**
  * @ingroup tls-test
+ * @brief TcpProfile::SetDefaults("linux") lets Apply() skip sockets only while those defaults hold:
+ * after Config::Reset() (ns-3.38+ runs it around every TestCase) a linux socket still gets the
+ * profile, and a user's own default set after the profile's still wins.
+ */
+class TcpProfileDefaultsResetTestCase : public TestCase
+{
+  public:
+    TcpProfileDefaultsResetTestCase()
+        : TestCase("linux profile after Config::Reset(): MSS 1448, a user's default still wins")
+    {
+    }
+
+  private:
+    void
+    DoRun() override
+    {
+        NodeContainer nodes;
+        nodes.Create(1);
+        InternetStackHelper().Install(nodes);
+        UintegerValue mss;
+        TcpProfile::SetDefaults("linux");
+        Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(1000));
+        TcpProfile::CreateSocket(nodes.Get(0), "linux")->GetAttribute("SegmentSize", mss);
+        NS_TEST_ASSERT_MSG_EQ(mss.Get(), 1000, "the user's default after the profile's");
+        Config::Reset();
+        TcpProfile::CreateSocket(nodes.Get(0), "linux")->GetAttribute("SegmentSize", mss);
+        NS_TEST_ASSERT_MSG_EQ(mss.Get(), 1448, "reset defaults: the profile per socket");
+        TcpProfile::CreateSocket(nodes.Get(0), "ns3")->GetAttribute("SegmentSize", mss);
+        NS_TEST_ASSERT_MSG_EQ(mss.Get(), 536, "ns3 profile: ns-3's default");
+        Simulator::Destroy();
+        TcpProfile::SetDefaults("ns3");
+        Config::Reset();
+    }
+};
+
+/**
+ * @ingroup tls-test
  * @brief The linux TCP profile's pieces.
  */
 class TlsTcpTestSuite : public TestSuite
@@ -209,6 +248,7 @@ class TlsTcpTestSuite : public TestSuite
         AddTestCase(new TcpSlowStartAllowanceTestCase("ns3::TcpCubic"), QUICK);
         AddTestCase(new TcpCwndUsageWindowTestCase(), QUICK);
         AddTestCase(new TcpProfileCongestionOpsTestCase(), QUICK);
+        AddTestCase(new TcpProfileDefaultsResetTestCase(), QUICK);
     }
 };
 
