@@ -76,6 +76,15 @@ Wrap(const std::string& algorithm)
     return CreateObject<TcpLinuxCwndValidation>(factory.Create<TcpCongestionOps>());
 }
 
+/// A node with an internet stack, to create sockets on.
+Ptr<Node>
+MakeNode()
+{
+    Ptr<Node> node = CreateObject<Node>();
+    InternetStackHelper().Install(node);
+    return node;
+}
+
 } // namespace
 
 /**
@@ -181,17 +190,15 @@ class TcpProfileCongestionOpsTestCase : public TestCase
     void
     DoRun() override
     {
-        NodeContainer nodes;
-        nodes.Create(1);
-        InternetStackHelper().Install(nodes);
+        Ptr<Node> node = MakeNode();
         PointerValue ops;
-        TcpProfile::CreateSocket(nodes.Get(0), "linux")->GetAttribute("CongestionOps", ops);
+        TcpProfile::CreateSocket(node, "linux")->GetAttribute("CongestionOps", ops);
         Ptr<TcpLinuxCwndValidation> wrapper = ops.Get<TcpLinuxCwndValidation>();
         NS_TEST_ASSERT_MSG_NE(wrapper, nullptr, "linux: TcpLinuxCwndValidation");
         NS_TEST_ASSERT_MSG_EQ(wrapper->GetName(), "TcpCubic", "the wrapped default, by name");
         Ptr<TcpLinuxCwndValidation> fork = DynamicCast<TcpLinuxCwndValidation>(wrapper->Fork());
         NS_TEST_ASSERT_MSG_NE(fork->GetAlgorithm(), wrapper->GetAlgorithm(), "fork forks it");
-        TcpProfile::CreateSocket(nodes.Get(0), "ns3")->GetAttribute("CongestionOps", ops);
+        TcpProfile::CreateSocket(node, "ns3")->GetAttribute("CongestionOps", ops);
         NS_TEST_ASSERT_MSG_EQ(ops.Get<TcpLinuxCwndValidation>(), nullptr, "ns3: plain ns-3");
         Simulator::Destroy();
     }
@@ -215,18 +222,16 @@ class TcpProfileDefaultsResetTestCase : public TestCase
     void
     DoRun() override
     {
-        NodeContainer nodes;
-        nodes.Create(1);
-        InternetStackHelper().Install(nodes);
+        Ptr<Node> node = MakeNode();
         UintegerValue mss;
         TcpProfile::SetDefaults("linux");
         Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(1000));
-        TcpProfile::CreateSocket(nodes.Get(0), "linux")->GetAttribute("SegmentSize", mss);
+        TcpProfile::CreateSocket(node, "linux")->GetAttribute("SegmentSize", mss);
         NS_TEST_ASSERT_MSG_EQ(mss.Get(), 1000, "the user's default after the profile's");
         Config::Reset();
-        TcpProfile::CreateSocket(nodes.Get(0), "linux")->GetAttribute("SegmentSize", mss);
+        TcpProfile::CreateSocket(node, "linux")->GetAttribute("SegmentSize", mss);
         NS_TEST_ASSERT_MSG_EQ(mss.Get(), 1448, "reset defaults: the profile per socket");
-        TcpProfile::CreateSocket(nodes.Get(0), "ns3")->GetAttribute("SegmentSize", mss);
+        TcpProfile::CreateSocket(node, "ns3")->GetAttribute("SegmentSize", mss);
         NS_TEST_ASSERT_MSG_EQ(mss.Get(), 536, "ns3 profile: ns-3's default");
         Simulator::Destroy();
         TcpProfile::SetDefaults("ns3");
