@@ -3,9 +3,10 @@
  */
 #include "ns3/tls-openssl.h"
 
+#include "ns3/abort.h"
+
 #include <algorithm>
 #include <cctype>
-#include <cstring>
 #include <map>
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
@@ -125,15 +126,10 @@ TlsOpenSsl::GetGroupInfo(const std::string& name, GroupInfo& info)
 {
     static const std::map<std::string, GroupInfo> groups = []()
     {
-        // libssl loads the default provider on first use: make sure it is loaded here too.
-        OPENSSL_init_ssl(0, nullptr);
+        // OSSL_PROVIDER_do_all activates the fallback (default) provider first if none is.
         std::map<std::string, GroupInfo> all;
         OSSL_PROVIDER_do_all(nullptr, CollectProviderGroups, &all);
-        if (all.empty())
-        {
-            OSSL_PROVIDER_try_load(nullptr, "default", 1);
-            OSSL_PROVIDER_do_all(nullptr, CollectProviderGroups, &all);
-        }
+        NS_ABORT_MSG_IF(all.empty(), "OpenSSL's providers offer no TLS group");
         return all;
     }();
     auto it = groups.find(Lower(name));
