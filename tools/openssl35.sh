@@ -9,7 +9,7 @@
 #     lists and caches are left alone), then `Configure no-shared no-module no-docs no-tests
 #     no-apps -fPIC` (plus `enable-ec_nistp_64_gcc_128` where Debian's own packages enable it:
 #     64-bit little-endian targets whose compiler has __int128; the constant-time 64-bit P-224,
-#     P-384 and P-521 code, ~3-5x faster than the generic one) and `make install_dev` into the
+#     P-384 and P-521 code, 4-7x faster than the generic one) and `make install_dev` into the
 #     cache. Only static libraries (libssl.a, libcrypto.a) are installed: CMake links them into
 #     libns3tls under a private symbol version, so a process that also loads the system's
 #     libssl.so.3 (e.g. Python's ssl module) still sees each library's own symbols.
@@ -46,6 +46,14 @@ if [[ -n "$sys_ver" ]]; then
         echo ""
         exit 0
     fi
+fi
+
+# One build at a time per cache (several checkouts may build at once): a second caller waits
+# here and then finds the first one's build.
+if [[ $CHECK -eq 0 ]] && command -v flock >/dev/null 2>&1; then
+    mkdir -p "$CACHE"
+    exec 9>"$CACHE/.openssl35.lock"
+    flock 9
 fi
 
 # 2. A cached build?
@@ -113,7 +121,7 @@ log "source: $orig ($((SECONDS - T0)) s)"
 
 # 4. Build once: static, position-independent, no docs/tests/apps/loadable modules.
 WORK="$CACHE/openssl-build"
-rm -rf "$WORK" "$PREFIX"
+rm -rf "$WORK"
 mkdir -p "$WORK"
 tar -xf "$orig" -C "$WORK" --strip-components=1 || die "cannot unpack $orig"
 nproc_=$(nproc 2>/dev/null || echo 1)
@@ -133,9 +141,13 @@ log "building OpenSSL $upver into $PREFIX (make -j$JOBS; takes a few minutes, on
     nice -n 10 ./Configure --prefix="$PREFIX" --libdir=lib --openssldir="$PREFIX/ssl" \
         "${config[@]}" >configure.log 2>&1 &&
     nice -n 10 make -j"$JOBS" build_libs >make.log 2>&1 &&
-    make install_dev >install.log 2>&1
+    make DESTDIR="$WORK/stage" install_dev >install.log 2>&1
 ) || { tail -20 "$WORK"/*.log >&2; die "OpenSSL build failed (logs in $WORK)"; }
-printf 'config %s\nConfigure %s\n' "$CONFIG_REV" "${config[*]}" >"$PREFIX/.ns3tls-built"
-rm -rf "$WORK"
+printf 'config %s\nConfigure %s\n' "$CONFIG_REV" "${config[*]}" >"$WORK/stage$PREFIX/.ns3tls-built"
+# Replace an older build in one step: builds linking it never see it half-installed.
+rm -rf "$PREFIX.old"
+[[ -e "$PREFIX" ]] && mv "$PREFIX" "$PREFIX.old"
+mv "$WORK/stage$PREFIX" "$PREFIX" || die "cannot move the build to $PREFIX"
+rm -rf "$PREFIX.old" "$WORK"
 log "built OpenSSL $upver in $((SECONDS - T1)) s"
 echo "$PREFIX"
