@@ -55,8 +55,13 @@ class TlsScenarioConfig
      */
     std::string SetNs3Default(const std::string& path, const std::string& value);
 
-    /// @return "" if the combination of parameters is valid, else a one-line message
-    std::string Validate() const;
+    /**
+     * @param pair true (the canned scenario): also check that the client and server settings
+     *        fit the version they will negotiate (VersionProblem()); false for the settings of
+     *        one end only (a server or clients of an own topology), whose peer has its own
+     * @return "" if the combination of parameters is valid, else a one-line message
+     */
+    std::string Validate(bool pair = true) const;
 
     /**
      * @brief Checks that the groups, keys and signature schemes fit the TLS version the two
