@@ -374,8 +374,9 @@ def write_md(a, st, real_files, settings, sim, real_all):
                  f"| {x.slow1_diff_pp:+.1f} +-{x.slow1_se_pp:.1f} | {pct(x.slow900_real)}/{pct(x.slow900_sim)} "
                  f"| {x.slow900_diff_pp:+.1f} +-{x.slow900_se_pp:.1f} | {pct(x.tcp900_real)}/{pct(x.tcp900_sim)} |")
     L.append("")
-    L.append("Plots (not committed): `validation/results/ecdf-*.png`; per-cell diagnostics (phase medians, "
-             "p90, fraction with tcp_ms > 900 ms, mean retransmissions): `validation/results/compare-cells.csv`.\n")
+    L.append(f"Plots (not committed): `{os.path.relpath(a.plots, ROOT)}/ecdf-*.png`; per-cell diagnostics "
+             "(phase medians, p90, fraction with tcp_ms > 900 ms, mean retransmissions): "
+             "`validation/results/compare-cells.csv`.\n")
     text = "\n".join(L) + "\n"
     kept = ""
     if os.path.exists(a.out):
