@@ -29,6 +29,9 @@ import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import realcerts  # noqa: E402  (validation/realcerts.py)
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -88,6 +91,9 @@ def cells_of(real):
         c = dict(zip(cols, k))
         ciphers = rows["cipher"].dropna()
         c["cipher"] = ciphers.mode().iloc[0] if (c["tls"] in (1.2, "1.2") and len(ciphers)) else ""
+        # the certificates the real server used, kept by run-reference.py next to its CSV
+        certs = os.path.join(ROOT, os.path.dirname(rows["real_file"].iloc[0]), "certs")
+        c["certs"] = certs if os.path.isdir(certs) else ""
         cells.append(c)
     return cells
 
@@ -109,7 +115,7 @@ def sim_command(a, c, n, run, csv_path):
         cmd.append(f"--loss={loss:g}")
     else:
         cmd += [f"--loss-c2s={lc2s:g}", f"--loss-s2c={ls2c:g}"]
-    return cmd + shlex.split(a.sim_args)
+    return cmd + realcerts.sim_flags(c.get("certs", ""), c["key"]) + shlex.split(a.sim_args)
 
 
 def wait_for_binary(path, tries=60):
