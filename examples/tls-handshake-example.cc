@@ -87,7 +87,7 @@ PrintSummary(const TlsScenarioConfig& config, const TlsScenario::Result& result)
     std::printf(
         "TLS %s (server %s)  kx=%s  key=%s  rtt=%s  bandwidth=%s  loss=%s  tcp=%s  cpu=%s\n",
         config.tls.c_str(),
-        config.serverTls.c_str(),
+        config.GetServerTls().c_str(),
         config.Get("kx").c_str(),
         key.c_str(),
         config.Get("rtt").c_str(),
@@ -135,6 +135,10 @@ PrintSummary(const TlsScenarioConfig& config, const TlsScenario::Result& result)
     for (const auto& e : errors)
     {
         std::printf("error x%d: %s\n", e.second, e.first.c_str());
+    }
+    if (!result.costTable.empty())
+    {
+        std::printf("cost table: %s\n", result.costTable.c_str());
     }
     for (const auto& c : result.measuredCosts)
     {

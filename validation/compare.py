@@ -29,6 +29,9 @@ import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import realcerts  # noqa: E402  (validation/realcerts.py)
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -100,6 +103,9 @@ def cells_of(real):
         c = dict(zip(cols, k))
         ciphers = rows["cipher"].dropna()
         c["cipher"] = ciphers.mode().iloc[0] if (c["tls"] in (1.2, "1.2") and len(ciphers)) else ""
+        # the certificates the real server used, kept by run-reference.py next to its CSV
+        certs = os.path.join(ROOT, os.path.dirname(rows["real_file"].iloc[0]), "certs")
+        c["certs"] = certs if os.path.isdir(certs) else ""
         cells.append(c)
     return cells
 
@@ -113,7 +119,8 @@ def sim_command(a, c, n, run, csv_path):
            f"--bandwidth={float(c['bandwidth_mbps']):g}Mbps", f"--queue={int(c['queue'])}p",
            f"--groups={c['groups']}", f"--handshakes={n}", f"--interval={a.interval}",
            f"--seed={a.seed}", f"--run={run}", f"--csv={csv_path}"]
-    if c["ca_key"] != c["key"]:  # the simulator's root has the leaf's key type unless told
+    certs = realcerts.sim_flags(c.get("certs", ""), c["key"])
+    if c["ca_key"] != c["key"] and not certs:  # the generated root has the leaf's key type unless told
         cmd.append(f"--ca-key={c['ca_key']}")
     if tls == "1.2":
         cmd.append(f"--kx={c['kx']}")
@@ -123,7 +130,7 @@ def sim_command(a, c, n, run, csv_path):
         cmd.append(f"--loss={loss:g}")
     else:
         cmd += [f"--loss-c2s={lc2s:g}", f"--loss-s2c={ls2c:g}"]
-    return cmd + shlex.split(a.sim_args)
+    return cmd + certs + shlex.split(a.sim_args)
 
 
 def wait_for_binary(path, tries=60):
@@ -390,7 +397,8 @@ def write_md(a, st, real_files, settings, sim, real_all):
                  f"| {x.slow900_diff_pp:+.1f} +-{x.slow900_se_pp:.1f} | {pct(x.tcp900_real)}/{pct(x.tcp900_sim)} |")
     L.append("")
     L.append(f"Plots (not committed): `{os.path.relpath(a.plots, ROOT)}/ecdf-*.png`; per-cell diagnostics "
-             "(phase medians, p90, fraction with tcp_ms > 900 ms, mean retransmissions): `validation/results/compare-cells.csv`.\n")
+             "(phase medians, p90, fraction with tcp_ms > 900 ms, mean retransmissions): "
+             "`validation/results/compare-cells.csv`.\n")
     text = "\n".join(L) + "\n"
     kept = ""
     if os.path.exists(a.out):
@@ -455,8 +463,11 @@ def plots(a, real, sim, st):
                 fig1.savefig(p, dpi=80)
                 plt.close(fig1)
                 written.append(p)
-        fig_all.suptitle(f"{cfg}: total_ms ECDF, real (solid) vs sim (dashed); dotted 2.5 RTT + 150 ms, "
-                         "dash-dot 900 ms", fontsize=9)
+        # Two lines: one would be wider than a 2-column grid and be cut off.
+        fig_all.suptitle(f"{cfg}: total_ms ECDF (log x), real (solid) vs sim (dashed)\n"
+                         "dotted: 2.5 RTT + 150 ms, dash-dot: 900 ms", fontsize=9)
+        for ax in axs[-1]:
+            ax.set_xlabel("total_ms", fontsize=8)
         fig_all.tight_layout()
         p = os.path.join(a.plots, f"ecdf-{cfg}-grid.png")
         fig_all.savefig(p, dpi=70)

@@ -141,6 +141,7 @@ Info(const TlsScenario::Result& result)
     info["run_wall_seconds"] = result.runWallSeconds;
     info["openssl_version"] = TlsOpenSsl::GetVersion();
     info["measured_costs"] = result.measuredCosts; // --cpu=model: measured at run start (us)
+    info["cost_table"] = result.costTable; // --cpu=model: "built-in openssl-3.5", ...; else ""
     return info;
 }
 
@@ -179,7 +180,7 @@ AddressString(const Address& a)
 
 /// Builds and validates a configuration; throws ValueError with the C++ message.
 TlsScenarioConfig
-MakeConfig(const std::map<std::string, std::string>& params)
+MakeConfig(const std::map<std::string, std::string>& params, bool pair)
 {
     TlsScenarioConfig config;
     for (const auto& [name, value] : params)
@@ -190,7 +191,7 @@ MakeConfig(const std::map<std::string, std::string>& params)
             throw py::value_error(error);
         }
     }
-    std::string error = config.Validate();
+    std::string error = config.Validate(pair);
     if (!error.empty())
     {
         throw py::value_error(error);
@@ -343,6 +344,7 @@ PYBIND11_MODULE(_core, m)
         .def_readonly("wall_seconds", &TlsScenario::Result::wallSeconds)
         .def_readonly("run_wall_seconds", &TlsScenario::Result::runWallSeconds)
         .def_readonly("measured_costs", &TlsScenario::Result::measuredCosts)
+        .def_readonly("cost_table", &TlsScenario::Result::costTable)
         .def_property_readonly("info", &Info);
 
     m.def(
@@ -365,10 +367,11 @@ PYBIND11_MODULE(_core, m)
           &TlsOpenSsl::HasPostQuantum,
           "True if that OpenSSL has ML-KEM, ML-DSA and SLH-DSA (>= 3.5)");
     m.def("help", &TlsScenarioConfig::GetHelp, py::arg("name"), "One-line help of a parameter");
-    m.def("make_config",
-          &MakeConfig,
-          py::arg("params"),
-          "Config from {name: string value}; raises ValueError naming a bad parameter");
+    m.def(
+        "make_config",
+        [](const std::map<std::string, std::string>& params) { return MakeConfig(params); },
+        py::arg("params"),
+        "Config from {name: string value}; raises ValueError naming a bad parameter");
     m.def(
         "canonical",
         [](const std::map<std::string, std::string>& params)
