@@ -3,7 +3,6 @@
  */
 #include "ns3/tls-connection.h"
 
-
 #include "ns3/log.h"
 #include "ns3/ns3-compat.h"
 #include "ns3/packet.h"
@@ -189,7 +188,9 @@ TlsConnection::Pump()
     else
     {
         // The event holds a reference: an owner may release the connection meanwhile.
-        Simulator::Schedule(finish - now, &TlsConnection::Apply, Ptr<TlsConnection>(this), result);
+        ++m_appliesPending;
+        Simulator::Schedule(
+            finish - now, &TlsConnection::ApplyScheduled, Ptr<TlsConnection>(this), result);
     }
 }
 
@@ -200,6 +201,13 @@ TlsConnection::RunDeferredPump()
     // this connection alive through the event's Ptr (a reference cycle).
     m_pumpEvent = EventId();
     Pump();
+}
+
+void
+TlsConnection::ApplyScheduled(std::shared_ptr<StepResult> result)
+{
+    --m_appliesPending;
+    Apply(result);
 }
 
 void
@@ -283,8 +291,26 @@ TlsConnection::SendPending()
         {
             m_socketClosed = true;
             m_socket->Close();
+            ReleaseIfDone();
         }
     }
+}
+
+void
+TlsConnection::ReleaseIfDone()
+{
+    if (!m_engine || !m_inputEnded || !m_socketClosed || m_txOffset < m_txQueue.size()
+        || m_appliesPending > 0 || compat::IsPending(m_pumpEvent) || Simulator::Now() < m_busyUntil
+        || !m_engine->CanDestroyQuietly())
+    {
+        return;
+    }
+    NS_LOG_DEBUG(this << " connection over: engine released");
+    m_engine.reset();
+    std::vector<uint8_t>().swap(m_rxPending);
+    std::vector<uint8_t>().swap(m_txQueue);
+    std::vector<uint8_t>().swap(m_pendingWrites);
+    m_txOffset = 0;
 }
 
 void
@@ -339,6 +365,8 @@ TlsConnection::OnNormalClose(Ptr<Socket> /* socket */)
     {
         m_listener.peerClosed();
     }
+    m_inputEnded = true;
+    ReleaseIfDone();
 }
 
 void
@@ -353,6 +381,8 @@ TlsConnection::OnErrorClose(Ptr<Socket> socket)
         m_failedReported = true;
         m_listener.failed();
     }
+    m_inputEnded = true;
+    ReleaseIfDone();
 }
 
 void

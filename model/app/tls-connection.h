@@ -91,7 +91,10 @@ class TlsConnection : public SimpleRefCount<TlsConnection>
     /// Detaches from the socket: no more callbacks.
     void Detach();
 
-    /// @return the engine (nullptr before Start)
+    /**
+     * @return the engine (nullptr before Start, and once the connection is over: both ends
+     * closed, nothing left to process; see ReleaseIfDone)
+     */
     const TlsEngine* GetEngine() const;
     /// @return the socket
     Ptr<Socket> GetSocket() const;
@@ -128,8 +131,18 @@ class TlsConnection : public SimpleRefCount<TlsConnection>
     void RunDeferredPump();
     /// Applies a step's effects.
     void Apply(std::shared_ptr<StepResult> result);
+    /// Apply() from the event Pump() scheduled.
+    void ApplyScheduled(std::shared_ptr<StepResult> result);
     /// Hands queued bytes to the socket as far as its TX buffer allows.
     void SendPending();
+    /**
+     * Destroys the engine (the SSL object, its record layers and BIOs: ~25 KB) once nothing
+     * can use it any more: this end closed its socket, the peer's FIN (or a TCP error) ended
+     * the input, no step is pending, and destroying it changes no session (TlsEngine::
+     * CanDestroyQuietly). The connection itself may live on, e.g. in an application's list of
+     * closing connections, still recording its TCP segments.
+     */
+    void ReleaseIfDone();
     /// Socket callbacks.
     void OnRecv(Ptr<Socket> socket);
     void OnSend(Ptr<Socket> socket, uint32_t available);
@@ -156,6 +169,8 @@ class TlsConnection : public SimpleRefCount<TlsConnection>
     size_t m_txOffset{0};                  //!< first unsent byte in m_txQueue
     bool m_closeWhenSent{false};           //!< close the socket once m_txQueue drains
     bool m_socketClosed{false};            //!< Close() called on the socket
+    bool m_inputEnded{false};              //!< peer's FIN processed, or the socket failed
+    uint32_t m_appliesPending{0};          //!< steps scheduled to Apply, not applied yet
     bool m_failedReported{false};          //!< failure already reported
     std::vector<uint8_t> m_rxPending;      //!< received, not yet given to the engine
     Time m_cpuTime{0};                     //!< simulated CPU time charged

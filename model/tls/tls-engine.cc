@@ -523,6 +523,15 @@ TlsEngine::IsPeerClosed() const
     return m_peerClosed;
 }
 
+bool
+TlsEngine::CanDestroyQuietly() const
+{
+    // The destructor marks an established or closed connection shut down (see there).
+    return m_state == ESTABLISHED || m_state == CLOSED || SSL_get_session(m_ssl) == nullptr
+           || (SSL_get_shutdown(m_ssl) & SSL_SENT_SHUTDOWN) != 0 || SSL_in_init(m_ssl)
+           || SSL_in_before(m_ssl);
+}
+
 const std::string&
 TlsEngine::GetError() const
 {

@@ -137,6 +137,15 @@ class TlsEngine
     State GetState() const;
     /// @return true once the peer sent close_notify
     bool IsPeerClosed() const;
+    /**
+     * @brief Whether destroying the engine now leaves everything else as it is: SSL_free()
+     * drops a connection's session from its context's cache and marks it not resumable
+     * (ssl_clear_bad_session) unless close_notify was sent (or is marked sent, as the
+     * destructor does for an established connection), the handshake never finished, or there
+     * is no session.
+     * @return true if the engine can be destroyed early without changing any later handshake
+     */
+    bool CanDestroyQuietly() const;
     /// @return the reason of a failure ("verify: ...", "alert: ...", "tls: ..."), or ""
     const std::string& GetError() const;
     /// @return the role
