@@ -39,6 +39,7 @@ TlsConnection::TlsConnection(Ptr<Socket> socket,
                                 MakeCallback(&TlsConnection::OnErrorClose, this));
     m_socket->TraceConnectWithoutContext("Tx", MakeCallback(&TlsConnection::OnTcpTx, this));
     m_socket->TraceConnectWithoutContext("Rx", MakeCallback(&TlsConnection::OnTcpRx, this));
+    m_socket->TraceConnectWithoutContext("State", MakeCallback(&TlsConnection::OnTcpState, this));
 }
 
 TlsConnection::~TlsConnection()
@@ -53,6 +54,14 @@ void
 TlsConnection::Detach()
 {
     m_pumpEvent.Cancel();
+    DisconnectSocket();
+    m_listener = Listener();
+    m_record = nullptr;
+}
+
+void
+TlsConnection::DisconnectSocket()
+{
     if (m_socket)
     {
         m_socket->SetRecvCallback(MakeNullCallback<void, Ptr<Socket>>());
@@ -61,9 +70,31 @@ TlsConnection::Detach()
                                     MakeNullCallback<void, Ptr<Socket>>());
         m_socket->TraceDisconnectWithoutContext("Tx", MakeCallback(&TlsConnection::OnTcpTx, this));
         m_socket->TraceDisconnectWithoutContext("Rx", MakeCallback(&TlsConnection::OnTcpRx, this));
+        m_socket->TraceDisconnectWithoutContext("State",
+                                                MakeCallback(&TlsConnection::OnTcpState, this));
     }
-    m_listener = Listener();
-    m_record = nullptr;
+}
+
+void
+TlsConnection::OnTcpState(TcpSocket::TcpStates_t /* oldState */, TcpSocket::TcpStates_t newState)
+{
+    // CLOSED after TIME_WAIT, LAST_ACK, a reset or a failed connect: TCP drops the socket
+    // right after this trace (TcpSocketBase::DeallocateEndPoint), not to be used again.
+    if (newState == TcpSocket::CLOSED && m_socketClosed && !compat::IsPending(m_socketGoneEvent))
+    {
+        // Not from inside the socket's own trace, which this disconnects.
+        m_socketGoneEvent
+            = Simulator::ScheduleNow(&TlsConnection::ReleaseSocket, Ptr<TlsConnection>(this));
+    }
+}
+
+void
+TlsConnection::ReleaseSocket()
+{
+    m_socketGoneEvent = EventId(); // the executed event owns a reference to this connection
+    NS_LOG_DEBUG(this << " socket closed: released");
+    DisconnectSocket();
+    m_socket = nullptr; // frees it (~6 KB): TCP has let go of it, only this kept it
 }
 
 void

@@ -16,6 +16,7 @@
 #include "ns3/simple-ref-count.h"
 #include "ns3/socket.h"
 #include "ns3/tcp-header.h"
+#include "ns3/tcp-socket.h"
 
 #include <memory>
 #include <vector>
@@ -96,7 +97,7 @@ class TlsConnection : public SimpleRefCount<TlsConnection>
      * closed, nothing left to process; see ReleaseIfDone)
      */
     const TlsEngine* GetEngine() const;
-    /// @return the socket
+    /// @return the socket (nullptr once it closed and TCP dropped it)
     Ptr<Socket> GetSocket() const;
     /// @return the simulated CPU time charged so far
     Time GetCpuTime() const;
@@ -154,6 +155,16 @@ class TlsConnection : public SimpleRefCount<TlsConnection>
     void OnTcpRx(Ptr<const Packet> packet,
                  const TcpHeader& header,
                  Ptr<const TcpSocketBase> socket);
+    /// TcpSocketBase "State" trace: schedules ReleaseSocket once the closed socket is CLOSED.
+    void OnTcpState(TcpSocket::TcpStates_t oldState, TcpSocket::TcpStates_t newState);
+    /// Disconnects every callback and trace sink from the socket.
+    void DisconnectSocket();
+    /**
+     * Lets go of a socket TCP has dropped (CLOSED, and closed by this end): nothing can come
+     * from it any more, and a finished connection an application keeps (e.g. in its list of
+     * closing connections) no longer keeps the socket alive.
+     */
+    void ReleaseSocket();
 
     Ptr<Socket> m_socket;                  //!< TCP socket
     std::shared_ptr<TlsContext> m_context; //!< TLS context
@@ -163,6 +174,7 @@ class TlsConnection : public SimpleRefCount<TlsConnection>
     Listener m_listener;                   //!< owner callbacks
     Time m_busyUntil{0};                   //!< end of the current step
     EventId m_pumpEvent;                   //!< deferred step
+    EventId m_socketGoneEvent;             //!< ReleaseSocket, scheduled
     std::vector<uint8_t> m_pendingWrites;  //!< app data for the next step
     bool m_shutdownRequested{false};       //!< close_notify for the next step
     std::vector<uint8_t> m_txQueue;        //!< bytes not yet accepted by the socket
