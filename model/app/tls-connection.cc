@@ -95,6 +95,13 @@ TlsConnection::ReleaseSocket()
     NS_LOG_DEBUG(this << " socket closed: released");
     DisconnectSocket();
     m_socket = nullptr; // frees it (~6 KB): TCP has let go of it, only this kept it
+    if (!m_engine)
+    {
+        // Nothing can report anything any more (ReleaseIfDone): drop the owner's callbacks
+        // (a server's are bound to the socket) and the record.
+        m_listener = Listener();
+        m_record = nullptr;
+    }
 }
 
 void

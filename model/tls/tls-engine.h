@@ -199,6 +199,13 @@ class TlsEngine
      */
     std::vector<std::string> GetKeyShareGroups() const;
 
+    /// @return engines (SSL objects) alive in this process
+    static uint64_t GetLiveCount();
+    /// @return the most engines alive at once since the last ResetPeakCount()
+    static uint64_t GetPeakCount();
+    /// Restarts GetPeakCount() from the current count.
+    static void ResetPeakCount();
+
     /// @return a key's type as the cost model names it ("rsa2048", "p256", "ed448", "mldsa65",
     /// "slhdsa128f", ...)
     static std::string KeyTypeName(const EVP_PKEY* key);
