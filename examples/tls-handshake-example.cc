@@ -15,6 +15,7 @@
  * Run with --help for every flag. A bad value prints one line on stderr and exits with 2.
  */
 #include "ns3/command-line.h"
+#include "ns3/ns3-compat.h"
 #include "ns3/tls-credentials.h"
 #include "ns3/tls-openssl.h"
 #include "ns3/tls-scenario.h"
@@ -247,12 +248,12 @@ main(int argc, char* argv[])
         values[n] = config.Get(n);
         // A callback receives the whole value: CommandLine reads a std::string with '>>',
         // which would stop at the first space ("my results.csv" -> "my").
-        std::function<bool(std::string)> set = [&values, n](std::string v)
+        std::function<bool(const std::string&)> set = [&values, n](const std::string& v)
         {
             values[n] = n == "client-auth" && v.empty() ? "true" : v; // bare --client-auth
             return true; // checked below by TlsScenarioConfig::Set, in one line
         };
-        cmd.AddValue(n, TlsScenarioConfig::GetHelp(n), Callback<bool, std::string>(set), values[n]);
+        cmd.AddValue(n, TlsScenarioConfig::GetHelp(n), compat::CommandLineCallback(set), values[n]);
     }
     cmd.Parse(argc, argv);
     // ns-3 attribute flags (--ns3::TypeId::Attribute=value): CommandLine set them as defaults;

@@ -232,7 +232,7 @@ DropList(const std::string& name, const std::string& help, std::string TlsScenar
             [=](TlsScenarioConfig& c, const std::string& v)
             {
                 std::set<uint32_t> indices;
-                bool syn = false;
+                uint32_t syn = 0;
                 std::string e = TcpSegmentDropModel::Parse(v, indices, syn);
                 if (!e.empty())
                 {
@@ -397,11 +397,12 @@ Parameters()
          },
          [](const C& c) { return FormatDouble(c.burst); }},
         DropList("drop-c2s",
-                 "drop these client-to-server segments of every connection: syn and/or the k-th "
-                 "data-carrying transmission, e.g. 1 or syn,2",
+                 "drop these client-to-server segments of every connection: syn (once per SYN "
+                 "transmission to drop: syn,syn = the first two) and/or the k-th data-carrying "
+                 "transmission, e.g. 1 or syn,2",
                  &C::dropC2s),
         DropList("drop-s2c",
-                 "drop these server-to-client segments of every connection (syn = the SYN-ACK; "
+                 "drop these server-to-client segments of every connection (syn = a SYN-ACK; "
                  "1 = the first server data segment, i.e. the start of ServerHello's flight)",
                  &C::dropS2c),
         {"queue",
@@ -427,6 +428,13 @@ Parameters()
          },
          [](const C& c) { return c.queue; }},
         Choice("tcp", "TCP profile", {"linux", "ns3"}, &C::tcp),
+        Count("hz",
+              "Linux timer ticks per second (CONFIG_HZ) of the linux TCP profile: its "
+              "retransmission, probe, SYN and delayed-ACK timers fire on these ticks as Linux's "
+              "timer wheel fires them (250: Debian's kernels; 1000: Fedora's; 0: exact times)",
+              &C::hz,
+              0,
+              10000),
         Count("initcwnd",
               "client's initial congestion window in segments (0: the TCP profile's, 10 for linux)",
               &C::initcwnd,
@@ -616,6 +624,7 @@ TlsScenarioConfig::SetNs3Default(const std::string& path, const std::string& val
         {"ns3::RateErrorModel::", "--loss"},
         {"ns3::TlsCpu::", "--server-cores / --client-speed / --server-speed"},
         {"ns3::TlsOperationCostModel::", "--cpu / --cost-table"},
+        {"ns3::TcpLinuxSocket::Hz", "--hz"},
     };
     for (const auto& [prefix, flag] : owned)
     {
@@ -664,8 +673,9 @@ TlsScenarioConfig::Validate() const
     if (min == TlsConfig::VERSION_1_3 && kx != "ecdhe")
     {
         // TLS 1.3 has no RSA or finite-field-only key exchange choice: --groups picks its group
-        return "--kx=" + kx + " is a TLS 1.2 key exchange: use --tls=1.2 (or 1.2-1.3), or "
-               "--groups for TLS 1.3";
+        return "--kx=" + kx
+               + " is a TLS 1.2 key exchange: use --tls=1.2 (or 1.2-1.3), or "
+                 "--groups for TLS 1.3";
     }
     if (earlyData > 0 && (max != TlsConfig::VERSION_1_3 || resume == "none"))
     {
@@ -729,6 +739,7 @@ TlsScenarioConfig::GetParameterColumns() const
             {"drop_s2c", dropS2c},
             {"queue", queue},
             {"tcp", tcp},
+            {"hz", std::to_string(hz)},
             {"initcwnd", std::to_string(initcwnd)},
             {"server_initcwnd", std::to_string(serverInitcwnd)},
             {"mss", std::to_string(mss)},

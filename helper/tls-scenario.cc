@@ -266,6 +266,7 @@ TlsScenario::Prepare(const TlsScenarioConfig& config,
     // Every TCP socket of the scenario uses the profile: set it once as the attribute
     // defaults rather than per socket (name lookups per attribute per connection).
     TcpProfile::SetDefaults(config.tcp);
+    Config::SetDefault("ns3::TcpLinuxSocket::Hz", UintegerValue(config.hz));
     for (const auto& [path, value] : config.ns3Defaults)
     {
         // The user's explicit values win over the profile.

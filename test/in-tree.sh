@@ -7,7 +7,7 @@
 #      once into the cache: 3.37 with `apt-get source` from a throw-away deb-src config (Debian
 #      bookworm has 3.37), any other 3.NN as tag ns-3.NN of the ns-3 git repository;
 #   2. unpack it into a work dir and copy this repo into contrib/tls (a contrib/tls that is a
-#      symbolic link to this repo is used as it is);
+#      symbolic link to this repo is used as it is; a link elsewhere is replaced by a copy);
 #   3. ./ns3 configure -G Ninja --enable-tests --enable-examples --enable-modules="tls;csma"
 #      --filter-module-examples-and-tests=tls: only tls and what it links (plus csma, see
 #      configure_tree), and only tls's examples and tests;
@@ -265,6 +265,11 @@ copy_module() {
     if [[ -L "$dst" && "$(cd "$dst" && pwd -P)" == "$(cd "$ROOT" && pwd -P)" ]]; then
         echo "$dst is a link to $ROOT: nothing to copy"
         return 0
+    fi
+    if [[ -L "$dst" ]]; then
+        # A link to another checkout: replace the link, never sync into (and delete from) its target.
+        echo "$dst was a link to $(readlink "$dst"); replaced by a copy of $ROOT"
+        rm -f -- "$dst" || return 1
     fi
     mkdir -p "$dst"
     "$PY" - "$ROOT" "$dst" <<'EOF'

@@ -5,8 +5,12 @@
  *  - Gilbert-Elliott loss has the configured rate and mean burst length;
  *  - dropping chosen segments costs what Linux's timers say: a lost SYN costs the 1 s SYN RTO,
  *    a lost one-segment flight the RTO m + max(2m, 200 ms) after the RTT sample m, a flight lost
- *    twice RTO + RTO (tail loss probe, no backoff), a lost segment of a longer flight the probe
- *    timeout 2 srtt + 2 ms.
+ *    twice RTO + RTO (tail loss probe, no backoff); in a two-segment flight a lost first segment
+ *    RACK's RTT + min_rtt / 4 + 2 ms (the second is SACKed), a lost tail the probe timer
+ *    restarted by the quick ACK of the first, min(2 srtt + 200 ms, RTO); after more than one
+ *    SYN-ACK retransmission the server's flight starts from cwnd = 1 segment;
+ *  - with Linux's timer ticks (TcpLinuxSocket::Hz = 250, the default) the same timers fire on
+ *    the jiffy the timer wheel picks (the cases above run with Hz = 0: exact timers).
  */
 #include "ns3/core-module.h"
 #include "ns3/gilbert-elliott-error-model.h"
@@ -72,10 +76,12 @@ class SegmentDropTestCase : public TestCase
                         double expectedMs,
                         std::string key = "p256",
                         std::string tls = "1.3",
-                        uint32_t retransmissions = 1)
+                        uint32_t retransmissions = 1,
+                        std::string chain = "0",
+                        uint32_t hz = 0)
         : TestCase("TLS " + tls + " " + key + " --" + flag + "=" + value + " at RTT "
-                   + std::to_string(rttMs) + " ms: total ~ " + std::to_string(int(expectedMs))
-                   + " ms")
+                   + std::to_string(rttMs) + " ms, Hz " + std::to_string(hz) + ": total ~ "
+                   + std::to_string(int(expectedMs)) + " ms")
         , m_flag(flag)
         , m_value(value)
         , m_rttMs(rttMs)
@@ -83,6 +89,8 @@ class SegmentDropTestCase : public TestCase
         , m_key(key)
         , m_tls(tls)
         , m_retransmissions(retransmissions)
+        , m_chain(chain)
+        , m_hz(hz)
     {
     }
 
@@ -91,13 +99,17 @@ class SegmentDropTestCase : public TestCase
     DoRun() override
     {
         TlsScenarioConfig c;
+        c.Set("hz", std::to_string(m_hz));
         c.Set(m_flag, m_value);
         c.Set("key", m_key);
         c.Set("tls", m_tls);
+        c.Set("chain", m_chain);
         c.Set("rtt", std::to_string(m_rttMs) + "ms");
         c.Set("bandwidth", "1Gbps"); // serialisation negligible
         c.Set("cpu", "none");        // exact timer arithmetic
-        c.Set("handshakes", "2");
+        // With ticks, each connection's timers depend on its start's phase against the jiffies:
+        // one connection, whose start (1 s) the expectations are computed from.
+        c.Set("handshakes", m_hz > 0 ? "1" : "2");
         TlsScenario::Result result;
         NS_TEST_ASSERT_MSG_EQ(TlsScenario::Run(c, result), "", "runs");
         for (const auto& r : result.records)
@@ -117,6 +129,8 @@ class SegmentDropTestCase : public TestCase
     std::string m_key;
     std::string m_tls;
     uint32_t m_retransmissions;
+    std::string m_chain;
+    uint32_t m_hz;
 };
 
 } // namespace
@@ -148,9 +162,36 @@ class TlsLossModelTestSuite : public TestSuite
         AddTestCase(
             new SegmentDropTestCase("drop-s2c", "1,2", 50, 150 + 250 + 250, "rsa2048", "1.2", 2),
             QUICK);
-        // A two-segment flight (rsa2048) loses its first segment: the probe is due after
-        // 2 srtt + 2 ms, long before the RTO.
-        AddTestCase(new SegmentDropTestCase("drop-s2c", "1", 50, 100 + 102, "rsa2048"), QUICK);
+        // A two-segment flight (rsa2048) loses its first segment. The second arrives and is
+        // SACKed one RTT after it left; RACK waits reo_wnd = min_rtt / 4 = 12.5 ms more, its
+        // timer 2 ms more (TCP_TIMEOUT_MIN_US), then fast recovery resends the first: 2 RTT +
+        // 1 RTT + 12.5 + 2 ms, long before the probe (2 srtt + 2 ms) or the RTO.
+        AddTestCase(new SegmentDropTestCase("drop-s2c", "1", 50, 100 + 50 + 12.5 + 2, "rsa2048"),
+                    QUICK);
+        // It loses its second (tail) segment instead: the client's quick ACK of the first
+        // reaches the server one RTT after the flight left and re-arms the probe timer with one
+        // segment out: min(2 srtt + 200 ms, RTO = 250 ms) = 250 ms; the probe resends the tail.
+        AddTestCase(new SegmentDropTestCase("drop-s2c", "2", 50, 100 + 50 + 250, "rsa2048"), QUICK);
+        // Three SYN-ACKs lost (the first, then the answer to the client's repeated SYN and the
+        // server's own 1 s timer, which coincide): the client connects at 1 + 2 s + 1 RTT with
+        // two SYN retransmissions, the server has two SYN-ACK retransmissions, so its flight
+        // (3 segments with a 3-certificate chain) starts from cwnd = 1 segment: one segment,
+        // then two, one RTT more than with cwnd = 10.
+        AddTestCase(new SegmentDropTestCase(
+                        "drop-s2c", "syn,syn,syn", 50, 3050 + 50 + 50, "rsa2048", "1.3", 2, "3"),
+                    QUICK);
+        // Linux's timer ticks (Hz = 250: 4 ms jiffies; the simulation starts at 1 s = jiffy 250).
+        // The client's SYN timer, armed at jiffy 250 for 1 s = 250 jiffies, sits on level 1 of
+        // the timer wheel (63 <= 250 < 504: 8-jiffy granules) and fires at ((500 >> 3) + 1) << 3
+        // = jiffy 504: 1016 ms after the SYN.
+        AddTestCase(
+            new SegmentDropTestCase("drop-c2s", "syn", 50, 1016 + 100, "p256", "1.3", 1, "0", 250),
+            QUICK);
+        // The server's flight leaves at 1.075 s (jiffy 268) with RTO = 250 ms = 62.5 -> 63
+        // jiffies (rounded up), level 1: expiry 331 -> bucket 336 = 1.344 s, 269 ms later; the
+        // resent flight arrives at 1.369 s.
+        AddTestCase(new SegmentDropTestCase("drop-s2c", "1", 50, 369, "p256", "1.3", 1, "0", 250),
+                    QUICK);
     }
 };
 

@@ -19,7 +19,9 @@
  *  - EventId::IsRunning() became IsPending() in 3.42 (compat::IsPending);
  *  - EnumValue is a template from 3.41: MakeEnumAccessor names the enum type
  *    (NS3TLS_ENUM_ACCESSOR), and one checker's values are all of one type;
- *  - Object::GetInstanceTypeId() is final from 3.45 (NS3TLS_DECLARE_GET_INSTANCE_TYPE_ID).
+ *  - Object::GetInstanceTypeId() is final from 3.45 (NS3TLS_DECLARE_GET_INSTANCE_TYPE_ID);
+ *  - CommandLine::AddValue's callback takes a const reference from 3.38
+ *    (compat::CommandLineCallback).
  *
  * The TcpSocketBase hooks TcpLinuxSocket overrides (SendDataPacket, NewAck, ReTxTimeout,
  * DoForwardUp, CompleteFork, Fork) and the Ipv4L3Protocol / Ipv4EndPoint calls TcpLinuxDemux makes
@@ -28,8 +30,11 @@
  * valid in all three.
  */
 
+#include "ns3/callback.h"
 #include "ns3/event-id.h"
 #include "ns3/type-id.h"
+
+#include <string>
 
 #if !defined(NS3TLS_NS3_VERSION) && __has_include("ns3/tls-ns3-version.h")
 #include "ns3/tls-ns3-version.h" // written by a standalone build, installed with the headers
@@ -99,6 +104,17 @@ IsPending(const EventId& event)
     return event.IsRunning();
 #endif
 }
+
+/**
+ * The callback CommandLine::AddValue(name, help, callback, default) takes: its argument is a
+ * std::string up to ns-3.37 and a const std::string& from ns-3.38 (ns-3-dev commit 7e7f766f,
+ * "core: Align Callback usage with signature in CommandLine class").
+ */
+#if NS3TLS_NS3_AT_LEAST(3, 38)
+using CommandLineCallback = Callback<bool, const std::string&>;
+#else
+using CommandLineCallback = Callback<bool, std::string>;
+#endif
 
 } // namespace compat
 } // namespace ns3

@@ -44,10 +44,10 @@ TcpSegmentDropModel::GetTypeId()
 }
 
 std::string
-TcpSegmentDropModel::Parse(const std::string& text, std::set<uint32_t>& indices, bool& syn)
+TcpSegmentDropModel::Parse(const std::string& text, std::set<uint32_t>& indices, uint32_t& syn)
 {
     indices.clear();
-    syn = false;
+    syn = 0;
     if (!text.empty() && (text.front() == ',' || text.back() == ','))
     {
         return "empty drop index in '" + text + "'";
@@ -62,7 +62,7 @@ TcpSegmentDropModel::Parse(const std::string& text, std::set<uint32_t>& indices,
         }
         if (item == "syn")
         {
-            syn = true;
+            ++syn;
         }
         else if (item.find_first_not_of("0123456789") == std::string::npos && item.size() < 9
                  && std::stoul(item) > 0)
@@ -117,9 +117,7 @@ TcpSegmentDropModel::DropsChosen(Ptr<Packet> p)
                                 (uint32_t(tcp.GetSourcePort()) << 16) | tcp.GetDestinationPort());
     if (tcp.GetFlags() & TcpHeader::SYN)
     {
-        bool first = !m_synSeen[conn];
-        m_synSeen[conn] = true;
-        if (first && m_dropSyn)
+        if (++m_synSeen[conn] <= m_dropSyn)
         {
             ++m_dropped;
             NS_LOG_INFO("dropping SYN from " << ip.GetSource());

@@ -22,9 +22,10 @@ namespace ns3
  * Install as the ReceiveErrorModel of the device that receives the direction to perturb.
  * Counting is per connection (by addresses and ports) over data-carrying transmissions,
  * retransmissions included: Indices "1,2" drops the first data segment and, if nothing else was
- * sent in between, its retransmission. DropSyn drops the first SYN (or SYN-ACK) of each connection.
- * Use it to ask what losing, say, the server's Certificate flight costs. Packets it does not
- * drop are passed to the Chain error model, if any (e.g. random loss on the same link).
+ * sent in between, its retransmission. Each "syn" drops one more transmission of the SYN (or
+ * SYN-ACK) of each connection: "syn" the first, "syn,syn" the first two. Use it to ask what losing,
+ * say, the server's Certificate flight costs. Packets it does not drop are passed to the Chain
+ * error model, if any (e.g. random loss on the same link).
  */
 class TcpSegmentDropModel : public ErrorModel
 {
@@ -36,10 +37,10 @@ class TcpSegmentDropModel : public ErrorModel
      * @brief Parses an index list such as "syn,1,3".
      * @param text the list
      * @param indices set to the data segment indices (1-based)
-     * @param syn set to true if "syn" appears
+     * @param syn set to the number of times "syn" appears: SYN (SYN-ACK) transmissions to drop
      * @return "" or a one-line error naming the bad item
      */
-    static std::string Parse(const std::string& text, std::set<uint32_t>& indices, bool& syn);
+    static std::string Parse(const std::string& text, std::set<uint32_t>& indices, uint32_t& syn);
 
     /**
      * @brief Sets what to drop.
@@ -58,10 +59,10 @@ class TcpSegmentDropModel : public ErrorModel
 
     Ptr<ErrorModel> m_chain;      //!< consulted for packets not dropped here
     std::set<uint32_t> m_indices; //!< data transmissions to drop
-    bool m_dropSyn{false};        //!< drop the first SYN / SYN-ACK
+    uint32_t m_dropSyn{0};        //!< SYN / SYN-ACK transmissions to drop
     using ConnectionKey = std::tuple<uint32_t, uint32_t, uint32_t>; //!< addresses, ports
     std::map<ConnectionKey, uint32_t> m_dataCount; //!< data transmissions per connection
-    std::map<ConnectionKey, bool> m_synSeen;       //!< first SYN seen per connection
+    std::map<ConnectionKey, uint32_t> m_synSeen;   //!< SYN transmissions seen per connection
     uint32_t m_dropped{0};                         //!< counter
 };
 

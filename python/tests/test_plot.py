@@ -88,7 +88,7 @@ def test_sequence(tmp_path):
 def test_sequence_marks_lost_and_retransmitted_segments(tmp_path):
     # The first SYN, the first SYN-ACK and the first data segment (ClientHello) are dropped.
     tl = ns3tls.timeline(tls="1.2", rtt="50ms", handshakes=1, key="p256", cpu="none",
-                         drop_c2s="syn,1", drop_s2c="syn")
+                         drop_c2s="syn,1", drop_s2c="syn", hz=0)  # exact timers
     tcp = tl[tl["layer"] == "tcp"].reset_index(drop=True)
     assert list(tcp["message"]) == ["SYN", "SYN", "SYN-ACK", "SYN-ACK", "ACK", "segment"]
     assert list(tcp["retransmission"]) == [0, 1, 0, 1, 0, 1]
