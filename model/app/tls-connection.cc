@@ -251,6 +251,8 @@ TlsConnection::ApplyScheduled(std::shared_ptr<StepResult> result)
 void
 TlsConnection::Apply(std::shared_ptr<StepResult> result)
 {
+    // The owner's callbacks below may read the engine: it stays until they are done.
+    ++m_applyDepth;
     Time now = Simulator::Now();
     for (const auto& m : result->messages)
     {
@@ -294,6 +296,8 @@ TlsConnection::Apply(std::shared_ptr<StepResult> result)
     {
         m_listener.peerClosed();
     }
+    --m_applyDepth;
+    ReleaseIfDone();
 }
 
 void
@@ -337,9 +341,9 @@ TlsConnection::SendPending()
 void
 TlsConnection::ReleaseIfDone()
 {
-    if (!m_engine || !m_inputEnded || !m_socketClosed || m_txOffset < m_txQueue.size()
-        || m_appliesPending > 0 || compat::IsPending(m_pumpEvent) || Simulator::Now() < m_busyUntil
-        || !m_engine->CanDestroyQuietly())
+    if (!m_engine || m_applyDepth > 0 || !m_inputEnded || !m_socketClosed
+        || m_txOffset < m_txQueue.size() || m_appliesPending > 0 || compat::IsPending(m_pumpEvent)
+        || Simulator::Now() < m_busyUntil || !m_engine->CanDestroyQuietly())
     {
         return;
     }

@@ -183,6 +183,7 @@ class TlsConnection : public SimpleRefCount<TlsConnection>
     bool m_socketClosed{false};            //!< Close() called on the socket
     bool m_inputEnded{false};              //!< peer's FIN processed, or the socket failed
     uint32_t m_appliesPending{0};          //!< steps scheduled to Apply, not applied yet
+    uint32_t m_applyDepth{0};              //!< inside Apply (its callbacks may use the engine)
     bool m_failedReported{false};          //!< failure already reported
     std::vector<uint8_t> m_rxPending;      //!< received, not yet given to the engine
     Time m_cpuTime{0};                     //!< simulated CPU time charged
