@@ -9,6 +9,23 @@
 #
 # Sets NS3TLS_OPENSSL_VERSION and NS3TLS_OPENSSL_BUNDLED; defines ns3tls_link_openssl(target).
 
+# tools/openssl35.sh writes "config <CONFIG_REV>" as the first line of PREFIX/.ns3tls-built; a
+# build with another value was made with older Configure options (./ns3tls rebuilds it).
+file(STRINGS "${CMAKE_CURRENT_LIST_DIR}/../tools/openssl35.sh" _ns3tls_config_rev
+     REGEX "^CONFIG_REV=")
+string(REPLACE "CONFIG_REV=" "" _ns3tls_config_rev "${_ns3tls_config_rev}")
+function(_ns3tls_stamp_current root out)
+  set(_first "")
+  if(EXISTS "${root}/.ns3tls-built")
+    file(STRINGS "${root}/.ns3tls-built" _first LIMIT_COUNT 1)
+  endif()
+  if(_first STREQUAL "config ${_ns3tls_config_rev}")
+    set(${out} ON PARENT_SCOPE)
+  else()
+    set(${out} OFF PARENT_SCOPE)
+  endif()
+endfunction()
+
 find_package(OpenSSL 3.0 REQUIRED)
 if(COMMAND build_lib) # in an ns-3 tree: the system's OpenSSL
   set(NS3TLS_OPENSSL system)
@@ -26,6 +43,18 @@ if(NS3TLS_OPENSSL STREQUAL "auto" AND NOT NS3TLS_OPENSSL_ROOT AND OPENSSL_VERSIO
     set(_cache "$ENV{HOME}/.cache/ns3tls")
   endif()
   file(GLOB _stamps "${_cache}/openssl-3.*/.ns3tls-built")
+  # Prefer a build made with the script's current Configure options (see _ns3tls_stamp_current).
+  set(_current "")
+  foreach(_s IN LISTS _stamps)
+    get_filename_component(_d "${_s}" DIRECTORY)
+    _ns3tls_stamp_current("${_d}" _ok)
+    if(_ok)
+      list(APPEND _current "${_s}")
+    endif()
+  endforeach()
+  if(_current)
+    set(_stamps ${_current})
+  endif()
   if(_stamps)
     list(SORT _stamps COMPARE NATURAL ORDER DESCENDING)
     list(GET _stamps 0 _stamp)
@@ -48,6 +77,12 @@ if(NS3TLS_OPENSSL STREQUAL "auto" AND NS3TLS_OPENSSL_ROOT)
   if(NS3TLS_OPENSSL_VERSION VERSION_LESS 3.5)
     message(FATAL_ERROR "NS3TLS_OPENSSL_ROOT=${NS3TLS_OPENSSL_ROOT} is OpenSSL ${NS3TLS_OPENSSL_VERSION}; "
                         "post-quantum algorithms need >= 3.5")
+  endif()
+  _ns3tls_stamp_current("${NS3TLS_OPENSSL_ROOT}" _ok)
+  if(EXISTS "${NS3TLS_OPENSSL_ROOT}/.ns3tls-built" AND NOT _ok)
+    message(WARNING "${NS3TLS_OPENSSL_ROOT} was built by an older tools/openssl35.sh (other "
+                    "Configure options, e.g. no enable-ec_nistp_64_gcc_128): run the script or "
+                    "./ns3tls build to rebuild it")
   endif()
   set(NS3TLS_OPENSSL_BUNDLED ON)
   set(NS3TLS_OPENSSL_VERSION_SCRIPT "${CMAKE_BINARY_DIR}/ns3tls-openssl.map")

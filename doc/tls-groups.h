@@ -35,7 +35,7 @@
 /**
  * @defgroup tls-tcp TCP profiles (model/tcp)
  * @ingroup tls
- * @brief TcpProfile (linux, ns3) and TcpLinuxSocket.
+ * @brief TcpProfile (linux, ns3), TcpLinuxSocket and TcpLinuxCwndValidation.
  */
 
 /**

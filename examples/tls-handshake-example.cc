@@ -136,6 +136,10 @@ PrintSummary(const TlsScenarioConfig& config, const TlsScenario::Result& result)
     {
         std::printf("error x%d: %s\n", e.second, e.first.c_str());
     }
+    if (!result.costTable.empty())
+    {
+        std::printf("cost table: %s\n", result.costTable.c_str());
+    }
     for (const auto& c : result.measuredCosts)
     {
         std::printf("cost measured at run start (not in the table): %s %.2f us\n",

@@ -226,6 +226,10 @@ TlsScenario::Run(const TlsScenarioConfig& config, Result& result)
     result.simulatedSeconds = Simulator::Now().GetSeconds();
     result.runWallSeconds = runWall;
     result.measuredCosts = measuredCosts;
+    if (Ptr<TlsOperationCostModel> model = DynamicCast<TlsOperationCostModel>(cost))
+    {
+        result.costTable = model->GetTableName();
+    }
     Simulator::Destroy();
     TlsContext::SetKeyLogFile("");
     TlsContext::ClearCache();

@@ -47,6 +47,8 @@ class TlsScenario
         double wallSeconds{0};                        //!< wall-clock time of the run
         double runWallSeconds{0}; //!< of which in Simulator::Run() (not building, tearing down)
         std::map<std::string, double> measuredCosts; //!< --cpu=model: costs measured at start (us)
+        /// --cpu=model: the table that priced the run (TlsOperationCostModel::GetTableName)
+        std::string costTable;
     };
 
     /**

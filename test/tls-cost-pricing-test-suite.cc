@@ -14,7 +14,9 @@
 #include "tls-test-pki.h"
 
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <unistd.h>
 
@@ -23,7 +25,7 @@ using namespace ns3;
 namespace
 {
 
-/// The built-in table's price of an operation, in ns.
+/// The built-in table's (the linked OpenSSL's, GetBuiltinTableName) price of an operation, in ns.
 double
 Price(const std::string& operation)
 {
@@ -139,6 +141,71 @@ class TlsTableOrderTestCase : public TestCase
     }
 };
 
+/**
+ * The built-in table is the one measured with the OpenSSL release line the module runs, and the
+ * run information names it. The release is read from OpenSSL_version()'s text here (the model
+ * uses OpenSSL_version_num()). The two tables differ where the releases' code does:
+ * EVP_PKEY_derive_set_peer() checks a DH peer key with EVP_PKEY_public_check(), which OpenSSL 3.0
+ * makes a full SP 800-56A check (pub^q mod p, as costly as the derivation itself) and later
+ * releases a partial one for named safe-prime groups (ffdhe, MODP; openssl/openssl#25088):
+ * derive:ffdhe costs keygen + a full-size exponentiation with 3.0, about one keygen with 3.5.
+ */
+class TlsBuiltinTableSelectionTestCase : public TestCase
+{
+  public:
+    TlsBuiltinTableSelectionTestCase()
+        : TestCase("built-in table: the linked OpenSSL's release line, named in the run info")
+    {
+    }
+
+  private:
+    void
+    DoRun() override
+    {
+        // "OpenSSL 3.5.7 30 Sep 2025" -> 3, 5
+        int major = 0;
+        int minor = 0;
+        NS_TEST_ASSERT_MSG_EQ(
+            std::sscanf(OpenSSL_version(OPENSSL_VERSION), "OpenSSL %d.%d", &major, &minor),
+            2,
+            "version text");
+        std::string expected
+            = major > 3 || (major == 3 && minor >= 5) ? "openssl-3.5" : "openssl-3.0";
+        NS_TEST_ASSERT_MSG_EQ(TlsOperationCostModel::GetBuiltinTableName(), expected, "selected");
+        NS_TEST_ASSERT_MSG_EQ(&TlsOperationCostModel::GetBuiltinTable(),
+                              &TlsOperationCostModel::GetBuiltinTable(expected),
+                              "GetBuiltinTable()");
+        NS_TEST_ASSERT_MSG_EQ(
+            RunModel({{"handshakes", "1"}}).costTable, "built-in " + expected, "run information");
+        for (unsigned long v : {0x30000000UL, 0x300000d0UL, 0x30400010UL})
+        {
+            NS_TEST_ASSERT_MSG_EQ(TlsOperationCostModel::GetBuiltinTableName(v), "openssl-3.0", v);
+        }
+        for (unsigned long v : {0x30500000UL, 0x30500070UL, 0x30600000UL, 0x40000000UL})
+        {
+            NS_TEST_ASSERT_MSG_EQ(TlsOperationCostModel::GetBuiltinTableName(v), "openssl-3.5", v);
+        }
+
+        // The DH peer check: full in 3.0 (derive > 4x keygen), partial in 3.5 (derive ~ keygen).
+        for (const std::string g : {"ffdhe2048", "ffdhe8192", "modp4096"})
+        {
+            const auto& t30 = TlsOperationCostModel::GetBuiltinTable("openssl-3.0");
+            const auto& t35 = TlsOperationCostModel::GetBuiltinTable("openssl-3.5");
+            NS_TEST_ASSERT_MSG_GT(t30.at("derive:" + g), 4 * t30.at("keygen:" + g), "3.0 " << g);
+            NS_TEST_ASSERT_MSG_LT(t35.at("derive:" + g), 2 * t35.at("keygen:" + g), "3.5 " << g);
+            NS_TEST_ASSERT_MSG_GT(t35.at("derive:" + g), 0.5 * t35.at("keygen:" + g), "3.5 " << g);
+        }
+        // Both OpenSSLs were built with enable-ec_nistp_64_gcc_128 (Debian's 3.0 packages and
+        // tools/openssl35.sh): P-521 uses the 64-bit constant-time code, not the generic one that
+        // made a P-521 signature ~7x slower (~1.2 ms), more than an RSA-2048 one.
+        for (const std::string t : {"openssl-3.0", "openssl-3.5"})
+        {
+            const auto& table = TlsOperationCostModel::GetBuiltinTable(t);
+            NS_TEST_ASSERT_MSG_LT(table.at("sign:p521"), table.at("sign:rsa2048"), t);
+        }
+    }
+};
+
 /// Writes root (ca.pem), leaf + intermediate (chain.pem) and the leaf key (key.pem).
 void
 WriteChain(const std::string& dir, EVP_PKEY* rootKey, EVP_PKEY* intermediateKey, EVP_PKEY* leafKey)
@@ -247,6 +314,7 @@ class TlsCostPricingTestSuite : public TestSuite
         : TestSuite("tls-cost-pricing", UNIT)
     {
         AddTestCase(new TlsTableOrderTestCase(), QUICK);
+        AddTestCase(new TlsBuiltinTableSelectionTestCase(), QUICK);
         AddTestCase(new TlsPricedDifferenceTestCase(
                         "TLS 1.3 ffdhe8192 vs ffdhe2048: server CPU differs by the table's",
                         {{"groups", "ffdhe2048"}},

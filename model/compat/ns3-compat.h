@@ -21,7 +21,9 @@
  *    (NS3TLS_ENUM_ACCESSOR), and one checker's values are all of one type;
  *  - Object::GetInstanceTypeId() is final from 3.45 (NS3TLS_DECLARE_GET_INSTANCE_TYPE_ID);
  *  - CommandLine::AddValue's callback takes a const reference from 3.38
- *    (compat::CommandLineCallback).
+ *    (compat::CommandLineCallback);
+ *  - TcpSocketState::m_isCwndLimited gates cwnd growth from 3.42 (compat::SetCwndLimited);
+ *  - TcpCongestionOps::SetRateOps() exists from 3.45 (NS3TLS_TCP_CONGESTION_OPS_HAS_SET_RATE_OPS).
  *
  * The TcpSocketBase hooks TcpLinuxSocket overrides (SendDataPacket, NewAck, ReTxTimeout,
  * DoForwardUp, CompleteFork, Fork) and the Ipv4L3Protocol / Ipv4EndPoint calls TcpLinuxDemux makes
@@ -85,6 +87,14 @@
     }
 #endif
 
+/**
+ * 1 when TcpCongestionOps has the virtual SetRateOps(Ptr<TcpRateOps>), which TcpSocketBase calls
+ * after Init(): from ns-3.45 (ns-3-dev commit 0bf177fff, "tcp: (fixes #1013) Sync
+ * TcpBbr::m_appLimited with TcpRateOps::TcpRateConnection::m_appLimited"); a wrapper of a
+ * congestion control forwards it.
+ */
+#define NS3TLS_TCP_CONGESTION_OPS_HAS_SET_RATE_OPS NS3TLS_NS3_AT_LEAST(3, 45)
+
 namespace ns3
 {
 namespace compat
@@ -115,6 +125,32 @@ using CommandLineCallback = Callback<bool, const std::string&>;
 #else
 using CommandLineCallback = Callback<bool, std::string>;
 #endif
+
+/**
+ * @brief Sets TcpSocketState::m_isCwndLimited, which ns-3.42 and later read before growing cwnd.
+ *
+ * From ns-3.42 (ns-3-dev commit f75345fa0, "tcp (fixes #966): Suppress cwnd growth when
+ * rate-limited") TcpCubic::IncreaseWindow() and TcpLinuxReno's congestion avoidance grow cwnd
+ * only if the flag is set; TcpSocketBase::SendDataPacket() sets it to whether the segment sent
+ * left less than one segment of cwnd free (BytesInFlight() >= cwnd in 3.42). Up to ns-3.41 there
+ * is no flag and cwnd always grows: nothing to set. A template so that this header needs no
+ * internet-module include.
+ * @param tcb a TcpSocketState
+ * @param limited the value to set
+ * @return the previous value (true up to ns-3.41)
+ */
+template <typename SocketState>
+inline bool
+SetCwndLimited(SocketState& tcb [[maybe_unused]], bool limited [[maybe_unused]])
+{
+#if NS3TLS_NS3_AT_LEAST(3, 42)
+    bool previous = tcb.m_isCwndLimited;
+    tcb.m_isCwndLimited = limited;
+    return previous;
+#else
+    return true;
+#endif
+}
 
 } // namespace compat
 } // namespace ns3

@@ -36,7 +36,7 @@ TlsOperationCostModel::GetTypeId()
               .AddConstructor<TlsOperationCostModel>()
               .AddAttribute("CostTable",
                             "JSON file of operation costs in microseconds (from ./ns3tls "
-                            "calibrate); empty: the built-in table",
+                            "calibrate); empty: the built-in table for the OpenSSL in use",
                             StringValue(""),
                             MakeStringAccessor(&TlsOperationCostModel::SetCostTable),
                             MakeStringChecker());
@@ -52,11 +52,19 @@ void
 TlsOperationCostModel::SetCostTable(const std::string& path)
 {
     m_table = GetBuiltinTable();
+    m_tableFile = path;
     if (!path.empty())
     {
         std::string error = LoadTable(path);
         NS_ABORT_MSG_IF(!error.empty(), error);
     }
+}
+
+std::string
+TlsOperationCostModel::GetTableName() const
+{
+    std::string builtin = "built-in " + GetBuiltinTableName();
+    return m_tableFile.empty() ? builtin : m_tableFile + " over " + builtin;
 }
 
 std::string
@@ -425,13 +433,34 @@ TlsOperationCostModel::FromJson(const std::string& text, std::map<std::string, d
 namespace ns3
 {
 
+std::string
+TlsOperationCostModel::GetBuiltinTableName(unsigned long version)
+{
+    if (version == 0)
+    {
+        version = OpenSSL_version_num(); // the library linked, not the headers compiled against
+    }
+    return version >= 0x30500000L ? "openssl-3.5" : "openssl-3.0";
+}
+
+const std::map<std::string, double>&
+TlsOperationCostModel::GetBuiltinTable(const std::string& name)
+{
+    static const std::map<std::string, double> openssl30 = {
+#include "tls-builtin-costs-3.0.inc"
+    };
+    static const std::map<std::string, double> openssl35 = {
+#include "tls-builtin-costs-3.5.inc"
+    };
+    NS_ABORT_MSG_UNLESS(name == "openssl-3.0" || name == "openssl-3.5",
+                        "no built-in cost table '" << name << "'");
+    return name == "openssl-3.5" ? openssl35 : openssl30;
+}
+
 const std::map<std::string, double>&
 TlsOperationCostModel::GetBuiltinTable()
 {
-    static const std::map<std::string, double> table = {
-#include "tls-builtin-costs.inc"
-    };
-    return table;
+    return GetBuiltinTable(GetBuiltinTableName());
 }
 
 } // namespace ns3

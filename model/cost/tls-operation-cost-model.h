@@ -33,8 +33,12 @@ namespace ns3
  * record protection, state machine).
  * New algorithms need only new names in the table (and in TlsCostCalibration's lists).
  *
- * The built-in table was measured on the development machine (OpenSSL 3.0, x86-64); CostTable
- * names a JSON file written by `./ns3tls calibrate` for the user's machine ({"name": us, ...}).
+ * The built-in tables were measured on the development machine (x86-64), one per OpenSSL release
+ * line, because releases price the same operation differently (e.g. OpenSSL 3.0 validates a
+ * finite-field DH peer key with a full pub^q mod p exponentiation that later releases skip for
+ * named safe-prime groups): the one for the OpenSSL the process runs is used
+ * (GetBuiltinTableName). CostTable names a JSON file written by `./ns3tls calibrate` for the
+ * user's machine ({"name": us, ...}); its entries replace the built-in table's.
  * Operations the table lacks can be measured at run start (MeasureMissing); an operation that
  * is still unknown when a step needs it is a fatal error naming it, never a guess.
  */
@@ -78,8 +82,31 @@ class TlsOperationCostModel : public TlsCostModel
      */
     std::map<std::string, double> MeasureMissing(const TlsConfig& client, const TlsConfig& server);
 
-    /// @return the built-in table
+    /// @return the built-in table for the OpenSSL in use (GetBuiltinTableName())
     static const std::map<std::string, double>& GetBuiltinTable();
+
+    /**
+     * @brief Names the built-in table for an OpenSSL release: "openssl-3.0" (measured with
+     * OpenSSL 3.0; used for 3.0 to 3.4) or "openssl-3.5" (measured with 3.5; used for 3.5 and
+     * later).
+     * @param version an OpenSSL version number as OpenSSL_version_num() returns it
+     * (0xMNN00PP0L); 0: the OpenSSL the process runs
+     * @return the table's name
+     */
+    static std::string GetBuiltinTableName(unsigned long version = 0);
+
+    /**
+     * @param name "openssl-3.0" or "openssl-3.5" (GetBuiltinTableName)
+     * @return that built-in table (aborts naming an unknown table)
+     */
+    static const std::map<std::string, double>& GetBuiltinTable(const std::string& name);
+
+    /**
+     * @brief What priced the run, for the run information: "built-in openssl-3.5" or, with
+     * CostTable set, "FILE over built-in openssl-3.5" (the file's entries win).
+     * @return the description
+     */
+    std::string GetTableName() const;
 
     /**
      * @brief Writes a table as JSON.
@@ -115,6 +142,7 @@ class TlsOperationCostModel : public TlsCostModel
     void SetCostTable(const std::string& path);
 
     std::map<std::string, double> m_table; //!< microseconds per operation
+    std::string m_tableFile;               //!< the CostTable file ("": none)
 };
 
 } // namespace ns3

@@ -14,6 +14,7 @@
 #include "ns3/tcp-congestion-ops.h"
 #include "ns3/tcp-header.h"
 #include "ns3/tcp-l4-protocol.h"
+#include "ns3/tcp-linux-cwnd-validation.h"
 #include "ns3/tcp-option-sack.h"
 #include "ns3/tcp-recovery-ops.h"
 #include "ns3/tcp-tx-buffer.h"
@@ -123,7 +124,8 @@ TcpLinuxSocket::Create(Ptr<Node> node)
         factory.SetTypeId(rttType.Get());
         prototype->SetRtt(factory.Create<RttEstimator>());
         factory.SetTypeId(congestionType.Get());
-        prototype->SetCongestionControlAlgorithm(factory.Create<TcpCongestionOps>());
+        prototype->SetCongestionControlAlgorithm(
+            CreateObject<TcpLinuxCwndValidation>(factory.Create<TcpCongestionOps>()));
         factory.SetTypeId(recoveryType.Get());
         prototype->SetRecoveryAlgorithm(factory.Create<TcpRecoveryOps>());
     }
@@ -531,6 +533,10 @@ TcpLinuxSocket::SendDataPacket(SequenceNumber32 seq, uint32_t maxSize, bool with
     }
     uint64_t armed = m_retxEvent.GetUid();
     uint32_t sent = TcpSocketBase::SendDataPacket(seq, maxSize, withAck);
+    if (auto validation = DynamicCast<TcpLinuxCwndValidation>(m_congestionControl))
+    {
+        validation->CwndValidate(m_tcb, BytesInFlight());
+    }
     if (m_hz > 0 && m_retxEvent.GetUid() != armed && compat::IsPending(m_retxEvent))
     {
         ArmRetx(Simulator::GetDelayLeft(m_retxEvent)); // the RTO ns-3 armed, on jiffies

@@ -84,7 +84,9 @@ class TcpLinuxSocket : public TcpSocketBase
      * The socket is a copy of a prototype built from the attribute defaults when the
      * simulation's first socket (of this RTT estimator, congestion control and recovery
      * type) is created, dropped at Simulator::Destroy(): set TCP defaults before creating
-     * sockets, or set attributes on the socket returned.
+     * sockets, or set attributes on the socket returned. The congestion control is wrapped in
+     * a TcpLinuxCwndValidation (Linux's rule for when cwnd may grow), which SendDataPacket()
+     * tells about each segment sent.
      * @param node a node with an internet stack
      * @return the socket
      */

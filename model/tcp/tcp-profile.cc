@@ -73,12 +73,29 @@ Owner(const std::string& attribute, TypeId::AttributeInformation& info)
 
 /// The profile SetDefaults() made the attribute defaults ("" = ns-3's own).
 std::string g_defaultsProfile;
+/**
+ * Whether the defaults SetDefaults() set are still in place: Config::Reset() (which ns-3.38 and
+ * later run before and after every TestCase) puts back each attribute's original default object,
+ * which SetDefaults() had replaced (a user's later Config::SetDefault does not).
+ * @return false if the defaults were reset since
+ */
+bool
+DefaultsInPlace()
+{
+    TypeId::AttributeInformation info;
+    Owner("SegmentSize", info); // one of the profile's attributes
+    return info.initialValue != info.originalInitialValue;
+}
 
 } // namespace
 
 void
 TcpProfile::Apply(Ptr<Socket> socket, const std::string& name)
 {
+    if (!g_defaultsProfile.empty() && !DefaultsInPlace())
+    {
+        g_defaultsProfile.clear(); // the defaults are no longer the profile's
+    }
     if (name.empty() || name == "ns3" || name == g_defaultsProfile)
     {
         return; // nothing to change, or the profile already is every socket's default

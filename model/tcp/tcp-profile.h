@@ -21,7 +21,8 @@ namespace ns3
  *    timestamps), initial window 10, SYN RTO 1 s doubling with 6 retries, RTO =
  *    srtt + max(4 rttvar, 200 ms) (so the first RTO after a sample m is m + max(2m, 200 ms), as
  *    Linux's), delayed ACK 40 ms, SACK, timestamps and window scaling on, TIME_WAIT 2 s (Linux: 60
- * s; see TcpProfile::Apply).
+ * s; see TcpProfile::Apply). CreateSocket() makes its sockets TcpLinuxSocket (tail loss
+ *    probe; the congestion control wrapped in TcpLinuxCwndValidation, Linux's cwnd-growth rule).
  */
 class TcpProfile
 {

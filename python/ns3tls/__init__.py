@@ -26,9 +26,10 @@ def run_csv(**params):
 
     The texts are exactly what ``tls-handshake-example`` writes with ``--csv`` and
     ``--timeline`` for the same parameters; info has records, server_accepted, server_completed,
-    simulated_seconds, wall_seconds, run_wall_seconds (in Simulator::Run) and measured_costs
-    ({operation: microseconds} that --cpu=model measured at run start because its table lacks
-    them). Raises ValueError for a bad parameter.
+    simulated_seconds, wall_seconds, run_wall_seconds (in Simulator::Run), openssl_version,
+    measured_costs ({operation: microseconds} that --cpu=model measured at run start because
+    its table lacks them) and cost_table (--cpu=model: the table that priced the run, e.g.
+    'built-in openssl-3.5'; else ''). Raises ValueError for a bad parameter.
     """
     from . import _params, _runner
 

@@ -141,6 +141,7 @@ Info(const TlsScenario::Result& result)
     info["run_wall_seconds"] = result.runWallSeconds;
     info["openssl_version"] = TlsOpenSsl::GetVersion();
     info["measured_costs"] = result.measuredCosts; // --cpu=model: measured at run start (us)
+    info["cost_table"] = result.costTable; // --cpu=model: "built-in openssl-3.5", ...; else ""
     return info;
 }
 
@@ -343,6 +344,7 @@ PYBIND11_MODULE(_core, m)
         .def_readonly("wall_seconds", &TlsScenario::Result::wallSeconds)
         .def_readonly("run_wall_seconds", &TlsScenario::Result::runWallSeconds)
         .def_readonly("measured_costs", &TlsScenario::Result::measuredCosts)
+        .def_readonly("cost_table", &TlsScenario::Result::costTable)
         .def_property_readonly("info", &Info);
 
     m.def(

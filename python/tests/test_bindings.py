@@ -153,3 +153,16 @@ def test_one_column_table_for_csv_records_and_frames():
     assert text <= set(_frames.TEXT_COLUMNS)
     df = ns3tls.read_csv(csv)
     assert df["version"].tolist() == ["TLSv1.3", "TLSv1.3"] and df["early_data"].tolist() == [0, 1]
+
+
+def test_run_info_names_the_cost_table(tmp_path):
+    # --cpu=model: the built-in table of the running OpenSSL's release line; a file is named.
+    version = ns3tls._core.openssl_version().split()[1]
+    major, minor = (int(x) for x in version.split(".")[:2])
+    line = "openssl-3.5" if (major, minor) >= (3, 5) else "openssl-3.0"
+    assert ns3tls.run(cpu="model").attrs["info"]["cost_table"] == f"built-in {line}"
+    table = tmp_path / "costs.json"
+    table.write_text('{"sign:rsa2048": 1000}')
+    df = ns3tls.run(cpu="model", cost_table=str(table))
+    assert df.attrs["info"]["cost_table"] == f"{table} over built-in {line}"
+    assert ns3tls.run(cpu="none").attrs["info"]["cost_table"] == ""
