@@ -87,7 +87,7 @@ PrintSummary(const TlsScenarioConfig& config, const TlsScenario::Result& result)
     std::printf(
         "TLS %s (server %s)  kx=%s  key=%s  rtt=%s  bandwidth=%s  loss=%s  tcp=%s  cpu=%s\n",
         config.tls.c_str(),
-        config.serverTls.c_str(),
+        config.GetServerTls().c_str(),
         config.Get("kx").c_str(),
         key.c_str(),
         config.Get("rtt").c_str(),

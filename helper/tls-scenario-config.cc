@@ -12,6 +12,8 @@
 #include "ns3/tls-openssl.h"
 #include "ns3/tls-operation-cost-model.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <functional>
@@ -313,7 +315,11 @@ Parameters()
              return std::string();
          },
          [](const C& c) { return c.caKey; }},
-        Count("chain", "intermediate CAs between the leaf and the root", &C::chain, 0, 32),
+        Count("chain",
+              "intermediate CAs between the leaf and the root (generated chains)",
+              &C::chain,
+              0,
+              32),
         Text("cert", "PEM certificate chain (leaf first) instead of a generated one", &C::certFile),
         Text("private-key", "PEM private key for --cert", &C::keyFile),
         Text("ca-file", "extra trusted CA certificates (PEM)", &C::caFile),
@@ -554,6 +560,132 @@ Find(const std::string& name)
     return nullptr;
 }
 
+/// The group names of an OpenSSL group list ("*X25519MLKEM768:?P-256/X25519"): tuples ('/')
+/// and prefixes ('*' key share, '?' ignore if unknown) taken apart, removals ('-') left out.
+/// @return false if the list holds a name OpenSSL's providers do not know or DEFAULT (then
+///   only OpenSSL can tell what it means)
+bool
+KnownGroups(const std::string& list, std::vector<TlsOpenSsl::GroupInfo>& groups)
+{
+    std::string item;
+    std::istringstream is(list);
+    while (std::getline(is, item, ':'))
+    {
+        std::istringstream tuple(item);
+        std::string name;
+        while (std::getline(tuple, name, '/'))
+        {
+            while (!name.empty() && (name[0] == '*' || name[0] == '?'))
+            {
+                name.erase(0, 1);
+            }
+            if (name.empty() || name[0] == '-')
+            {
+                continue;
+            }
+            TlsOpenSsl::GroupInfo info;
+            if (!TlsOpenSsl::GetGroupInfo(name, info))
+            {
+                return false;
+            }
+            groups.push_back(info);
+        }
+    }
+    return true;
+}
+
+/**
+ * Why no group of a list can serve a TLS version, as libssl decides (tls_valid_group).
+ * @param list an OpenSSL group list
+ * @param tls13 the version: TLS 1.3 or TLS 1.2 (ECDHE)
+ * @return "" if some group can (or the list is empty, or only OpenSSL can tell), else why not
+ */
+std::string
+GroupListProblem(const std::string& list, bool tls13)
+{
+    std::vector<TlsOpenSsl::GroupInfo> groups;
+    if (list.empty() || !KnownGroups(list, groups) || groups.empty())
+    {
+        return "";
+    }
+    std::vector<std::string> reasons;
+    for (const auto& g : groups)
+    {
+        if (TlsOpenSsl::IsGroupUsable(g, tls13))
+        {
+            return "";
+        }
+        std::string reason;
+        TlsOpenSsl::GroupInfo other;
+        if (g.algorithm.find("ML-KEM") != std::string::npos
+            || g.name.find("MLKEM") != std::string::npos)
+        {
+            reason = "ML-KEM groups need TLS 1.3"; // draft-ietf-tls-mlkem, -ecdhe-mlkem
+        }
+        else if (!tls13 && TlsOpenSsl::IsGroupUsable(g, true))
+        {
+            reason = g.name + " is a TLS 1.3 group";
+        }
+        else if (!tls13)
+        {
+            reason = g.name + " is not an elliptic-curve group, which TLS 1.2 ECDHE needs";
+        }
+        else if (TlsOpenSsl::GetGroupInfo(g.name + "tls13", other))
+        {
+            reason = g.name + " is TLS 1.2's name (RFC 7027); TLS 1.3's is " + other.name;
+        }
+        else
+        {
+            reason = g.name + " is a TLS 1.2 group";
+        }
+        if (std::find(reasons.begin(), reasons.end(), reason) == reasons.end())
+        {
+            reasons.push_back(reason);
+        }
+    }
+    std::string text;
+    for (const auto& r : reasons)
+    {
+        text += (text.empty() ? "" : "; ") + r;
+    }
+    return text;
+}
+
+/// @return the TLS group of an ECDSA key type's curve, e.g. "P-256" for p256 ("" if not ECDSA)
+std::string
+EcdsaGroup(const std::string& keyType)
+{
+    static const std::map<std::string, std::string> curves{
+        {"p256", "P-256"}, {"p384", "P-384"}, {"p521", "P-521"}};
+    auto it = curves.find(keyType);
+    return it == curves.end() ? "" : it->second;
+}
+
+/// @return true if every entry of an OpenSSL signature algorithm list exists only in TLS 1.3
+///   (ML-DSA, draft-ietf-tls-mldsa; the brainpool "...tls13..." schemes, RFC 8734)
+bool
+OnlyTls13Sigalgs(const std::string& list)
+{
+    std::string item;
+    std::istringstream is(list);
+    bool any = false;
+    while (std::getline(is, item, ':'))
+    {
+        std::string lower = item;
+        std::transform(lower.begin(),
+                       lower.end(),
+                       lower.begin(),
+                       [](unsigned char c) { return std::tolower(c); });
+        if (lower.find("mldsa") == std::string::npos && lower.find("ml-dsa") == std::string::npos
+            && lower.find("tls13") == std::string::npos)
+        {
+            return false;
+        }
+        any = true;
+    }
+    return any;
+}
+
 } // namespace
 
 TlsScenarioConfig::TlsScenarioConfig()
@@ -638,7 +770,7 @@ TlsScenarioConfig::SetNs3Default(const std::string& path, const std::string& val
 }
 
 std::string
-TlsScenarioConfig::Validate() const
+TlsScenarioConfig::Validate(bool pair) const
 {
     for (const auto& [flag, value] :
          std::vector<std::pair<std::string, std::string>>{{"groups", groups},
@@ -656,6 +788,10 @@ TlsScenarioConfig::Validate() const
     if (!caKey.empty() && !certFile.empty())
     {
         return "--ca-key=" + caKey + " needs generated credentials: drop --cert";
+    }
+    if (chain != 0 && !certFile.empty())
+    {
+        return "--chain=" + std::to_string(chain) + " needs generated credentials: drop --cert";
     }
     if (mss != 0 && mss < 88)
     {
@@ -686,6 +822,11 @@ TlsScenarioConfig::Validate() const
         return "--fault=version-mismatch needs one client version (--tls=1.2 or 1.3), not --tls="
                + tls;
     }
+    std::string e = pair ? VersionProblem() : "";
+    if (!e.empty())
+    {
+        return e;
+    }
     if (serverName.empty())
     {
         return "invalid --server-name='' (expected a DNS name)";
@@ -710,15 +851,116 @@ TlsScenarioConfig::Validate() const
     return "";
 }
 
+std::string
+TlsScenarioConfig::VersionProblem() const
+{
+    TlsConfig::Version clientMin;
+    TlsConfig::Version clientMax;
+    TlsConfig::Version serverMin;
+    TlsConfig::Version serverMax;
+    TlsConfig::ParseRange(tls, clientMin, clientMax);
+    TlsConfig::ParseRange(GetServerTls(), serverMin, serverMax);
+    const bool clientTls13 = clientMax == TlsConfig::VERSION_1_3;
+    // A client that may offer TLS 1.3 sends key shares only for TLS 1.3 groups: without one it
+    // refuses to start (tls_construct_ctos_supported_groups: "No groups enabled for max
+    // supported SSL/TLS version"), whatever the server would choose.
+    std::string why = clientTls13 ? GroupListProblem(groups, true) : "";
+    if (!why.empty())
+    {
+        return "--groups=" + groups + ": " + why + " (a client that offers TLS 1.3 needs a "
+               + "TLS 1.3 group; or use --tls=1.2)";
+    }
+    // The version the two ends settle on: the highest both accept (none: a version mismatch,
+    // the handshake's own failure).
+    if (clientMin > serverMax || serverMin > clientMax)
+    {
+        return "";
+    }
+    const bool tls13 = clientTls13 && serverMax == TlsConfig::VERSION_1_3;
+    if (tls13)
+    {
+        why = GroupListProblem(serverGroups, true);
+        return why.empty() ? ""
+                           : "--server-groups=" + serverGroups + ": " + why
+                                 + " (TLS 1.3 is negotiated: the server needs a TLS 1.3 group)";
+    }
+    const std::string use
+        = clientTls13 ? "use --server-tls=1.3 or 1.2-1.3" : "use --tls=1.3 or 1.2-1.3";
+    std::string keyType = certFile.empty() ? key : TlsCredentials::GetCertificateKeyType(certFile);
+    std::string keyFlag = certFile.empty() ? "--key=" + key : "--cert=" + certFile;
+    if (TlsCredentials::IsPostQuantum(keyType))
+    {
+        // No TLS 1.2 signature scheme: draft-ietf-tls-mldsa registers ML-DSA for TLS 1.3 only.
+        return keyFlag + ": ML-DSA signatures need TLS 1.3 (" + use + ")";
+    }
+    if (!sigalgs.empty() && OnlyTls13Sigalgs(sigalgs))
+    {
+        return "--sigalgs=" + sigalgs + ": these signature schemes need TLS 1.3 (" + use + ")";
+    }
+    if (kx != "ecdhe")
+    {
+        return ""; // RSA and DHE key exchange in TLS 1.2 use no group
+    }
+    for (const auto& [flag, list] :
+         {std::pair<std::string, std::string>{"groups", groups}, {"server-groups", serverGroups}})
+    {
+        why = GroupListProblem(list, false);
+        if (!why.empty())
+        {
+            return "--" + flag + "=" + list + ": " + why + " (" + use + ")";
+        }
+    }
+    // RFC 8422 section 5.1 (RFC 4492 before it): in TLS 1.2 the client's supported groups
+    // also bound the curves of the ECDSA certificates it accepts (and may send); OpenSSL
+    // refuses a certificate on another curve (tls1_check_cert_param).
+    TlsOpenSsl::GroupInfo curve;
+    std::vector<TlsOpenSsl::GroupInfo> known;
+    if (TlsOpenSsl::GetGroupInfo(EcdsaGroup(keyType), curve) && !groups.empty()
+        && KnownGroups(groups, known)
+        && std::none_of(known.begin(),
+                        known.end(),
+                        [&curve](const TlsOpenSsl::GroupInfo& g)
+                        {
+                            return g.internal == curve.internal; // P-256 = secp256r1
+                        }))
+    {
+        return "--groups=" + groups + ": in TLS 1.2 the client's groups must include the "
+               + "curve of the ECDSA " + keyFlag + " (RFC 8422 section 5.1): add " + curve.name
+               + " (--groups=" + groups + ":" + curve.name + "), or " + use;
+    }
+    return "";
+}
+
+std::string
+TlsScenarioConfig::GetServerTls() const
+{
+    if (fault == "version-mismatch")
+    {
+        // The client offers one version (Validate): the server accepts only the other.
+        return tls == "1.3" ? "1.2" : "1.3";
+    }
+    return serverTls;
+}
+
 std::vector<std::pair<std::string, std::string>>
 TlsScenarioConfig::GetParameterColumns() const
 {
+    // A --cert chain's own intermediates and CA key types (what generated chains take from
+    // --chain and --ca-key).
+    TlsCredentials::PemChainInfo pem;
+    if (!certFile.empty())
+    {
+        pem = TlsCredentials::DescribePemChain(certFile, caFile);
+    }
     return {{"tls", tls},
             {"kx", tls == "1.3" ? "ecdhe" : kx},
-            {"server_tls", serverTls},
+            {"server_tls", GetServerTls()},
             {"key", certFile.empty() ? key : TlsCredentials::GetCertificateKeyType(certFile)},
-            {"ca_key", certFile.empty() ? (caKey.empty() ? key : caKey) : "pem"},
-            {"chain", std::to_string(chain)},
+            {"ca_key", certFile.empty() ? (caKey.empty() ? key : caKey) : pem.caKeyType},
+            {"chain",
+             certFile.empty()        ? std::to_string(chain)
+             : pem.intermediates < 0 ? ""
+                                     : std::to_string(pem.intermediates)},
             {"groups", groups},
             {"server_groups", serverGroups.empty() ? groups : serverGroups},
             {"resume", resume},

@@ -55,11 +55,34 @@ class TlsScenarioConfig
      */
     std::string SetNs3Default(const std::string& path, const std::string& value);
 
-    /// @return "" if the combination of parameters is valid, else a one-line message
-    std::string Validate() const;
+    /**
+     * @param pair true (the canned scenario): also check that the client and server settings
+     *        fit the version they will negotiate (VersionProblem()); false for the settings of
+     *        one end only (a server or clients of an own topology), whose peer has its own
+     * @return "" if the combination of parameters is valid, else a one-line message
+     */
+    std::string Validate(bool pair = true) const;
+
+    /**
+     * @brief Checks that the groups, keys and signature schemes fit the TLS version the two
+     * ends will negotiate, as OpenSSL decides it: e.g. ML-KEM groups and ML-DSA keys exist
+     * only in TLS 1.3 (draft-ietf-tls-mlkem, draft-ietf-tls-mldsa), TLS 1.2 ECDHE needs an
+     * elliptic-curve group, and in TLS 1.2 an ECDSA key's curve must be among the client's
+     * groups (RFC 8422 section 5.1). Without this the handshake would only fail at run time.
+     * @return "" if they fit, else a one-line message naming the flag, its value and why
+     */
+    std::string VersionProblem() const;
 
     /// @return the loss probability of one direction
     double GetLoss(bool clientToServer) const;
+
+    /**
+     * @brief The TLS version(s) the server actually accepts: --server-tls, except under
+     * --fault=version-mismatch, where the server accepts only the version the client does not
+     * offer. The summary line and the CSV's server_tls column show this.
+     * @return "1.2", "1.3" or "1.2-1.3"
+     */
+    std::string GetServerTls() const;
 
     /// @return (column, value) pairs that identify the scenario in every CSV row
     std::vector<std::pair<std::string, std::string>> GetParameterColumns() const;

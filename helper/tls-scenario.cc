@@ -63,7 +63,7 @@ MakeTlsConfigs(const TlsScenarioConfig& c, TlsConfig& client, TlsConfig& server)
                             : "cert=" + c.certFile + ",key=" + c.keyFile;
     client.credentials = creds; // used for client authentication
     server = client;
-    TlsConfig::ParseRange(c.serverTls, server.minVersion, server.maxVersion);
+    TlsConfig::ParseRange(c.GetServerTls(), server.minVersion, server.maxVersion);
     server.groups = c.serverGroups.empty() ? c.groups : c.serverGroups;
     server.maxEarlyData = c.earlyData > 0 ? 16384 : 0;
     if (c.fault == "untrusted-ca")
@@ -73,13 +73,6 @@ MakeTlsConfigs(const TlsScenarioConfig& c, TlsConfig& client, TlsConfig& server)
     else if (c.fault == "expired")
     {
         server.credentials += ",expired";
-    }
-    else if (c.fault == "version-mismatch")
-    {
-        // The client offers one version (Validate): the server accepts only the other.
-        server.minVersion = server.maxVersion = client.maxVersion == TlsConfig::VERSION_1_3
-                                                    ? TlsConfig::VERSION_1_2
-                                                    : TlsConfig::VERSION_1_3;
     }
     else if (c.fault == "no-common-cipher")
     {

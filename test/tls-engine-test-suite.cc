@@ -8,7 +8,9 @@
 #include "ns3/test.h"
 #include "ns3/tls-engine.h"
 #include "ns3/tls-memory.h"
+#include "ns3/tls-openssl.h"
 #include "ns3/tls-random.h"
+#include "ns3/tls-scenario-config.h"
 #include "tls-test-compat.h"
 #include "tls-test-pki.h"
 
@@ -438,6 +440,193 @@ class TlsCredentialsParseTestCase : public TestCase
     }
 };
 
+/**
+ * TlsScenarioConfig::Validate refuses exactly the groups, keys and signature schemes that the
+ * negotiated TLS version cannot use: each combination is both validated and handshaken by
+ * two engines configured as the scenario configures them, and a refusal must go with a failed
+ * handshake, an acceptance with a completed one. Then the messages name flag, value and why.
+ */
+class TlsVersionFitTestCase : public TestCase
+{
+  public:
+    TlsVersionFitTestCase()
+        : TestCase("up-front refusals = handshakes that fail: groups, keys, sigalgs vs version")
+    {
+    }
+
+  private:
+    /// One combination: the example's flags (groups/sigalgs/key may be empty = default).
+    struct Combo
+    {
+        std::string tls;          //!< --tls
+        std::string serverTls;    //!< --server-tls
+        std::string groups;       //!< --groups
+        std::string serverGroups; //!< --server-groups
+        std::string key;          //!< --key
+        std::string sigalgs;      //!< --sigalgs
+        std::string kx;           //!< --kx
+        bool refused;             //!< Validate must refuse it
+    };
+
+    /// @return true if this OpenSSL's providers know every group of the lists (OpenSSL 3.0,
+    ///   e.g., has no brainpoolP256r1tls13)
+    static bool
+    Known(const std::string& lists)
+    {
+        std::istringstream is(lists);
+        std::string name;
+        TlsOpenSsl::GroupInfo info;
+        while (std::getline(is, name, ':'))
+        {
+            if (!name.empty() && !TlsOpenSsl::GetGroupInfo(name, info))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    void
+    Check(const Combo& k)
+    {
+        if (!Known(k.groups + ":" + k.serverGroups))
+        {
+            return;
+        }
+        TlsScenarioConfig c;
+        for (const auto& [flag, value] : {std::pair<std::string, std::string>{"tls", k.tls},
+                                          {"server-tls", k.serverTls},
+                                          {"groups", k.groups},
+                                          {"server-groups", k.serverGroups},
+                                          {"key", k.key},
+                                          {"sigalgs", k.sigalgs},
+                                          {"kx", k.kx}})
+        {
+            NS_TEST_ASSERT_MSG_EQ(c.Set(flag, value), "", flag << "=" << value);
+        }
+        std::string what = "--tls=" + k.tls + " --server-tls=" + k.serverTls
+                           + " --groups=" + k.groups + " --server-groups=" + k.serverGroups
+                           + " --key=" + k.key + " --sigalgs=" + k.sigalgs + " --kx=" + k.kx;
+        std::string error = c.Validate();
+        NS_TEST_EXPECT_MSG_EQ(error.empty(), !k.refused, what << ": " << error);
+        // The same endpoints as TlsScenario configures them (MakeTlsConfigs).
+        TlsConfig client = Config(k.tls, k.kx, k.key);
+        client.groups = k.groups;
+        client.signatureAlgorithms = k.sigalgs;
+        TlsConfig server = client;
+        TlsConfig::ParseRange(k.serverTls, server.minVersion, server.maxVersion);
+        server.groups = k.serverGroups.empty() ? k.groups : k.serverGroups;
+        PumpResult r = Pump(client, server);
+        bool done
+            = r.clientState == TlsEngine::ESTABLISHED && r.serverState == TlsEngine::ESTABLISHED;
+        NS_TEST_EXPECT_MSG_EQ(done,
+                              !k.refused,
+                              what << ": handshake " << (done ? "completes" : "fails: ")
+                                   << r.clientError << " / " << r.serverError);
+    }
+
+    void
+    DoRun() override
+    {
+        const std::string any = "1.2-1.3";
+        std::vector<Combo> combos = {
+            // TLS 1.2 ECDHE takes an elliptic-curve group; brainpool has its TLS 1.2 name.
+            {"1.2", any, "brainpoolP256r1", "", "rsa2048", "", "ecdhe", false},
+            {"1.2", any, "ffdhe2048", "", "rsa2048", "", "ecdhe", true},
+            {"1.2", any, "ffdhe2048", "", "rsa2048", "", "dhe", false},
+            {"1.2", any, "brainpoolP256r1tls13", "", "rsa2048", "", "ecdhe", true},
+            // A client that offers TLS 1.3 needs a TLS 1.3 group, the server one too.
+            {"1.3", any, "brainpoolP256r1", "", "rsa2048", "", "ecdhe", true},
+            {any, any, "brainpoolP256r1", "", "rsa2048", "", "ecdhe", true},
+            {any, any, "brainpoolP256r1tls13", "", "rsa2048", "", "ecdhe", false},
+            {any, any, "X25519:brainpoolP256r1", "brainpoolP256r1", "rsa2048", "", "ecdhe", true},
+            {any,
+             "1.2",
+             "X25519:brainpoolP256r1",
+             "brainpoolP256r1",
+             "rsa2048",
+             "",
+             "ecdhe",
+             false},
+            // TLS 1.2: an ECDSA key's curve among the client's groups (RFC 8422 5.1).
+            {"1.2", any, "brainpoolP256r1", "", "p256", "", "ecdhe", true},
+            {"1.2", any, "X25519", "", "p384", "", "ecdhe", true},
+            {"1.2", any, "brainpoolP256r1:secp256r1", "", "p256", "", "ecdhe", false},
+            {"1.2", any, "X25519", "P-256", "p256", "", "ecdhe", true},
+            {"1.2", any, "X25519:P-256", "X25519", "p256", "", "ecdhe", false},
+            {any, any, "X25519", "", "p256", "", "ecdhe", false},
+            {any, "1.2", "X25519", "", "p256", "", "ecdhe", true},
+            {"1.2", any, "", "", "p521", "", "ecdhe", false},
+        };
+        if (TlsOpenSsl::HasPostQuantum())
+        {
+            std::vector<Combo> pq = {
+                {"1.2", any, "X25519MLKEM768", "", "rsa2048", "", "ecdhe", true},
+                {"1.2", any, "MLKEM768:SecP256r1MLKEM768", "", "rsa2048", "", "ecdhe", true},
+                {"1.2", any, "X25519MLKEM768:X25519", "", "rsa2048", "", "ecdhe", false},
+                {any, any, "X25519MLKEM768", "", "rsa2048", "", "ecdhe", false},
+                {any, "1.2", "X25519MLKEM768", "", "rsa2048", "", "ecdhe", true},
+                {"1.2", any, "", "MLKEM1024", "rsa2048", "", "ecdhe", true},
+                {"1.2", any, "X25519MLKEM768", "", "rsa2048", "", "rsa", false},
+                {"1.2", any, "", "", "mldsa65", "", "ecdhe", true},
+                {any, "1.2", "", "", "mldsa44", "", "ecdhe", true},
+                {any, any, "", "", "mldsa87", "", "ecdhe", false},
+                {"1.2", any, "", "", "rsa2048", "mldsa65", "ecdhe", true},
+                {"1.2", any, "", "", "rsa2048", "mldsa65:rsa_pss_rsae_sha256", "ecdhe", false},
+            };
+            combos.insert(combos.end(), pq.begin(), pq.end());
+        }
+        for (const auto& k : combos)
+        {
+            Check(k);
+        }
+
+        // The messages: flag, value, why, and what to change.
+        TlsScenarioConfig c;
+        c.Set("tls", "1.2");
+        c.Set("groups", "brainpoolP256r1");
+        c.Set("key", "p256");
+        NS_TEST_EXPECT_MSG_EQ(c.Validate(),
+                              "--groups=brainpoolP256r1: in TLS 1.2 the client's groups must "
+                              "include the curve of the ECDSA --key=p256 (RFC 8422 section "
+                              "5.1): add P-256 (--groups=brainpoolP256r1:P-256), or use "
+                              "--tls=1.3 or 1.2-1.3",
+                              "ECDSA curve");
+        c.Set("tls", "1.3");
+        NS_TEST_EXPECT_MSG_EQ(c.Validate().empty(), false, "brainpoolP256r1 with TLS 1.3");
+        if (Known("brainpoolP256r1tls13")) // OpenSSL >= 3.2 (RFC 8734)
+        {
+            NS_TEST_EXPECT_MSG_EQ(c.Validate(),
+                                  "--groups=brainpoolP256r1: brainpoolP256r1 is TLS 1.2's name "
+                                  "(RFC 7027); TLS 1.3's is brainpoolP256r1tls13 (a client that "
+                                  "offers TLS 1.3 needs a TLS 1.3 group; or use --tls=1.2)",
+                                  "TLS 1.2-only group");
+        }
+        if (TlsOpenSsl::HasPostQuantum())
+        {
+            TlsScenarioConfig m;
+            m.Set("tls", "1.2");
+            m.Set("groups", "X25519MLKEM768");
+            NS_TEST_EXPECT_MSG_EQ(m.Validate(),
+                                  "--groups=X25519MLKEM768: ML-KEM groups need TLS 1.3 (use "
+                                  "--tls=1.3 or 1.2-1.3)",
+                                  "ML-KEM");
+            m.Set("groups", "");
+            m.Set("key", "mldsa65");
+            NS_TEST_EXPECT_MSG_EQ(m.Validate(),
+                                  "--key=mldsa65: ML-DSA signatures need TLS 1.3 (use --tls=1.3 "
+                                  "or 1.2-1.3)",
+                                  "ML-DSA");
+            m.Set("tls", "1.2-1.3");
+            m.Set("server-tls", "1.2");
+            NS_TEST_EXPECT_MSG_EQ(m.Validate(),
+                                  "--key=mldsa65: ML-DSA signatures need TLS 1.3 (use "
+                                  "--server-tls=1.3 or 1.2-1.3)",
+                                  "the server's version is the one to change");
+        }
+    }
+};
+
 /// A user's own PEM certificate (issued now, valid for a day) verifies with its CA file.
 class TlsPemCredentialsTestCase : public TestCase
 {
@@ -599,6 +788,7 @@ class TlsEngineTestSuite : public TestSuite
         AddTestCase(new TlsMemoryTestCase(), QUICK);
         AddTestCase(new TlsCredentialsParseTestCase(), QUICK);
         AddTestCase(new TlsPemCredentialsTestCase(), QUICK);
+        AddTestCase(new TlsVersionFitTestCase(), QUICK);
     }
 };
 

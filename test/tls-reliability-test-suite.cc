@@ -13,6 +13,7 @@
 #include "ns3/tls-scenario.h"
 
 #include "tls-test-compat.h"
+#include "tls-test-pki.h"
 
 #include <cmath>
 #include <cstdio>
@@ -393,6 +394,120 @@ class TlsRunIsolationTestCase : public TestCase
 
 /**
  * @ingroup tls-test
+ * @brief The parameter columns say what was configured: under --fault=version-mismatch the
+ * server's version (the same failure as that version given as --server-tls), and for a --cert
+ * chain the intermediates and CA key types in the files, or nothing when they are unknown.
+ */
+class TlsParameterColumnsTestCase : public TestCase
+{
+  public:
+    TlsParameterColumnsTestCase()
+        : TestCase("server_tls under version-mismatch; chain and ca_key of PEM chains")
+    {
+    }
+
+  private:
+    void
+    DoRun() override
+    {
+        for (const char* tls : {"1.2", "1.3"})
+        {
+            TlsScenarioConfig fault;
+            fault.Set("tls", tls);
+            fault.Set("fault", "version-mismatch");
+            std::string server = Column(fault, "server_tls");
+            std::string other = tls == std::string("1.3") ? "1.2" : "1.3";
+            NS_TEST_EXPECT_MSG_EQ(server, other, tls);
+            NS_TEST_EXPECT_MSG_EQ(fault.Get("server-tls"), "1.2-1.3", "the flag is unchanged");
+            // The fault is that server: the same failure when it is given as --server-tls.
+            TlsScenarioConfig same;
+            same.Set("tls", tls);
+            same.Set("server-tls", server);
+            TlsScenario::Result a;
+            TlsScenario::Result b;
+            NS_TEST_ASSERT_MSG_EQ(TlsScenario::Run(fault, a), "", "runs");
+            NS_TEST_ASSERT_MSG_EQ(TlsScenario::Run(same, b), "", "runs");
+            NS_TEST_EXPECT_MSG_EQ(a.records[0]->ok, false, "fails");
+            NS_TEST_EXPECT_MSG_EQ(a.records[0]->error, b.records[0]->error, "the same failure");
+            NS_TEST_EXPECT_MSG_EQ(a.records[0]->GetFailMs(), b.records[0]->GetFailMs(), "same");
+        }
+        TlsScenarioConfig plain;
+        plain.Set("server-tls", "1.3");
+        NS_TEST_EXPECT_MSG_EQ(Column(plain, "server_tls"), "1.3", "no fault: --server-tls");
+
+        // root (rsa2048) -> intermediate (p256) -> leaf (p256); a self-signed ed25519 leaf.
+        ScratchDir dir;
+        EVP_PKEY* rootKey = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t{2048});
+        EVP_PKEY* ecKey = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
+        EVP_PKEY* edKey = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
+        auto spec = [](const std::string& cn, bool ca)
+        {
+            return TlsTestCertificateSpec{
+                cn, "server.ns3tls", cn[0], ca, "20250101000000Z", "20350101000000Z"};
+        };
+        X509* root = MakeTestCertificate(spec("Root", true), rootKey);
+        X509* mid = MakeTestCertificate(spec("Intermediate", true), ecKey, root, rootKey);
+        X509* leaf = MakeTestCertificate(spec("Leaf", false), ecKey, mid, ecKey);
+        X509* self = MakeTestCertificate(spec("Self", false), edKey);
+        const std::string d = dir.path + "/";
+        WriteTestPem(d + "chain.pem", {leaf, mid});
+        WriteTestPem(d + "full.pem", {leaf, mid, root});
+        WriteTestPem(d + "root.pem", {root});
+        WriteTestPem(d + "leaf.pem", {leaf});
+        WriteTestPem(d + "mid.pem", {mid});
+        WriteTestPem(d + "key.pem", {}, ecKey);
+        WriteTestPem(d + "self.pem", {self}, edKey);
+        struct Case
+        {
+            std::string cert;  //!< --cert
+            std::string key;   //!< --private-key
+            std::string ca;    //!< --ca-file
+            std::string chain; //!< expected chain column
+            std::string caKey; //!< expected ca_key column
+            bool ok;           //!< the handshake verifies
+        };
+        for (const Case& k : std::vector<Case>{
+                 {"chain.pem", "key.pem", "root.pem", "1", "p256+rsa2048", true},
+                 {"full.pem", "key.pem", "", "1", "p256+rsa2048", false}, // root not trusted
+                 {"chain.pem", "key.pem", "", "1", "", false},
+                 {"leaf.pem", "key.pem", "mid.pem", "0", "", false},
+                 {"self.pem", "self.pem", "self.pem", "0", "ed25519", true},
+             })
+        {
+            TlsScenarioConfig c;
+            c.Set("cert", d + k.cert);
+            c.Set("private-key", d + k.key);
+            c.Set("ca-file", k.ca.empty() ? "" : d + k.ca);
+            c.Set("server-name", "server.ns3tls");
+            c.Set("cpu", "none");
+            NS_TEST_EXPECT_MSG_EQ(Column(c, "chain"), k.chain, k.cert << " " << k.ca);
+            NS_TEST_EXPECT_MSG_EQ(Column(c, "ca_key"), k.caKey, k.cert << " " << k.ca);
+            TlsScenario::Result r;
+            NS_TEST_ASSERT_MSG_EQ(TlsScenario::Run(c, r), "", "runs");
+            NS_TEST_EXPECT_MSG_EQ(r.records[0]->ok, k.ok, k.cert << ": " << r.records[0]->error);
+        }
+        TlsScenarioConfig missing;
+        missing.Set("cert", d + "none.pem");
+        missing.Set("private-key", d + "key.pem");
+        NS_TEST_EXPECT_MSG_EQ(Column(missing, "chain"), "", "unreadable: unknown, not 0");
+        NS_TEST_EXPECT_MSG_EQ(Column(missing, "ca_key"), "", "unreadable: unknown");
+        missing.Set("chain", "2");
+        NS_TEST_EXPECT_MSG_EQ(missing.Validate(),
+                              "--chain=2 needs generated credentials: drop --cert",
+                              "--chain does not describe a --cert chain");
+        for (X509* x : {root, mid, leaf, self})
+        {
+            X509_free(x);
+        }
+        for (EVP_PKEY* k : {rootKey, ecKey, edKey})
+        {
+            EVP_PKEY_free(k);
+        }
+    }
+};
+
+/**
+ * @ingroup tls-test
  * @brief Values are checked whole and in range.
  */
 class TlsValueRangeTestCase : public TestCase
@@ -479,6 +594,7 @@ class TlsReliabilityTestSuite : public TestSuite
         AddTestCase(new TlsRunIsolationTestCase(), QUICK);
         AddTestCase(new TlsValueRangeTestCase(), QUICK);
         AddTestCase(new TlsRecordAtTimeZeroTestCase(), QUICK);
+        AddTestCase(new TlsParameterColumnsTestCase(), QUICK);
     }
 };
 

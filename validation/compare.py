@@ -29,6 +29,9 @@ import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import realcerts  # noqa: E402  (validation/realcerts.py)
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -88,6 +91,9 @@ def cells_of(real):
         c = dict(zip(cols, k))
         ciphers = rows["cipher"].dropna()
         c["cipher"] = ciphers.mode().iloc[0] if (c["tls"] in (1.2, "1.2") and len(ciphers)) else ""
+        # the certificates the real server used, kept by run-reference.py next to its CSV
+        certs = os.path.join(ROOT, os.path.dirname(rows["real_file"].iloc[0]), "certs")
+        c["certs"] = certs if os.path.isdir(certs) else ""
         cells.append(c)
     return cells
 
@@ -109,7 +115,7 @@ def sim_command(a, c, n, run, csv_path):
         cmd.append(f"--loss={loss:g}")
     else:
         cmd += [f"--loss-c2s={lc2s:g}", f"--loss-s2c={ls2c:g}"]
-    return cmd + shlex.split(a.sim_args)
+    return cmd + realcerts.sim_flags(c.get("certs", ""), c["key"]) + shlex.split(a.sim_args)
 
 
 def wait_for_binary(path, tries=60):
@@ -374,8 +380,9 @@ def write_md(a, st, real_files, settings, sim, real_all):
                  f"| {x.slow1_diff_pp:+.1f} +-{x.slow1_se_pp:.1f} | {pct(x.slow900_real)}/{pct(x.slow900_sim)} "
                  f"| {x.slow900_diff_pp:+.1f} +-{x.slow900_se_pp:.1f} | {pct(x.tcp900_real)}/{pct(x.tcp900_sim)} |")
     L.append("")
-    L.append("Plots (not committed): `validation/results/ecdf-*.png`; per-cell diagnostics (phase medians, "
-             "p90, fraction with tcp_ms > 900 ms, mean retransmissions): `validation/results/compare-cells.csv`.\n")
+    L.append(f"Plots (not committed): `{os.path.relpath(a.plots, ROOT)}/ecdf-*.png`; per-cell diagnostics "
+             "(phase medians, p90, fraction with tcp_ms > 900 ms, mean retransmissions): "
+             "`validation/results/compare-cells.csv`.\n")
     text = "\n".join(L) + "\n"
     kept = ""
     if os.path.exists(a.out):
@@ -440,8 +447,11 @@ def plots(a, real, sim, st):
                 fig1.savefig(p, dpi=80)
                 plt.close(fig1)
                 written.append(p)
-        fig_all.suptitle(f"{cfg}: total_ms ECDF, real (solid) vs sim (dashed); dotted 2.5 RTT + 150 ms, "
-                         "dash-dot 900 ms", fontsize=9)
+        # Two lines: one would be wider than a 2-column grid and be cut off.
+        fig_all.suptitle(f"{cfg}: total_ms ECDF (log x), real (solid) vs sim (dashed)\n"
+                         "dotted: 2.5 RTT + 150 ms, dash-dot: 900 ms", fontsize=9)
+        for ax in axs[-1]:
+            ax.set_xlabel("total_ms", fontsize=8)
         fig_all.tight_layout()
         p = os.path.join(a.plots, f"ecdf-{cfg}-grid.png")
         fig_all.savefig(p, dpi=70)

@@ -15,7 +15,9 @@ to the simulator's total for the same losses, replayed deterministically with --
 such patterns are replayed approximately, marked "~"). A real loss costs what Linux's timers and recovery say, so the two columns
 differ where a mechanism (RTO, RACK, tail loss probe, SYN timer, delayed/quick ACKs) differs.
 
-Standard library only; the simulator is run once per pattern.
+The simulator serves the real run's certificates (RESULTS_DIR/certs, kept by run-reference.py)
+when they are there, so that each flight has the same size. Standard library and the openssl
+CLI; the simulator is run once per pattern.
 """
 import argparse
 import collections
@@ -25,6 +27,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import realcerts  # noqa: E402  (validation/realcerts.py)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -87,11 +92,11 @@ def drop_flags(pattern):
     return flags, approx
 
 
-def simulate(binary, row, flags):
+def simulate(binary, row, flags, certs):
     tls = row["tls"]
     cmd = [binary, f"--tls={tls}", f"--key={row['key']}", f"--rtt={float(row['rtt_ms']):g}ms",
            f"--bandwidth={float(row['bandwidth_mbps']):g}Mbps", f"--queue={row['queue']}p",
-           "--groups=X25519:P-256", "--handshakes=1"] + flags
+           "--groups=X25519:P-256", "--handshakes=1"] + flags + realcerts.sim_flags(certs, row["key"])
     if tls in ("1.2", "1.2.0"):
         cmd.append(f"--kx={row['kx']}")
         if row.get("cipher"):
@@ -128,7 +133,7 @@ def main():
             if len(totals) < a.min:
                 continue
             flags, approx = drop_flags(pattern)
-            sim = simulate(a.bin, first, flags)
+            sim = simulate(a.bin, first, flags, os.path.join(a.results_dir, "certs"))
             real = statistics.median(totals)
             print(f"| {name} | {pattern}{' ~' if approx else ''} | {len(totals)} | {real:.1f} | "
                   f"{sim:.1f} | {sim - real:+.1f} |")

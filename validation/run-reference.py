@@ -291,6 +291,13 @@ class Harness:
         self.cleanup_stale()
         self.tmp = tempfile.mkdtemp(prefix="ns3tls-ref-")
         self.make_certs()
+        # The simulator replays the cells with these same certificates (compare.py,
+        # loss-patterns.py): their size decides how many segments the server's flight takes.
+        certs = os.path.join(a.out_dir, "certs")
+        os.makedirs(certs, exist_ok=True)
+        for name in os.listdir(self.tmp):
+            if name.startswith(("leaf-", "ca-")) and name.endswith((".pem", ".key")):
+                shutil.copy(os.path.join(self.tmp, name), certs)
         self.setup_netns()
         settings = self.read_settings()
         self.start_servers()

@@ -10,6 +10,7 @@
 #include "ns3/abort.h"
 #include "ns3/log.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -550,6 +551,93 @@ TlsCredentials::GetCertificateKeyType(const std::string& certFile)
     std::string type = cert ? TlsEngine::KeyTypeName(X509_get0_pubkey(cert)) : "pem";
     X509_free(cert);
     return type;
+}
+
+namespace
+{
+
+/// @return every certificate of a PEM file, in order (none if unreadable); the caller frees them
+std::vector<X509*>
+ReadPemCertificates(const std::string& path)
+{
+    std::vector<X509*> certs;
+    FILE* f = path.empty() ? nullptr : std::fopen(path.c_str(), "r");
+    if (f == nullptr)
+    {
+        return certs;
+    }
+    while (X509* cert = PEM_read_X509(f, nullptr, NoPassword, nullptr))
+    {
+        certs.push_back(cert);
+    }
+    std::fclose(f);
+    ERR_clear_error();
+    return certs;
+}
+
+} // namespace
+
+TlsCredentials::PemChainInfo
+TlsCredentials::DescribePemChain(const std::string& certFile, const std::string& caFile)
+{
+    NS_LOG_FUNCTION(certFile << caFile);
+    PemChainInfo info;
+    std::vector<X509*> chain = ReadPemCertificates(certFile);
+    if (chain.empty())
+    {
+        return info;
+    }
+    info.intermediates = 0;
+    for (size_t i = 1; i < chain.size(); ++i)
+    {
+        info.intermediates += X509_self_signed(chain[i], 0) == 1 ? 0 : 1;
+    }
+    std::vector<X509*> anchors = ReadPemCertificates(caFile);
+    std::vector<X509*> candidates(chain.begin() + 1, chain.end());
+    candidates.insert(candidates.end(), anchors.begin(), anchors.end());
+    std::vector<std::string> types;
+    X509* cert = chain[0];
+    // Each step climbs one issuer; a path longer than all candidates would be a loop.
+    for (size_t step = 0; step <= candidates.size(); ++step)
+    {
+        if (X509_self_signed(cert, 0) == 1)
+        {
+            if (cert == chain[0])
+            {
+                types.push_back(TlsEngine::KeyTypeName(X509_get0_pubkey(cert)));
+            }
+            std::string joined;
+            for (const auto& t : types)
+            {
+                if (joined.empty() || ("+" + joined + "+").find("+" + t + "+") == std::string::npos)
+                {
+                    joined += (joined.empty() ? "" : "+") + t;
+                }
+            }
+            info.caKeyType = joined;
+            break;
+        }
+        auto issuer = std::find_if(
+            candidates.begin(),
+            candidates.end(),
+            [cert](X509* c) { return c != cert && X509_check_issued(c, cert) == X509_V_OK; });
+        if (issuer == candidates.end())
+        {
+            break; // the root is in neither file: unknown
+        }
+        cert = *issuer;
+        types.push_back(TlsEngine::KeyTypeName(X509_get0_pubkey(cert)));
+    }
+    for (X509* c : chain)
+    {
+        X509_free(c);
+    }
+    for (X509* c : anchors)
+    {
+        X509_free(c);
+    }
+    ERR_clear_error();
+    return info;
 }
 
 std::shared_ptr<const TlsCredentials>

@@ -103,6 +103,27 @@ class TlsCredentials
      */
     static std::string GetCertificateKeyType(const std::string& certFile);
 
+    /// What a PEM chain says about itself, as the CSV's chain and ca_key columns need it.
+    struct PemChainInfo
+    {
+        /// intermediate CA certificates in the file: those after the leaf, less a self-signed
+        /// root; -1 if the file holds no readable certificate
+        int intermediates{-1};
+        /// key type(s) of the CAs that sign the chain, the leaf's issuer up to the root (e.g.
+        /// "p256", or "p256+rsa4096" when they differ); the leaf's own for a self-signed leaf;
+        /// "" if the path to a self-signed root cannot be followed in the files
+        std::string caKeyType;
+    };
+
+    /**
+     * @brief Follows a PEM chain from its leaf to a self-signed root, looking each issuer up
+     * (X509_check_issued) among the chain's certificates and then the trust anchors.
+     * @param certFile the PEM chain, leaf first
+     * @param caFile PEM trust anchors that may hold the root ("" = none)
+     * @return the chain's description; unknown parts are -1 / ""
+     */
+    static PemChainInfo DescribePemChain(const std::string& certFile, const std::string& caFile);
+
     ~TlsCredentials();
     TlsCredentials(const TlsCredentials&) = delete;
     TlsCredentials& operator=(const TlsCredentials&) = delete;

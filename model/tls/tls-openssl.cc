@@ -3,9 +3,16 @@
  */
 #include "ns3/tls-openssl.h"
 
+#include "ns3/abort.h"
+
 #include <algorithm>
 #include <cctype>
+#include <map>
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
+#include <openssl/params.h>
+#include <openssl/provider.h>
+#include <openssl/ssl.h>
 
 namespace ns3
 {
@@ -54,6 +61,97 @@ TlsOpenSsl::PostQuantumError(const std::string& what, const std::string& value)
         }
     }
     return "";
+}
+
+namespace
+{
+
+/// @return a lower-case copy (OpenSSL compares group names case-insensitively)
+std::string
+Lower(std::string s)
+{
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+    return s;
+}
+
+/// OSSL_CALLBACK for the "TLS-GROUP" capability: one group per call.
+int
+CollectGroup(const OSSL_PARAM params[], void* arg)
+{
+    auto* groups = static_cast<std::map<std::string, TlsOpenSsl::GroupInfo>*>(arg);
+    TlsOpenSsl::GroupInfo info;
+    const char* text = nullptr;
+    const OSSL_PARAM* p = OSSL_PARAM_locate_const(params, OSSL_CAPABILITY_TLS_GROUP_NAME);
+    if (p == nullptr || !OSSL_PARAM_get_utf8_string_ptr(p, &text))
+    {
+        return 1;
+    }
+    info.name = text;
+    p = OSSL_PARAM_locate_const(params, OSSL_CAPABILITY_TLS_GROUP_NAME_INTERNAL);
+    if (p != nullptr && OSSL_PARAM_get_utf8_string_ptr(p, &text))
+    {
+        info.internal = text;
+    }
+    p = OSSL_PARAM_locate_const(params, OSSL_CAPABILITY_TLS_GROUP_ALG);
+    if (p != nullptr && OSSL_PARAM_get_utf8_string_ptr(p, &text))
+    {
+        info.algorithm = text;
+    }
+    p = OSSL_PARAM_locate_const(params, OSSL_CAPABILITY_TLS_GROUP_MIN_TLS);
+    if (p != nullptr)
+    {
+        OSSL_PARAM_get_int(p, &info.minTls);
+    }
+    p = OSSL_PARAM_locate_const(params, OSSL_CAPABILITY_TLS_GROUP_MAX_TLS);
+    if (p != nullptr)
+    {
+        OSSL_PARAM_get_int(p, &info.maxTls);
+    }
+    groups->emplace(Lower(info.name), info); // the first provider's entry wins, as in libssl
+    return 1;
+}
+
+/// OSSL_PROVIDER_do_all callback: collects one provider's groups.
+int
+CollectProviderGroups(OSSL_PROVIDER* provider, void* arg)
+{
+    OSSL_PROVIDER_get_capabilities(provider, "TLS-GROUP", CollectGroup, arg);
+    return 1;
+}
+
+} // namespace
+
+bool
+TlsOpenSsl::GetGroupInfo(const std::string& name, GroupInfo& info)
+{
+    static const std::map<std::string, GroupInfo> groups = []()
+    {
+        // OSSL_PROVIDER_do_all activates the fallback (default) provider first if none is.
+        std::map<std::string, GroupInfo> all;
+        OSSL_PROVIDER_do_all(nullptr, CollectProviderGroups, &all);
+        NS_ABORT_MSG_IF(all.empty(), "OpenSSL's providers offer no TLS group");
+        return all;
+    }();
+    auto it = groups.find(Lower(name));
+    if (it == groups.end())
+    {
+        return false;
+    }
+    info = it->second;
+    return true;
+}
+
+bool
+TlsOpenSsl::IsGroupUsable(const GroupInfo& info, bool tls13)
+{
+    int version = tls13 ? TLS1_3_VERSION : TLS1_2_VERSION;
+    if ((info.minTls > 0 && version < info.minTls) || (info.maxTls > 0 && version > info.maxTls)
+        || info.minTls < 0 || info.maxTls < 0)
+    {
+        return false;
+    }
+    return tls13 || info.algorithm == "EC" || info.algorithm == "X25519"
+           || info.algorithm == "X448";
 }
 
 } // namespace ns3

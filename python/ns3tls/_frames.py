@@ -6,8 +6,8 @@ import os
 from . import _core
 
 #: The scenario's parameter columns that hold text (they follow the metric columns in a row).
-PARAMETER_TEXT_COLUMNS = ("tls", "server_tls", "kx", "key", "groups", "resume", "rtt", "bandwidth", "queue",
-                          "tcp", "cpu", "fault")
+PARAMETER_TEXT_COLUMNS = ("tls", "server_tls", "kx", "key", "ca_key", "groups", "resume", "rtt",
+                          "bandwidth", "queue", "tcp", "cpu", "fault")
 
 #: Columns that hold text even when every value looks like a number ("1.3") or is empty: the
 #: results and timeline columns of kind "text" in the C++ column tables, and the parameters above.

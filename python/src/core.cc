@@ -180,7 +180,7 @@ AddressString(const Address& a)
 
 /// Builds and validates a configuration; throws ValueError with the C++ message.
 TlsScenarioConfig
-MakeConfig(const std::map<std::string, std::string>& params)
+MakeConfig(const std::map<std::string, std::string>& params, bool pair)
 {
     TlsScenarioConfig config;
     for (const auto& [name, value] : params)
@@ -191,7 +191,7 @@ MakeConfig(const std::map<std::string, std::string>& params)
             throw py::value_error(error);
         }
     }
-    std::string error = config.Validate();
+    std::string error = config.Validate(pair);
     if (!error.empty())
     {
         throw py::value_error(error);
@@ -367,10 +367,11 @@ PYBIND11_MODULE(_core, m)
           &TlsOpenSsl::HasPostQuantum,
           "True if that OpenSSL has ML-KEM, ML-DSA and SLH-DSA (>= 3.5)");
     m.def("help", &TlsScenarioConfig::GetHelp, py::arg("name"), "One-line help of a parameter");
-    m.def("make_config",
-          &MakeConfig,
-          py::arg("params"),
-          "Config from {name: string value}; raises ValueError naming a bad parameter");
+    m.def(
+        "make_config",
+        [](const std::map<std::string, std::string>& params) { return MakeConfig(params); },
+        py::arg("params"),
+        "Config from {name: string value}; raises ValueError naming a bad parameter");
     m.def(
         "canonical",
         [](const std::map<std::string, std::string>& params)

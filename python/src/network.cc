@@ -165,7 +165,8 @@ class Network
     void
     Server(uint32_t node, const std::map<std::string, std::string>& params)
     {
-        TlsScenarioConfig config = MakeConfig(params);
+        // One end: its peer has its own settings, the handshake decides the pairing.
+        TlsScenarioConfig config = MakeConfig(params, false);
         TlsConfig clientTls;
         TlsConfig serverTls;
         TlsScenario::GetTlsConfigs(config, clientTls, serverTls);
@@ -190,7 +191,8 @@ class Network
             throw py::value_error("node " + std::to_string(server)
                                   + " has no server: call server() first");
         }
-        TlsScenarioConfig config = MakeConfig(params);
+        // One end: its peer has its own settings, the handshake decides the pairing.
+        TlsScenarioConfig config = MakeConfig(params, false);
         TlsConfig clientTls;
         TlsConfig serverTls;
         TlsScenario::GetTlsConfigs(config, clientTls, serverTls);

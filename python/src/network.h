@@ -12,7 +12,9 @@
 #include <string>
 
 /// Parameters by ns3tls.run's names -> a validated configuration; raises ValueError (core.cc).
-ns3::TlsScenarioConfig MakeConfig(const std::map<std::string, std::string>& params);
+/// pair: also check the client/server pairing (false for one end of an own topology).
+ns3::TlsScenarioConfig MakeConfig(const std::map<std::string, std::string>& params,
+                                  bool pair = true);
 
 /// Adds ns3tls._core.Network (own topologies from Python) to the module.
 void BindNetwork(pybind11::module_& m);

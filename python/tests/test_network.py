@@ -70,3 +70,24 @@ def test_bad_parameters_raise_value_error():
         net.wifi([a], b, manager="ns3::NoSuchManager")
     with pytest.raises(ValueError, match="no server"):
         net.clients([a], b)
+
+
+# Each end of an own topology is validated on its own: a server offering only a TLS 1.2 curve
+# (brainpoolP256r1, RFC 7027) is not refused for what a client might negotiate; its TLS 1.2
+# clients offer that curve and the server key's curve (RFC 8422 section 5.1).
+BRAINPOOL = """
+from ns3tls.network import Network
+net = Network(seed=3)
+client, server = net.nodes(2)
+net.p2p(client, server, rate="10Mbps", delay="5ms")
+net.server(server, groups="brainpoolP256r1", key="p256", cpu="none")
+net.clients([client], server, tls="1.2", groups="brainpoolP256r1:P-256", cpu="none")
+print(net.run().to_csv(index=False), end="")
+"""
+
+
+def test_one_end_is_validated_alone():
+    df = _run(BRAINPOOL)
+    assert df["ok"].all(), df["error"].tolist()
+    assert df["version"].tolist() == ["TLSv1.2"]
+    assert df["group"].str.lower().tolist() == ["brainpoolp256r1"]
