@@ -40,6 +40,8 @@ struct PumpResult
     bool helloRetry{false};                                      //!< HRR seen by the client
     uint64_t serverBytes{0};                                     //!< server bytes written
     std::string group;                                           //!< negotiated group
+    bool clientQuiet{false}; //!< client CanDestroyQuietly() at the end
+    bool serverQuiet{false}; //!< server CanDestroyQuietly() at the end
 };
 
 std::string
@@ -161,6 +163,8 @@ Pump(const TlsConfig& clientConfig,
     r.helloRetry = client.HadHelloRetryRequest();
     r.serverBytes = server.GetBytesWritten();
     r.group = client.GetGroup();
+    r.clientQuiet = client.CanDestroyQuietly();
+    r.serverQuiet = server.CanDestroyQuietly();
     if (session)
     {
         SSL_SESSION_free(*session);
@@ -347,6 +351,9 @@ class TlsEngineFailureTestCase : public TestCase
         NS_TEST_ASSERT_MSG_EQ(r.serverState, TlsEngine::FAILED, "server fails");
         NS_TEST_ASSERT_MSG_EQ(r.clientError, m_clientError, "client reason");
         NS_TEST_ASSERT_MSG_EQ(r.serverError, m_serverError, "server reason");
+        // A fatal error puts OpenSSL back in init: SSL_free drops no session.
+        NS_TEST_ASSERT_MSG_EQ(r.clientQuiet, true, "failed client can be destroyed at once");
+        NS_TEST_ASSERT_MSG_EQ(r.serverQuiet, true, "failed server can be destroyed at once");
     }
 
     TlsConfig m_client;

@@ -8,6 +8,7 @@
 #include "ns3/test.h"
 #include "ns3/tls-connection.h"
 #include "ns3/tls-credentials.h"
+#include "ns3/tls-engine.h"
 #include "ns3/tls-handshake-record.h"
 #include "ns3/tls-scenario.h"
 
@@ -149,6 +150,50 @@ class TlsConnectionLifetimeTestCase : public TestCase
         NS_TEST_EXPECT_MSG_EQ(small, 2 * 5 * 10, "few handshakes: all alive until the end");
         uint64_t large = Peak(60); // 600 connections in all
         NS_TEST_EXPECT_MSG_LT_OR_EQ(large, bound, "connections alive at once are bounded");
+    }
+};
+
+/**
+ * @ingroup tls-test
+ * @brief A connection's SSL object is freed once both ends closed it, not at the end of the
+ * run: with clients arriving one at a time, one client and one server engine are alive at once
+ * (every client's engine used to live until the end, a run's peak memory growing ~34 KB per
+ * client).
+ */
+class TlsEngineReleaseTestCase : public TestCase
+{
+  public:
+    TlsEngineReleaseTestCase()
+        : TestCase("SSL objects freed once both ends closed: one connection's alive at a time")
+    {
+    }
+
+  private:
+    void
+    DoRun() override
+    {
+        // TLS 1.3 over 50 ms RTT: the client's FIN goes at 2 RTT, the server answers at 2.5 RTT
+        // and the client reads that FIN at 3 RTT, 150 ms (plus CPU) after its connect; the next
+        // client connects 500 ms after the previous one.
+        TlsScenarioConfig c;
+        for (auto [n, v] : {std::pair{"clients", "40"},
+                            {"arrival", "uniform"},
+                            {"arrival-window", "20s"},
+                            {"tls", "1.3"},
+                            {"rtt", "50ms"}})
+        {
+            NS_TEST_ASSERT_MSG_EQ(c.Set(n, v), "", n);
+        }
+        TlsEngine::ResetPeakCount();
+        TlsScenario::Result result;
+        NS_TEST_ASSERT_MSG_EQ(TlsScenario::Run(c, result), "", "scenario runs");
+        NS_TEST_ASSERT_MSG_EQ(result.records.size(), 40, "one row per client");
+        for (const auto& r : result.records)
+        {
+            NS_TEST_ASSERT_MSG_EQ(r->ok && r->postError.empty(), true, r->error + r->postError);
+        }
+        NS_TEST_EXPECT_MSG_EQ(TlsEngine::GetPeakCount(), 2, "a client's and a server's at once");
+        NS_TEST_EXPECT_MSG_EQ(TlsEngine::GetLiveCount(), 0, "none outlives the run");
     }
 };
 
@@ -541,6 +586,7 @@ class TlsReliabilityTestSuite : public TestSuite
         : TestSuite("tls-reliability", UNIT)
     {
         AddTestCase(new TlsConnectionLifetimeTestCase(), QUICK);
+        AddTestCase(new TlsEngineReleaseTestCase(), QUICK);
         AddTestCase(new TlsOutputFileTestCase(), QUICK);
         AddTestCase(new TlsEncryptedKeyTestCase(), QUICK);
         AddTestCase(new TlsBrokenSessionTestCase("ticket"), QUICK);

@@ -3,7 +3,6 @@
  */
 #include "ns3/tls-connection.h"
 
-
 #include "ns3/log.h"
 #include "ns3/ns3-compat.h"
 #include "ns3/packet.h"
@@ -40,6 +39,7 @@ TlsConnection::TlsConnection(Ptr<Socket> socket,
                                 MakeCallback(&TlsConnection::OnErrorClose, this));
     m_socket->TraceConnectWithoutContext("Tx", MakeCallback(&TlsConnection::OnTcpTx, this));
     m_socket->TraceConnectWithoutContext("Rx", MakeCallback(&TlsConnection::OnTcpRx, this));
+    m_socket->TraceConnectWithoutContext("State", MakeCallback(&TlsConnection::OnTcpState, this));
 }
 
 TlsConnection::~TlsConnection()
@@ -54,6 +54,14 @@ void
 TlsConnection::Detach()
 {
     m_pumpEvent.Cancel();
+    DisconnectSocket();
+    m_listener = Listener();
+    m_record = nullptr;
+}
+
+void
+TlsConnection::DisconnectSocket()
+{
     if (m_socket)
     {
         m_socket->SetRecvCallback(MakeNullCallback<void, Ptr<Socket>>());
@@ -62,9 +70,38 @@ TlsConnection::Detach()
                                     MakeNullCallback<void, Ptr<Socket>>());
         m_socket->TraceDisconnectWithoutContext("Tx", MakeCallback(&TlsConnection::OnTcpTx, this));
         m_socket->TraceDisconnectWithoutContext("Rx", MakeCallback(&TlsConnection::OnTcpRx, this));
+        m_socket->TraceDisconnectWithoutContext("State",
+                                                MakeCallback(&TlsConnection::OnTcpState, this));
     }
-    m_listener = Listener();
-    m_record = nullptr;
+}
+
+void
+TlsConnection::OnTcpState(TcpSocket::TcpStates_t /* oldState */, TcpSocket::TcpStates_t newState)
+{
+    // CLOSED after TIME_WAIT, LAST_ACK, a reset or a failed connect: TCP drops the socket
+    // right after this trace (TcpSocketBase::DeallocateEndPoint), not to be used again.
+    if (newState == TcpSocket::CLOSED && m_socketClosed && !compat::IsPending(m_socketGoneEvent))
+    {
+        // Not from inside the socket's own trace, which this disconnects.
+        m_socketGoneEvent
+            = Simulator::ScheduleNow(&TlsConnection::ReleaseSocket, Ptr<TlsConnection>(this));
+    }
+}
+
+void
+TlsConnection::ReleaseSocket()
+{
+    m_socketGoneEvent = EventId(); // the executed event owns a reference to this connection
+    NS_LOG_DEBUG(this << " socket closed: released");
+    DisconnectSocket();
+    m_socket = nullptr; // frees it (~6 KB): TCP has let go of it, only this kept it
+    if (!m_engine)
+    {
+        // Nothing can report anything any more (ReleaseIfDone): drop the owner's callbacks
+        // (a server's are bound to the socket) and the record.
+        m_listener = Listener();
+        m_record = nullptr;
+    }
 }
 
 void
@@ -189,7 +226,9 @@ TlsConnection::Pump()
     else
     {
         // The event holds a reference: an owner may release the connection meanwhile.
-        Simulator::Schedule(finish - now, &TlsConnection::Apply, Ptr<TlsConnection>(this), result);
+        ++m_appliesPending;
+        Simulator::Schedule(
+            finish - now, &TlsConnection::ApplyScheduled, Ptr<TlsConnection>(this), result);
     }
 }
 
@@ -203,8 +242,17 @@ TlsConnection::RunDeferredPump()
 }
 
 void
+TlsConnection::ApplyScheduled(std::shared_ptr<StepResult> result)
+{
+    --m_appliesPending;
+    Apply(result);
+}
+
+void
 TlsConnection::Apply(std::shared_ptr<StepResult> result)
 {
+    // The owner's callbacks below may read the engine: it stays until they are done.
+    ++m_applyDepth;
     Time now = Simulator::Now();
     for (const auto& m : result->messages)
     {
@@ -248,6 +296,8 @@ TlsConnection::Apply(std::shared_ptr<StepResult> result)
     {
         m_listener.peerClosed();
     }
+    --m_applyDepth;
+    ReleaseIfDone();
 }
 
 void
@@ -283,8 +333,26 @@ TlsConnection::SendPending()
         {
             m_socketClosed = true;
             m_socket->Close();
+            ReleaseIfDone();
         }
     }
+}
+
+void
+TlsConnection::ReleaseIfDone()
+{
+    if (!m_engine || m_applyDepth > 0 || !m_inputEnded || !m_socketClosed
+        || m_txOffset < m_txQueue.size() || m_appliesPending > 0 || compat::IsPending(m_pumpEvent)
+        || Simulator::Now() < m_busyUntil || !m_engine->CanDestroyQuietly())
+    {
+        return;
+    }
+    NS_LOG_DEBUG(this << " connection over: engine released");
+    m_engine.reset();
+    std::vector<uint8_t>().swap(m_rxPending);
+    std::vector<uint8_t>().swap(m_txQueue);
+    std::vector<uint8_t>().swap(m_pendingWrites);
+    m_txOffset = 0;
 }
 
 void
@@ -339,6 +407,8 @@ TlsConnection::OnNormalClose(Ptr<Socket> /* socket */)
     {
         m_listener.peerClosed();
     }
+    m_inputEnded = true;
+    ReleaseIfDone();
 }
 
 void
@@ -353,6 +423,8 @@ TlsConnection::OnErrorClose(Ptr<Socket> socket)
         m_failedReported = true;
         m_listener.failed();
     }
+    m_inputEnded = true;
+    ReleaseIfDone();
 }
 
 void

@@ -16,6 +16,7 @@
 #include "ns3/simple-ref-count.h"
 #include "ns3/socket.h"
 #include "ns3/tcp-header.h"
+#include "ns3/tcp-socket.h"
 
 #include <memory>
 #include <vector>
@@ -91,9 +92,12 @@ class TlsConnection : public SimpleRefCount<TlsConnection>
     /// Detaches from the socket: no more callbacks.
     void Detach();
 
-    /// @return the engine (nullptr before Start)
+    /**
+     * @return the engine (nullptr before Start, and once the connection is over: both ends
+     * closed, nothing left to process; see ReleaseIfDone)
+     */
     const TlsEngine* GetEngine() const;
-    /// @return the socket
+    /// @return the socket (nullptr once it closed and TCP dropped it)
     Ptr<Socket> GetSocket() const;
     /// @return the simulated CPU time charged so far
     Time GetCpuTime() const;
@@ -128,8 +132,18 @@ class TlsConnection : public SimpleRefCount<TlsConnection>
     void RunDeferredPump();
     /// Applies a step's effects.
     void Apply(std::shared_ptr<StepResult> result);
+    /// Apply() from the event Pump() scheduled.
+    void ApplyScheduled(std::shared_ptr<StepResult> result);
     /// Hands queued bytes to the socket as far as its TX buffer allows.
     void SendPending();
+    /**
+     * Destroys the engine (the SSL object, its record layers and BIOs: ~25 KB) once nothing
+     * can use it any more: this end closed its socket, the peer's FIN (or a TCP error) ended
+     * the input, no step is pending, and destroying it changes no session (TlsEngine::
+     * CanDestroyQuietly). The connection itself may live on, e.g. in an application's list of
+     * closing connections, still recording its TCP segments.
+     */
+    void ReleaseIfDone();
     /// Socket callbacks.
     void OnRecv(Ptr<Socket> socket);
     void OnSend(Ptr<Socket> socket, uint32_t available);
@@ -141,6 +155,16 @@ class TlsConnection : public SimpleRefCount<TlsConnection>
     void OnTcpRx(Ptr<const Packet> packet,
                  const TcpHeader& header,
                  Ptr<const TcpSocketBase> socket);
+    /// TcpSocketBase "State" trace: schedules ReleaseSocket once the closed socket is CLOSED.
+    void OnTcpState(TcpSocket::TcpStates_t oldState, TcpSocket::TcpStates_t newState);
+    /// Disconnects every callback and trace sink from the socket.
+    void DisconnectSocket();
+    /**
+     * Lets go of a socket TCP has dropped (CLOSED, and closed by this end): nothing can come
+     * from it any more, and a finished connection an application keeps (e.g. in its list of
+     * closing connections) no longer keeps the socket alive.
+     */
+    void ReleaseSocket();
 
     Ptr<Socket> m_socket;                  //!< TCP socket
     std::shared_ptr<TlsContext> m_context; //!< TLS context
@@ -150,12 +174,16 @@ class TlsConnection : public SimpleRefCount<TlsConnection>
     Listener m_listener;                   //!< owner callbacks
     Time m_busyUntil{0};                   //!< end of the current step
     EventId m_pumpEvent;                   //!< deferred step
+    EventId m_socketGoneEvent;             //!< ReleaseSocket, scheduled
     std::vector<uint8_t> m_pendingWrites;  //!< app data for the next step
     bool m_shutdownRequested{false};       //!< close_notify for the next step
     std::vector<uint8_t> m_txQueue;        //!< bytes not yet accepted by the socket
     size_t m_txOffset{0};                  //!< first unsent byte in m_txQueue
     bool m_closeWhenSent{false};           //!< close the socket once m_txQueue drains
     bool m_socketClosed{false};            //!< Close() called on the socket
+    bool m_inputEnded{false};              //!< peer's FIN processed, or the socket failed
+    uint32_t m_appliesPending{0};          //!< steps scheduled to Apply, not applied yet
+    uint32_t m_applyDepth{0};              //!< inside Apply (its callbacks may use the engine)
     bool m_failedReported{false};          //!< failure already reported
     std::vector<uint8_t> m_rxPending;      //!< received, not yet given to the engine
     Time m_cpuTime{0};                     //!< simulated CPU time charged

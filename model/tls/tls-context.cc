@@ -245,6 +245,10 @@ TlsContext::Get(const TlsConfig& config, Role role, std::string& error)
     // Send exactly the configured chain (leaf + intermediates). Without this OpenSSL completes
     // the chain from the trust store and also sends the root, which real servers do not.
     SSL_CTX_set_mode(ctx, SSL_MODE_NO_AUTO_CHAIN);
+    // Free each connection's ~17 KB read and ~17 KB write record buffers whenever they are
+    // empty (between engine steps: always) instead of keeping them for the connection's
+    // life; what OpenSSL reads and writes is the same.
+    SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
     SSL_CTX_set_msg_callback(ctx, TlsEngine::MessageCallback);
     // Certificates are checked at the simulated date, never the wall clock's (TlsClock moves
     // each connection's verification date along with the simulation).

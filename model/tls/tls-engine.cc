@@ -8,6 +8,7 @@
 #include "ns3/log.h"
 #include "ns3/tls-operation-cost-model.h"
 
+#include <algorithm>
 #include <cstring>
 #include <ctime>
 #include <openssl/core_names.h>
@@ -28,6 +29,9 @@ namespace
 const unsigned char HRR_RANDOM[32] = {
     0xCF, 0x21, 0xAD, 0x74, 0xE5, 0x9A, 0x61, 0x11, 0xBE, 0x1D, 0x8C, 0x02, 0x1E, 0x65, 0xB8, 0x91,
     0xC2, 0xA2, 0x11, 0x16, 0x7A, 0xBB, 0x8C, 0x5E, 0x07, 0x9E, 0x09, 0xE2, 0xC8, 0xA8, 0x33, 0x9C};
+
+uint64_t g_live = 0; //!< engines alive (as TlsConnection's count: one simulation per thread)
+uint64_t g_peak = 0; //!< most alive at once
 
 uint64_t
 ThreadCpuNs()
@@ -128,6 +132,7 @@ TlsEngine::TlsEngine(std::shared_ptr<TlsContext> context)
     , m_role(m_context->GetRole())
 {
     CpuTimer timer(m_cpuNs, m_cpuTiming);
+    g_peak = std::max(g_peak, ++g_live);
     m_ssl = SSL_new(m_context->GetSslCtx());
     m_in = BIO_new(BIO_s_mem());
     m_out = BIO_new(BIO_s_mem());
@@ -160,6 +165,25 @@ TlsEngine::~TlsEngine()
     m_clock.reset();
     SSL_free(m_ssl); // frees both BIOs
     SSL_SESSION_free(m_session);
+    --g_live;
+}
+
+uint64_t
+TlsEngine::GetLiveCount()
+{
+    return g_live;
+}
+
+uint64_t
+TlsEngine::GetPeakCount()
+{
+    return g_peak;
+}
+
+void
+TlsEngine::ResetPeakCount()
+{
+    g_peak = g_live;
 }
 
 void
@@ -521,6 +545,15 @@ bool
 TlsEngine::IsPeerClosed() const
 {
     return m_peerClosed;
+}
+
+bool
+TlsEngine::CanDestroyQuietly() const
+{
+    // The destructor marks an established or closed connection shut down (see there).
+    return m_state == ESTABLISHED || m_state == CLOSED || SSL_get_session(m_ssl) == nullptr
+           || (SSL_get_shutdown(m_ssl) & SSL_SENT_SHUTDOWN) != 0 || SSL_in_init(m_ssl)
+           || SSL_in_before(m_ssl);
 }
 
 const std::string&

@@ -137,6 +137,15 @@ class TlsEngine
     State GetState() const;
     /// @return true once the peer sent close_notify
     bool IsPeerClosed() const;
+    /**
+     * @brief Whether destroying the engine now leaves everything else as it is: SSL_free()
+     * drops a connection's session from its context's cache and marks it not resumable
+     * (ssl_clear_bad_session) unless close_notify was sent (or is marked sent, as the
+     * destructor does for an established connection), the handshake never finished, or there
+     * is no session.
+     * @return true if the engine can be destroyed early without changing any later handshake
+     */
+    bool CanDestroyQuietly() const;
     /// @return the reason of a failure ("verify: ...", "alert: ...", "tls: ..."), or ""
     const std::string& GetError() const;
     /// @return the role
@@ -189,6 +198,13 @@ class TlsEngine
      * @return lower-case group names, e.g. {"x25519mlkem768", "x25519"}
      */
     std::vector<std::string> GetKeyShareGroups() const;
+
+    /// @return engines (SSL objects) alive in this process
+    static uint64_t GetLiveCount();
+    /// @return the most engines alive at once since the last ResetPeakCount()
+    static uint64_t GetPeakCount();
+    /// Restarts GetPeakCount() from the current count.
+    static void ResetPeakCount();
 
     /// @return a key's type as the cost model names it ("rsa2048", "p256", "ed448", "mldsa65",
     /// "slhdsa128f", ...)
