@@ -41,7 +41,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 RESULTS = os.path.join(HERE, "results")
 KEEP_MARK = "<!-- hand-written -->"
-CONFIG_ORDER = ["tls12-ecdhe-rsa2048", "tls12-ecdhe-p256", "tls12-rsa-rsa2048", "tls13-rsa2048", "tls13-p256"]
+CONFIG_ORDER = ["tls12-ecdhe-rsa2048", "tls12-ecdhe-p256", "tls12-rsa-rsa2048", "tls13-rsa2048", "tls13-p256",
+                "tls13-mlkem768-mldsa65", "tls13-mlkem768-p256"]
 
 
 def log(msg):
@@ -83,8 +84,19 @@ def settings_for(files):
 
 
 # ---------------------------------------------------------------- simulation
+def with_groups(real, groups):
+    """Each row's simulator --groups and --ca-key: real.csv's `groups` / `ca_key` columns (the groups
+    tls-timer offered, the root CA's key type); real CSVs written before those columns existed used
+    --groups (default X25519:P-256) and a root of the leaf's key type."""
+    real = real.copy()
+    real["groups"] = real["groups"].fillna(groups) if "groups" in real else groups
+    real["ca_key"] = real["ca_key"].fillna(real["key"]) if "ca_key" in real else real["key"]
+    return real
+
+
 def cells_of(real):
-    cols = ["config", "tls", "kx", "key", "rtt_ms", "loss", "loss_dir", "bandwidth_mbps", "queue"]
+    cols = ["config", "tls", "kx", "key", "ca_key", "groups", "rtt_ms", "loss", "loss_dir", "bandwidth_mbps",
+            "queue"]
     g = real.groupby(cols, sort=False)
     cells = []
     for k, rows in g:
@@ -105,8 +117,11 @@ def sim_command(a, c, n, run, csv_path):
     ls2c = loss if c["loss_dir"] in ("both", "s2c") else 0.0
     cmd = [a.bin, f"--tls={tls}", f"--key={c['key']}", f"--rtt={c['rtt_ms']:g}ms",
            f"--bandwidth={float(c['bandwidth_mbps']):g}Mbps", f"--queue={int(c['queue'])}p",
-           f"--groups={a.groups}", f"--handshakes={n}", f"--interval={a.interval}",
+           f"--groups={c['groups']}", f"--handshakes={n}", f"--interval={a.interval}",
            f"--seed={a.seed}", f"--run={run}", f"--csv={csv_path}"]
+    certs = realcerts.sim_flags(c.get("certs", ""), c["key"])
+    if c["ca_key"] != c["key"] and not certs:  # the generated root has the leaf's key type unless told
+        cmd.append(f"--ca-key={c['ca_key']}")
     if tls == "1.2":
         cmd.append(f"--kx={c['kx']}")
         if c["cipher"]:
@@ -115,7 +130,7 @@ def sim_command(a, c, n, run, csv_path):
         cmd.append(f"--loss={loss:g}")
     else:
         cmd += [f"--loss-c2s={lc2s:g}", f"--loss-s2c={ls2c:g}"]
-    return cmd + realcerts.sim_flags(c.get("certs", ""), c["key"]) + shlex.split(a.sim_args)
+    return cmd + certs + shlex.split(a.sim_args)
 
 
 def wait_for_binary(path, tries=60):
@@ -338,12 +353,13 @@ def write_md(a, st, real_files, settings, sim, real_all):
              f">900 ms {int((lossy['slow900_diff_pp'].abs() <= 5).sum())} of {len(lossy)}).\n")
 
     L.append("## Loss-free (median total_ms)\n")
-    L.append("| config | RTT 10: real / sim / diff | RTT 50: real / sim / diff | RTT 200: real / sim / diff |")
-    L.append("|---|---|---|---|")
+    rtts0 = sorted(lossless["rtt_ms"].unique())
+    L.append("| config | " + " | ".join(f"RTT {r:g}: real / sim / diff" for r in rtts0) + " |")
+    L.append("|---" * (len(rtts0) + 1) + "|")
     for cfg in [c for c in CONFIG_ORDER if c in set(lossless["config"])] + \
                sorted(set(lossless["config"]) - set(CONFIG_ORDER)):
         cells = []
-        for rtt in sorted(lossless["rtt_ms"].unique()):
+        for rtt in rtts0:
             x = lossless[(lossless["config"] == cfg) & (lossless["rtt_ms"] == rtt)]
             if len(x) == 0:
                 cells.append("-")
@@ -355,7 +371,7 @@ def write_md(a, st, real_files, settings, sim, real_all):
     L.append("")
     L.append("## Lossy\n")
     nr = ", ".join(f"{int(v)} at RTT {k:g} ms" for k, v in lossy.groupby("rtt_ms")["n_real"].median().items())
-    L.append(f"Handshakes per cell: real {nr}; sim {int(lossy['n_sim'].median())}. Medians in ms, the real one "
+    L.append(f"Handshakes per cell: real {nr}; sim {lossy['n_sim'].median():.0f}. Medians in ms, the real one "
              "with its 95 % CI in brackets; fractions in %, real / sim (sim - real in percentage points). "
              "*chance*: how often the cell would fail from the real sample's size alone if the simulator "
              "were exact (n_real handshakes drawn from the simulated ones, 2000 times); the column sums to "
@@ -476,7 +492,9 @@ def main():
     p.add_argument("--n-lossless", type=int, default=20, help="handshakes, loss-free cells (default 20)")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--interval", default="10ms")
-    p.add_argument("--groups", default="X25519:P-256")
+    p.add_argument("--groups", default="X25519:P-256",
+                   help="simulator --groups for real rows without a `groups` column (older real.csv; default "
+                        "X25519:P-256, run-reference.py's default); otherwise each cell's own groups")
     p.add_argument("--sim-args", default="", help="extra simulator arguments, e.g. '--tcp=ns3'")
     p.add_argument("--jobs", type=int, default=2)
     p.add_argument("--nice", type=int, default=10)
@@ -491,7 +509,7 @@ def main():
     real_files = a.real or default_real_files()
     if not real_files:
         sys.exit("compare: no real results; run `sudo validation/run-reference.sh` first or pass --real FILE")
-    real = load_real(real_files)
+    real = with_groups(load_real(real_files), a.groups)
     cells = cells_of(real)
     log(f"real: {len(real)} handshakes in {len(cells)} cells from {', '.join(real_files)}")
     if a.sim:

@@ -34,8 +34,9 @@ import realcerts  # noqa: E402  (validation/realcerts.py)
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def patterns(real_rows, log_path):
-    """{pattern: [total_ms]} for the handshakes of one cell."""
+def patterns(real_rows, log_path, acks=True):
+    """{pattern: [total_ms]} for the handshakes of one cell; acks=False leaves lost pure ACKs out of
+    the pattern (they are still counted as transmissions)."""
     by_port = collections.defaultdict(list)
     with open(log_path) as f:
         for e in csv.DictReader(f):
@@ -65,7 +66,7 @@ def patterns(real_rows, log_path):
                 kind = f"data{count[e['dir']]}"
             else:
                 kind = "ack"
-            if e["event"] == "enq_lost":
+            if e["event"] == "enq_lost" and (acks or kind != "ack"):
                 lost.append(f"{e['dir']}:{kind}")
         out[" ".join(lost) or "none"].append(total)
     return out
@@ -96,7 +97,13 @@ def simulate(binary, row, flags, certs):
     tls = row["tls"]
     cmd = [binary, f"--tls={tls}", f"--key={row['key']}", f"--rtt={float(row['rtt_ms']):g}ms",
            f"--bandwidth={float(row['bandwidth_mbps']):g}Mbps", f"--queue={row['queue']}p",
-           "--groups=X25519:P-256", "--handshakes=1"] + flags + realcerts.sim_flags(certs, row["key"])
+           f"--groups={row.get('groups') or 'X25519:P-256'}", "--handshakes=1"] + flags
+    cert_flags = realcerts.sim_flags(certs, row["key"])
+    # groups / ca_key: the real cell's (real.csv columns; older files have neither: run-reference.py's
+    # default groups, a root of the leaf's key type); the real certificates, when kept, carry the root
+    if row.get("ca_key") and row["ca_key"] != row["key"] and not cert_flags:
+        cmd.append(f"--ca-key={row['ca_key']}")
+    cmd += cert_flags
     if tls in ("1.2", "1.2.0"):
         cmd.append(f"--kx={row['kx']}")
         if row.get("cipher"):
@@ -112,6 +119,10 @@ def main():
     p.add_argument("results_dir")
     p.add_argument("--bin", default=os.path.join(ROOT, "build", "examples", "tls-handshake-example"))
     p.add_argument("--min", type=int, default=5, help="patterns seen fewer times are not shown")
+    p.add_argument("--no-acks", action="store_true",
+                   help="group handshakes by their lost SYN / data packets only, ignoring lost pure ACKs "
+                        "(which the simulator cannot drop): fewer, larger groups when flights are long, "
+                        "e.g. post-quantum certificates")
     a = p.parse_args()
     real_csv = os.path.join(a.results_dir, "real.csv")
     if not os.path.exists(real_csv):
@@ -128,7 +139,7 @@ def main():
             continue
         first = cell[0]
         name = f"{first['config']} RTT {float(first['rtt_ms']):g} loss {float(first['loss']):g}"
-        found = patterns(cell, log_path)
+        found = patterns(cell, log_path, acks=not a.no_acks)
         for pattern, totals in sorted(found.items(), key=lambda kv: -len(kv[1])):
             if len(totals) < a.min:
                 continue

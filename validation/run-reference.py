@@ -33,8 +33,19 @@ CONFIGS = [
     ("tls12-rsa-rsa2048", "1.2", "rsa", "rsa2048", ["--ciphers", "AES128-GCM-SHA256"]),
     ("tls13-rsa2048", "1.3", "ecdhe", "rsa2048", []),
     ("tls13-p256", "1.3", "ecdhe", "p256", []),
+    # post-quantum (OpenSSL >= 3.5 on both sides: --openssl PREFIX)
+    ("tls13-mlkem768-mldsa65", "1.3", "ecdhe", "mldsa65", []),
+    ("tls13-mlkem768-p256", "1.3", "ecdhe", "p256", []),
 ]
-KEY_PORT = {"rsa2048": 4433, "p256": 4434}
+KEY_PORT = {"rsa2048": 4433, "p256": 4434, "mldsa65": 4435}
+# Groups the client offers (key share for the first), per config; others use --groups. Written into
+# real.csv's `groups` column, which compare.py and loss-patterns.py pass to the simulator's --groups.
+CONFIG_GROUPS = {"tls13-mlkem768-mldsa65": "X25519MLKEM768", "tls13-mlkem768-p256": "X25519MLKEM768"}
+# Configs that need OpenSSL >= 3.5 (ML-KEM, ML-DSA).
+PQ_CONFIGS = {"tls13-mlkem768-mldsa65", "tls13-mlkem768-p256"}
+# `openssl req -newkey` arguments per key type; the root CA has the leaf's key type (real.csv's `ca_key`).
+NEWKEY = {"rsa2048": ["-newkey", "rsa:2048"], "p256": ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"],
+          "mldsa65": ["-newkey", "ML-DSA-65"]}
 
 # Per-namespace sysctls (see README.md for why). Missing ones (older kernels) are skipped.
 SYSCTLS = [
@@ -81,19 +92,36 @@ class Harness:
         self.relay = None
         self.tmp = None
         self.app_prio = a.rt_prio // 2
+        self.openssl = openssl_bin(a.openssl)
+        self.keys = sorted({c[3] for c in selected_configs(a)})  # key types (servers, certificates) in use
 
     # ---- setup / teardown ----
     def build(self):
         bindir = os.path.join(HERE, "bin")
         os.makedirs(bindir, exist_ok=True)
         cc = os.environ.get("CC", "cc")
-        for prog, libs in (("linkemu", []), ("tls-timer", ["-lssl", "-lcrypto"])):
-            src, out = os.path.join(HERE, prog + ".c"), os.path.join(bindir, prog)
-            if not os.path.exists(out) or os.path.getmtime(out) < os.path.getmtime(src):
+        timer, timer_flags, deps = "tls-timer", ["-lssl", "-lcrypto"], []
+        if self.a.openssl:
+            # tls-timer-X.Y against --openssl PREFIX (static libraries if there, else shared with an
+            # rpath), so the system-OpenSSL tls-timer stays.
+            pre = self.a.openssl
+            timer = "tls-timer-" + ".".join(map(str, openssl_version(self.openssl)[:2]))
+            lib = os.path.join(pre, "lib")
+            if os.path.exists(os.path.join(lib, "libssl.a")):
+                deps = [os.path.join(lib, "libssl.a"), os.path.join(lib, "libcrypto.a")]
+                timer_flags = deps + ["-ldl", "-pthread"]
+            else:
+                deps = [os.path.join(lib, "libssl.so")]
+                timer_flags = ["-L" + lib, "-Wl,-rpath," + lib, "-lssl", "-lcrypto"]
+            timer_flags = ["-I" + os.path.join(pre, "include")] + timer_flags
+        for prog, out_name, libs in (("linkemu", "linkemu", []), ("tls-timer", timer, timer_flags)):
+            src, out = os.path.join(HERE, prog + ".c"), os.path.join(bindir, out_name)
+            newest = max(os.path.getmtime(f) for f in [src] + (deps if prog == "tls-timer" else []))
+            if not os.path.exists(out) or os.path.getmtime(out) < newest:
                 log(f"building {out}")
                 sh([cc, "-O2", "-Wall", "-o", out, src] + libs)
         self.linkemu = os.path.join(bindir, "linkemu")
-        self.timer_bin = os.path.join(bindir, "tls-timer")
+        self.timer_bin = os.path.join(bindir, timer)
 
     def cleanup_stale(self):
         """Remove what an earlier, killed run may have left: its relay and namespaces."""
@@ -144,40 +172,46 @@ class Harness:
         for k in REPORTED_SYSCTLS:
             r = sh(in_ns(NS_CLI, ["sysctl", "-n", k]), capture_output=True, text=True, check=False)
             vals[k] = " ".join(r.stdout.split()) if r.returncode == 0 else None
-        ossl = sh(["openssl", "version"], capture_output=True, text=True).stdout.strip()
+        ossl = sh([self.openssl, "version"], capture_output=True, text=True).stdout.strip()
         return {"kernel": platform.release(), "openssl": ossl, "sysctls (both namespaces)": vals,
                 "initcwnd": "10 (kernel default, no route override)", "relay_mode": self.a.relay_mode,
                 "rt_prio (relay; s_server, tls-timer at half)": self.a.rt_prio,
-                "relay_linger_us": self.a.relay_linger_us}
+                "relay_linger_us": self.a.relay_linger_us, "openssl_bin": self.openssl,
+                "tls_timer_bin": self.timer_bin}
 
     def make_certs(self):
         t = self.tmp
 
         def ossl(*args):
-            sh(["openssl"] + list(args), cwd=t, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            r = sh([self.openssl] + list(args), cwd=t, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                   text=True, check=False)
+            if r.returncode != 0:
+                raise SystemExit(f"run-reference: `openssl {' '.join(args)}` failed: {r.stderr.strip()}")
 
         ext = os.path.join(t, "leaf.ext")
         with open(ext, "w") as f:
             f.write("basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\n"
                     f"extendedKeyUsage=serverAuth\nsubjectAltName=DNS:server.test,IP:{ADDR_SRV}\n")
-        newkey = {"rsa2048": ["-newkey", "rsa:2048"],
-                  "p256": ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"]}
-        for key, nk in newkey.items():
+        for key in self.keys:
+            nk = NEWKEY[key]
+            # ML-DSA signs the message itself (no separate digest): no -sha256 there.
+            md = [] if key.startswith("mldsa") else ["-sha256"]
             # A homogeneous chain: root and leaf of the same key type; the server sends the leaf only.
             ossl("req", "-x509", *nk, "-nodes", "-keyout", f"ca-{key}.key", "-out", f"ca-{key}.pem",
-                 "-days", "3650", "-sha256", "-subj", f"/CN=ns3tls reference root {key}",
+                 "-days", "3650", *md, "-subj", f"/CN=ns3tls reference root {key}",
                  "-addext", "basicConstraints=critical,CA:TRUE",
                  "-addext", "keyUsage=critical,keyCertSign,cRLSign")
             ossl("req", *nk, "-nodes", "-keyout", f"leaf-{key}.key", "-out", f"leaf-{key}.csr",
                  "-subj", "/CN=server.test")
             ossl("x509", "-req", "-in", f"leaf-{key}.csr", "-CA", f"ca-{key}.pem", "-CAkey", f"ca-{key}.key",
-                 "-CAcreateserial", "-out", f"leaf-{key}.pem", "-days", "3650", "-sha256", "-extfile", ext)
+                 "-CAcreateserial", "-out", f"leaf-{key}.pem", "-days", "3650", *md, "-extfile", ext)
         with open(os.path.join(t, "ok.txt"), "w") as f:
             f.write("ok\n")
 
     def start_servers(self):
-        for key, port in KEY_PORT.items():
-            cmd = in_ns(NS_SRV, ["openssl", "s_server", "-accept", str(port), "-cert", f"leaf-{key}.pem",
+        for key in self.keys:
+            port = KEY_PORT[key]
+            cmd = in_ns(NS_SRV, [self.openssl, "s_server", "-accept", str(port), "-cert", f"leaf-{key}.pem",
                                  "-key", f"leaf-{key}.key", "-WWW", "-quiet"], self.app_prio)
             logf = open(os.path.join(self.tmp, f"s_server-{key}.log"), "w")
             p = subprocess.Popen(cmd, cwd=self.tmp, stdin=subprocess.DEVNULL, stdout=logf, stderr=logf)
@@ -262,8 +296,9 @@ class Harness:
         out = {}
         for label, delay, rate in (("delay0_rate0", 0, 0), ("delay25_rate0", 25, 0)):
             self.start_relay(delay, 0.0, 1, rate=rate, tag=f"overhead-{label}")
-            rows = self.run_timer(["--tcp-only", "-n", str(self.a.overhead_n), "--interval-ms", "20",
-                                   "--warmup", "3", "--timeout", "5"])
+            # TCP connects to a running s_server (only the selected configs' key types have one)
+            rows = self.run_timer(["--tcp-only", "--port", str(KEY_PORT[self.keys[0]]), "-n",
+                                   str(self.a.overhead_n), "--interval-ms", "20", "--warmup", "3", "--timeout", "5"])
             self.stop_relay()
             xs = [float(r["tcp_ms"]) - 2 * delay for r in rows if r["ok"] == "1"]
             out[label] = {"n": len(xs), "median_ms": round(quantile(xs, 0.5), 4),
@@ -278,7 +313,7 @@ class Harness:
         if os.geteuid() != 0:
             sys.exit("run-reference: needs root (it creates network namespaces and TUN devices). "
                      "Run it as root, e.g. `sudo validation/run-reference.sh --smoke`.")
-        for tool in ("ip", "openssl", "sysctl"):
+        for tool in ("ip", self.openssl, "sysctl"):
             if not shutil.which(tool):
                 sys.exit(f"run-reference: `{tool}` not found (apt-get install iproute2 openssl procps)")
         self.sysctls = list(SYSCTLS)
@@ -308,11 +343,11 @@ class Harness:
                 "(recorded per cell as loadavg_1min)")
         overhead = self.measure_overhead() if a.overhead_n > 0 else {}
 
-        configs = [c for c in CONFIGS if not a.configs or c[0] in a.configs]
+        configs = selected_configs(a)
         cells = [(rtt, loss, c) for rtt in a.rtt for loss in a.loss for c in configs]
         out_csv = os.path.join(a.out_dir, a.csv)
         meta_names = ["source", "tls", "kx", "key", "chain", "resume", "rtt_ms", "bandwidth_mbps", "loss",
-                      "loss_dir", "queue", "seed", "run", "config"]
+                      "loss_dir", "queue", "seed", "run", "config", "groups", "ca_key"]
         summary = []
         t_start = time.time()
         with open(out_csv, "w", newline="") as fout:
@@ -324,9 +359,10 @@ class Harness:
                 meta = dict(source="real", tls=tls, kx=kx, key=key, chain=0,
                             resume="ticket" if a.resume else "none", rtt_ms=f"{rtt:g}",
                             bandwidth_mbps=f"{a.bandwidth:g}", loss=f"{loss:g}", loss_dir=a.loss_dir,
-                            queue=a.queue, seed=seed, run=0, config=name)
+                            queue=a.queue, seed=seed, run=0, config=name,
+                            groups=CONFIG_GROUPS.get(name, a.groups), ca_key=key)
                 args = ["--host", ADDR_SRV, "--port", str(KEY_PORT[key]), "-n", str(n), "--tls", tls,
-                        "--groups", a.groups, "--CAfile", f"ca-{key}.pem", "--timeout", str(a.timeout),
+                        "--groups", meta["groups"], "--CAfile", f"ca-{key}.pem", "--timeout", str(a.timeout),
                         "--warmup", str(a.warmup), "--nodelay"] + extra
                 if a.request:
                     args += ["--request", "/ok.txt"]
@@ -355,6 +391,31 @@ class Harness:
         base = os.path.splitext(out_csv)[0]
         write_summary(base, summary, settings, overhead, a, time.time() - t_start)
         log(f"wrote {out_csv}, {base}-summary.csv, {base}-summary.md")
+
+
+def selected_configs(a):
+    """The --configs asked for; by default the classical ones (post-quantum ones only when named)."""
+    return [c for c in CONFIGS if (c[0] in a.configs if a.configs else c[0] not in PQ_CONFIGS)]
+
+
+def openssl_bin(prefix):
+    """The `openssl` program: PREFIX/bin/openssl with --openssl PREFIX, else the one on PATH."""
+    return os.path.join(prefix, "bin", "openssl") if prefix else "openssl"
+
+
+def openssl_version(binary):
+    """(major, minor, patch) of `binary version` ("OpenSSL 3.5.7 30 Sep 2025" -> (3, 5, 7)), or None."""
+    try:
+        out = subprocess.run([binary, "version"], capture_output=True, text=True, check=True).stdout.split()
+        return tuple(int(x) for x in out[1].split("-")[0].split(".")[:3])
+    except (OSError, subprocess.CalledProcessError, IndexError, ValueError):
+        return None
+
+
+def die2(msg):
+    """Bad input: one line on stderr, exit 2."""
+    print(f"run-reference: {msg}", file=sys.stderr)
+    sys.exit(2)
 
 
 def fmt(x):
@@ -410,7 +471,9 @@ def write_summary(base, summary, settings, overhead, a, elapsed):
         f.write("# Real Linux + OpenSSL reference (validation/run-reference.py)\n\n")
         f.write(f"Command: `{' '.join(sys.argv)}`; {time.strftime('%Y-%m-%d %H:%M')}; {elapsed:.0f} s.\n")
         f.write(f"Kernel {settings['kernel']}, {settings['openssl']}, link {a.bandwidth:g} Mbit/s, queue "
-                f"{a.queue} packets, loss direction {a.loss_dir}, groups {a.groups}, "
+                f"{a.queue} packets, loss direction {a.loss_dir}, groups {a.groups}"
+                + "".join(f" ({c} {g})" for c, g in CONFIG_GROUPS.items() if c in {s['config'] for s in summary})
+                + ", "
                 f"request {'GET /ok.txt' if a.request else 'none'}, "
                 f"resume {'ticket' if a.resume else 'none'}, relay {a.relay_mode} (linger {a.relay_linger_us} us, "
                 f"SCHED_FIFO {a.rt_prio}, apps {a.rt_prio // 2}).\n\n")
@@ -446,14 +509,21 @@ def main():
     p.add_argument("--loss-dir", choices=["both", "c2s", "s2c"], default="both",
                    help="which directions lose packets (default both)")
     p.add_argument("--configs", type=lambda s: s.split(","), default=[],
-                   help="subset of: " + ",".join(c[0] for c in CONFIGS))
+                   help="subset of: " + ",".join(c[0] for c in CONFIGS) + " (default: all but the "
+                        "post-quantum ones, which need --openssl with OpenSSL >= 3.5)")
     p.add_argument("--n", type=int, default=20, help="handshakes per loss-free cell (default 20)")
     p.add_argument("--n-lossy", type=int, default=None, help="handshakes per lossy cell (default: --n)")
     p.add_argument("--full", action="store_true", help="the full grid with n=50 loss-free, 200 lossy")
     p.add_argument("--smoke", action="store_true", help="a quick check: RTT 10,50 x loss 0,0.05, n=10")
     p.add_argument("--bandwidth", type=float, default=10.0, help="Mbit/s each direction (default 10)")
     p.add_argument("--queue", type=int, default=100, help="drop-tail queue, packets (default 100)")
-    p.add_argument("--groups", default="X25519:P-256")
+    p.add_argument("--groups", default="X25519:P-256",
+                   help="groups tls-timer offers (default X25519:P-256), except for configs with their own "
+                        "(" + ", ".join(f"{c}: {g}" for c, g in CONFIG_GROUPS.items()) + ")")
+    p.add_argument("--openssl", default=None, metavar="PREFIX",
+                   help="use PREFIX/bin/openssl (certificates, s_server) and build tls-timer against PREFIX's "
+                        "libraries (validation/bin/tls-timer-X.Y) instead of the system's OpenSSL; needed for "
+                        "the post-quantum configs (OpenSSL >= 3.5). Build one with validation/openssl35-apps.sh")
     p.add_argument("--seed", type=int, default=1, help="base seed; cell i uses seed*1000+i")
     p.add_argument("--warmup", type=int, default=1, help="untimed connections before each cell (default 1)")
     p.add_argument("--timeout", type=float, default=30.0, help="per-connection deadline, s (default 30)")
@@ -489,6 +559,18 @@ def main():
         p.error(f"unknown config(s) {','.join(sorted(unknown))}")
     if a.n < 1 or a.n_lossy < 1:
         p.error("--n and --n-lossy must be >= 1")
+    if a.openssl:
+        a.openssl = os.path.abspath(a.openssl)
+        if not os.access(openssl_bin(a.openssl), os.X_OK):
+            die2(f"--openssl {a.openssl}: no {openssl_bin(a.openssl)}; build one with "
+                    f"`validation/openssl35-apps.sh {a.openssl}` (OpenSSL 3.5 with its apps, ~5 min once)")
+    pq = sorted(c[0] for c in selected_configs(a) if c[0] in PQ_CONFIGS)
+    if pq:
+        ver = openssl_version(openssl_bin(a.openssl))
+        if not ver or ver < (3, 5):
+            die2(f"config(s) {','.join(pq)} need OpenSSL >= 3.5 (ML-KEM, ML-DSA) but "
+                    f"{openssl_bin(a.openssl)} is {'.'.join(map(str, ver)) if ver else 'not runnable'}: pass "
+                    "--openssl PREFIX (build one with validation/openssl35-apps.sh)")
 
     h = Harness(a)
 
