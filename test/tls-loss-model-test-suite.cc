@@ -192,6 +192,21 @@ class TlsLossModelTestSuite : public TestSuite
         // resent flight arrives at 1.369 s.
         AddTestCase(new SegmentDropTestCase("drop-s2c", "1", 50, 369, "p256", "1.3", 1, "0", 250),
                     QUICK);
+        // A lost SYN-ACK, then the client's SYN timer (armed at jiffy 250, fires at jiffy 504 =
+        // 2.016 s) and the server's SYN-ACK timer race. RTT 60 ms: the server's first SYN-ACK
+        // left at 1.030 s (jiffy 257), so its timer fires at jiffy 512 = 2.048 s, after the
+        // repeated SYN arrives (2.046 s): Linux answers it and restarts the timer
+        // (tcp_check_req()), one retransmission, and the 3-segment flight keeps cwnd 10:
+        // connected at 2.076 s, done 1 RTT later.
+        AddTestCase(new SegmentDropTestCase(
+                        "drop-s2c", "syn", 60, 1076 + 60, "rsa2048", "1.3", 1, "3", 250),
+                    QUICK);
+        // RTT 30 ms: both timers fire at 2.016 s; the repeated SYN arrives at 2.031 s and is
+        // answered too: two SYN-ACK retransmissions, so the flight starts from cwnd 1 (one
+        // segment, then two): connected at 2.031 s, done 2 RTT later.
+        AddTestCase(new SegmentDropTestCase(
+                        "drop-s2c", "syn", 30, 1031 + 60, "rsa2048", "1.3", 1, "3", 250),
+                    QUICK);
     }
 };
 

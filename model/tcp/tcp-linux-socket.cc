@@ -582,9 +582,28 @@ TcpLinuxSocket::SendEmptyPacket(uint8_t flags)
         ++m_synRetransmits;
         NS_LOG_INFO(this << " SYN retransmission " << m_synRetransmits);
     }
+    const bool synAck = (flags & TcpHeader::SYN) && (flags & TcpHeader::ACK);
+    // The SYN-ACK timer is armed, so this SYN-ACK answers a repeated SYN rather than the timer.
+    const bool answersRepeatedSyn = synAck && compat::IsPending(m_retxEvent);
+    if (synAck && !answersRepeatedSyn && m_synCount < m_synRetries)
+    {
+        ++m_synAckTimeouts; // the request socket's timer fired (req->num_timeout)
+    }
     uint64_t armed = m_retxEvent.GetUid();
     TcpSocketBase::SendEmptyPacket(flags);
-    if (m_hz > 0 && m_retxEvent.GetUid() != armed && compat::IsPending(m_retxEvent))
+    if (answersRepeatedSyn)
+    {
+        // tcp_check_req(): after answering a repeated SYN, Linux restarts the SYN-ACK timer at
+        // reqsk_timeout() = 1 s << (timer expiries so far), so the timer that was about to fire
+        // does not resend the SYN-ACK a second time; ns-3 would leave it pending.
+        m_retxEvent.Cancel();
+        m_retxEvent
+            = Simulator::Schedule(TimerDelay(m_cnTimeout * (1 << std::min(m_synAckTimeouts, 6U))),
+                                  &TcpLinuxSocket::SendEmptyPacket,
+                                  this,
+                                  flags);
+    }
+    else if (m_hz > 0 && m_retxEvent.GetUid() != armed && compat::IsPending(m_retxEvent))
     {
         // ns-3's SYN / FIN retransmission timer (it resends this same segment), on jiffies
         Time left = Simulator::GetDelayLeft(m_retxEvent);

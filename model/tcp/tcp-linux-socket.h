@@ -192,6 +192,7 @@ class TcpLinuxSocket : public TcpSocketBase
     bool m_rackAdvanced{false};                     //!< RACK.xmit_ts moved since the last detection
     EventId m_reoEvent;                             //!< RACK reorder timer
     uint32_t m_synRetransmits{0};             //!< SYN (client) or SYN-ACK (server) retransmissions
+    uint32_t m_synAckTimeouts{0};             //!< SYN-ACK timer expiries (req->num_timeout)
     Time m_lastSynRetransmit{-1};             //!< time of the last one
     uint32_t m_quickAcks{0};                  //!< immediate ACKs left (icsk_ack.quick)
     bool m_pingPong{false};                   //!< interactive: ACKs are delayed (pingpong mode)
