@@ -53,7 +53,8 @@ class Node;
  *   212-216 ms, the 1 s SYN timer after 1004-1036 ms.
  * - **Initial window after SYN retransmissions** (Linux tcp_init_transfer(), RFC 5681 section
  *   3.1): a connection whose SYN (client) or SYN-ACK (server) was retransmitted more than once
- *   starts with cwnd = 1 segment.
+ *   starts with cwnd = 1 segment. A server answering a repeated SYN restarts its SYN-ACK timer
+ *   (tcp_check_req(), reqsk_timeout()), so that timer does not resend it a second time.
  *
  * Measured on Linux 6.18 at RTT 50 ms, a flight lost twice is resent after 265, 256, 514 ms;
  * this socket: 250, 250, 500 ms. Not modelled: RACK marking of segments other than the first
