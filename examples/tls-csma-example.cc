@@ -124,11 +124,7 @@ main(int argc, char* argv[])
     std::cout << "server: " << s->GetAccepted() << " accepted, " << s->GetCompleted()
               << " completed" << std::endl;
     Simulator::Destroy();
-    std::string error = csv.empty() ? "" : tracker.WriteCsv(csv);
-    if (error.empty() && !timeline.empty())
-    {
-        error = tracker.WriteTimelineCsv(timeline);
-    }
+    std::string error = tracker.WriteFiles(csv, timeline);
     if (!error.empty())
     {
         std::cerr << "error: " << error << std::endl;

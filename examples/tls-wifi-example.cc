@@ -130,11 +130,7 @@ main(int argc, char* argv[])
     }
     std::cout << records.size() << " handshakes, " << ok << " ok, " << resumed
               << " resumed, mean total " << (ok ? total / ok : 0) << " ms" << std::endl;
-    std::string error = csv.empty() ? "" : tracker.WriteCsv(csv);
-    if (error.empty() && !timeline.empty())
-    {
-        error = tracker.WriteTimelineCsv(timeline);
-    }
+    std::string error = tracker.WriteFiles(csv, timeline);
     if (!error.empty())
     {
         std::cerr << "error: " << error << std::endl;

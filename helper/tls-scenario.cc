@@ -233,19 +233,7 @@ TlsScenario::Run(const TlsScenarioConfig& config, Result& result)
     {
         tracker.AddColumn(p.first, p.second);
     }
-    if (!config.csv.empty())
-    {
-        error = tracker.WriteCsv(config.csv);
-        if (!error.empty())
-        {
-            return error;
-        }
-    }
-    if (!config.timeline.empty())
-    {
-        error = tracker.WriteTimelineCsv(config.timeline);
-    }
-    return error;
+    return tracker.WriteFiles(config.csv, config.timeline);
 }
 
 std::string

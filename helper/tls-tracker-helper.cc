@@ -155,6 +155,17 @@ TlsTrackerHelper::WriteTimelineCsv(const std::string& path) const
 }
 
 std::string
+TlsTrackerHelper::WriteFiles(const std::string& csvPath, const std::string& timelinePath) const
+{
+    std::string error = csvPath.empty() ? "" : WriteCsv(csvPath);
+    if (error.empty() && !timelinePath.empty())
+    {
+        error = WriteTimelineCsv(timelinePath);
+    }
+    return error;
+}
+
+std::string
 TlsTrackerHelper::CsvHeader(const std::vector<std::pair<std::string, std::string>>& columns)
 {
     return Join(TlsHandshakeRecord::GetColumnNames()) + ExtraNames(columns);

@@ -84,6 +84,14 @@ class TlsTrackerHelper
      * @return "" or an error naming the path
      */
     std::string WriteTimelineCsv(const std::string& path) const;
+    /**
+     * @brief Writes the results CSV, then the timeline CSV, each only if its path is given
+     * (what a program's --csv and --timeline flags ask for); stops at the first error.
+     * @param csvPath WriteCsv()'s file, or "" for none
+     * @param timelinePath WriteTimelineCsv()'s file, or "" for none
+     * @return "" or the first error, naming its path
+     */
+    std::string WriteFiles(const std::string& csvPath, const std::string& timelinePath) const;
 
     /// @return the results CSV header line (no newline) for these extra columns
     static std::string CsvHeader(const std::vector<std::pair<std::string, std::string>>& columns);
