@@ -423,10 +423,7 @@ TcpLinuxSocket::ReceivedAck(Ptr<Packet> packet, const TcpHeader& tcpHeader)
         // No probe outside Open/CWR: the armed probe becomes the RTO, whose deadline counts
         // from the first unacknowledged segment's transmission (tcp_rearm_rto()).
         m_probePending = false;
-        Time left = m_sent.empty()
-                        ? m_rto.Get()
-                        : m_sent.begin()->second.xmitTime + m_rto.Get() - Simulator::Now();
-        ArmRetx(std::max(left, MicroSeconds(1)));
+        ArmRetx(std::max(RtoDelta(), MicroSeconds(1)));
     }
 }
 
@@ -454,6 +451,13 @@ TcpLinuxSocket::TimerDelay(Time delay) const
     return NanoSeconds(bucket * jiffy - now);
 }
 
+Time
+TcpLinuxSocket::RtoDelta() const
+{
+    return m_sent.empty() ? m_rto.Get()
+                          : m_sent.begin()->second.xmitTime + m_rto.Get() - Simulator::Now();
+}
+
 void
 TcpLinuxSocket::ArmRetx(Time delay)
 {
@@ -478,8 +482,7 @@ TcpLinuxSocket::ArmProbe(bool onAck)
     }
     // The RTO's deadline: a full RTO on an ACK (tcp_rearm_rto()), else RTO after the first
     // unacknowledged segment left (tcp_rto_delta_us()).
-    Time rto
-        = onAck ? m_rto.Get() : m_sent.begin()->second.xmitTime + m_rto.Get() - Simulator::Now();
+    Time rto = onAck ? m_rto.Get() : RtoDelta();
     // The timer is a probe even when the RTO deadline comes first (Linux arms
     // ICSK_TIME_LOSS_PROBE at the minimum): its expiry retransmits without a backoff.
     m_probePending = true;

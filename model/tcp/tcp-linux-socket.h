@@ -147,6 +147,10 @@ class TcpLinuxSocket : public TcpSocketBase
      */
     Time TimerDelay(Time delay) const;
 
+    /// @return how far in the future the RTO is: RTO after the first unacknowledged segment
+    /// was (last) sent, or a whole RTO with nothing outstanding (tcp_rto_delta_us())
+    Time RtoDelta() const;
+
     /// (Re)arms the retransmission timer (RTO or probe) to fire after TimerDelay(@p delay).
     /// @param delay the timeout
     void ArmRetx(Time delay);
