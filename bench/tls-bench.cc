@@ -377,11 +377,12 @@ main(int argc, char* argv[])
     {
         benchCpu = -1;
     }
-    std::printf("bench on %s; CPU-bound neighbours: %zu (for at most %u s); OpenSSL small "
-                "allocations: %s\n\n",
+    std::printf("bench on %s; CPU-bound neighbours: %zu (for at most %u s); allocator: %s "
+                "(OpenSSL: %s)\n\n",
                 benchCpu >= 0 ? ("CPU " + std::to_string(benchCpu)).c_str() : "any CPU",
                 neighbours.size(),
                 neighbour,
+                TlsMemory::GetProcessAllocator().c_str(),
                 TlsMemory::GetAllocator().c_str());
     std::printf("| case | raw OpenSSL hs/s (a) | sim 1x%u sequential hs/s (b1) | b1/a | "
                 "sim %u concurrent hs/s (b2) | b2/a | b2/a Simulator::Run only |\n",

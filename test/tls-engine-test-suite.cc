@@ -78,6 +78,12 @@ class TlsMemoryTestCase : public TestCase
                               off ? "malloc" : "mimalloc",
                               "allocator installed at load time");
 #endif
+#ifdef NS3TLS_MALLOC_FIRST
+        // the test runner is linked like the examples: mimalloc before the C library
+        NS_TEST_ASSERT_MSG_EQ(TlsMemory::GetProcessAllocator(),
+                              "mimalloc",
+                              "malloc() of a program linked with mimalloc first");
+#endif
         auto* p = static_cast<unsigned char*>(OPENSSL_malloc(100));
         for (int i = 0; i < 100; ++i)
         {

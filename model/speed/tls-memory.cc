@@ -70,4 +70,17 @@ TlsMemory::GetAllocator()
     return g_installed ? "mimalloc" : "malloc";
 }
 
+std::string
+TlsMemory::GetProcessAllocator()
+{
+#ifdef NS3TLS_HAVE_MIMALLOC
+    void* block = std::calloc(1, 64); // calloc: GCC warns of an uninitialised block
+    bool ours = mi_is_in_heap_region(block);
+    std::free(block);
+    return ours ? "mimalloc" : "malloc";
+#else
+    return "malloc";
+#endif
+}
+
 } // namespace ns3

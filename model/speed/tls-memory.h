@@ -27,6 +27,16 @@ class TlsMemory
      *         OpenSSL had allocated before the library loaded)
      */
     static std::string GetAllocator();
+
+    /**
+     * @brief The allocator behind malloc() and operator new in this process (ns-3's packets,
+     *        events, callbacks): mimalloc when it was linked before the C library (this
+     *        project's programs) or preloaded (LD_PRELOAD=libmimalloc.so.2, the Python fork
+     *        server), else glibc's.
+     * @return "mimalloc" if a calloc() block lies in mimalloc's heap (mi_is_in_heap_region),
+     *         else "malloc"
+     */
+    static std::string GetProcessAllocator();
 };
 
 } // namespace ns3

@@ -19,6 +19,7 @@
 #include "ns3/inet-socket-address.h"
 #include "ns3/rng-stream.h"
 #include "ns3/tls-handshake-record.h"
+#include "ns3/tls-memory.h"
 #include "ns3/tls-openssl.h"
 #include "ns3/tls-scenario-config.h"
 #include "ns3/tls-scenario.h"
@@ -417,4 +418,14 @@ PYBIND11_MODULE(_core, m)
                              nullptr);
         },
         "Process-wide one-time initialisation (the fork server calls it before forking)");
+    m.def(
+        "allocators",
+        []()
+        {
+            return std::map<std::string, std::string>{
+                {"process", TlsMemory::GetProcessAllocator()},
+                {"openssl", TlsMemory::GetAllocator()}};
+        },
+        "This process's allocators: {'process': malloc() and operator new, 'openssl': OpenSSL's "
+        "own}, each 'mimalloc' or 'malloc' (speed only: no result depends on them)");
 }

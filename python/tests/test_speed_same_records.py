@@ -1,5 +1,5 @@
-"""What only makes runs faster changes no result: the fork server (ns3tls._forkserver) and
-OpenSSL's allocator (model/speed/tls-memory.cc)."""
+"""What only makes runs faster changes no result: the fork server (ns3tls._forkserver), the
+process's allocator (mimalloc preloaded) and OpenSSL's (model/speed/tls-memory.cc)."""
 
 import os
 
@@ -61,6 +61,31 @@ def test_openssl_allocator_changes_no_record(tmp_path):
                        check=True, capture_output=True)
         outputs.append((csv.read_text(), tl.read_text()))
     assert outputs[0] == outputs[1]
+
+
+def test_simulation_processes_run_on_mimalloc_when_installed():
+    """_runner preloads mimalloc into the processes it starts, as the C++ programs link it."""
+    import subprocess
+    import sys
+
+    code = "from ns3tls import _core; print(_core.allocators()['process'])"
+    got = subprocess.run([sys.executable, "-c", code], env=_runner._env(), check=True,
+                         capture_output=True, text=True).stdout.strip()
+    assert got == ("mimalloc" if _runner._mimalloc() else "malloc")
+
+
+def test_process_allocator_changes_no_record(monkeypatch):
+    """Fresh interpreters with glibc's malloc and with mimalloc preloaded: the same records."""
+    params = SCENARIOS[2]
+    replies = []
+    for setting in ("0", "1"):
+        monkeypatch.setenv("NS3TLS_MIMALLOC", setting)
+        _runner._mimalloc.cache_clear()
+        replies.append(_run(monkeypatch, params, forkserver=False))
+    _runner._mimalloc.cache_clear()
+    assert replies[0]["ok"], replies[0]
+    assert replies[0]["csv"] == replies[1]["csv"]
+    assert replies[0]["timeline"] == replies[1]["timeline"]
 
 
 def test_a_reply_that_arrives_with_the_pid_line_is_read(monkeypatch):
