@@ -19,12 +19,16 @@ from . import _files, _params, _runner
 #: Bumped when the entry layout changes.
 FORMAT = 2
 
-#: Where sweep() caches results unless told otherwise ($NS3TLS_CACHE overrides).
+#: Where sweep() caches results unless told otherwise, relative to the working directory.
 DEFAULT_DIR = os.path.join(".cache", "ns3tls", "sweep")
 
 
 def default_dir():
-    return os.environ.get("NS3TLS_CACHE") or os.path.join(os.getcwd(), DEFAULT_DIR)
+    """$NS3TLS_CACHE/sweep when $NS3TLS_CACHE is set (the one root of every ns3tls cache: the
+    OpenSSL build, the in-tree and fresh-Debian test trees, sweep results), else
+    ./.cache/ns3tls/sweep."""
+    root = os.environ.get("NS3TLS_CACHE")
+    return os.path.join(root, "sweep") if root else os.path.join(os.getcwd(), DEFAULT_DIR)
 
 
 def build_identity():

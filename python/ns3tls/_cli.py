@@ -9,7 +9,7 @@ A sweep file (TOML):
 
   runs = 10                    # replications per point (ns-3 run numbers 1..10)
   jobs = 2                     # optional; default: every core
-  cache_dir = "results/cache"  # optional; default $NS3TLS_CACHE or ./.cache/ns3tls/sweep
+  cache_dir = "results/cache"  # optional; default $NS3TLS_CACHE/sweep or ./.cache/ns3tls/sweep
   out = "results/sweep.csv"    # optional
   # scheduler = "tcp://127.0.0.1:8786"   # optional: run on a dask cluster
   # scenario = "my_scenarios:wifi_wan"   # optional: your function (module next to this file)
@@ -312,7 +312,7 @@ def cmd_demo(argv):
     p.add_argument("--jobs", "-j", type=int, help="parallel simulations (default: every core)")
     p.add_argument("--scheduler", help="dask scheduler address")
     p.add_argument("--cache",
-                   help="cache directory (default $NS3TLS_CACHE or ./.cache/ns3tls/sweep)")
+                   help="cache directory (default $NS3TLS_CACHE/sweep or ./.cache/ns3tls/sweep)")
     p.add_argument("--no-cache", action="store_true", help="simulate everything again")
     p.add_argument("--no-progress", action="store_true")
     p.add_argument("-o", "--out", default="demo.png", help="figure (default demo.png)")

@@ -144,7 +144,7 @@ def sweep(*args, grid=None, runs=_UNSET, scenario=None, program=None, points=Non
                simulated once.
     points:    extra explicit points (dicts), each on top of the grid's scalars.
     jobs:      local parallel simulations (default: every core).
-    cache_dir: result cache (default $NS3TLS_CACHE or ./.cache/ns3tls/sweep); False disables it.
+    cache_dir: result cache (default $NS3TLS_CACHE/sweep or ./.cache/ns3tls/sweep); False disables it.
                Keys hold the canonical parameters and the simulator's build identity, plus the
                function's reference and a SHA-256 of its source file, or the program's SHA-256.
     executor:  None/"local" (a process per simulation, ``jobs`` at a time), a dask scheduler

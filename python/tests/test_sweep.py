@@ -35,6 +35,18 @@ def test_expand_grid_and_points():
     assert len(_sweep.expand({}, points=[{"tls": "1.2"}])) == 1
 
 
+def test_default_cache_dir_is_under_the_one_cache_root(tmp_path, monkeypatch):
+    """$NS3TLS_CACHE is the root of every ns3tls cache (the OpenSSL build lives in
+    $NS3TLS_CACHE/openssl-3.5.x): sweep results go to its sweep/ subdirectory, not beside it."""
+    from ns3tls import _cache
+
+    monkeypatch.setenv("NS3TLS_CACHE", str(tmp_path / "root"))
+    assert _cache.default_dir() == str(tmp_path / "root" / "sweep")
+    monkeypatch.delenv("NS3TLS_CACHE")
+    monkeypatch.chdir(tmp_path)
+    assert _cache.default_dir() == str(tmp_path / ".cache" / "ns3tls" / "sweep")
+
+
 def test_unknown_name_raises_before_running(tmp_path):
     with pytest.raises(ValueError, match="unknown parameter 'los'"):
         ns3tls.sweep({"los": [0, 0.1]}, cache_dir=tmp_path, progress=False)
