@@ -229,6 +229,24 @@ class Network
         {
             throw py::value_error("a Network runs once: make a new one");
         }
+        // Checked before the run: a column named like one of the record's would make two
+        // columns of one name (e.g. early_data: 0-RTT accepted); seed and run come last.
+        {
+            TlsTrackerHelper names;
+            for (const auto& c : columns)
+            {
+                std::string error = names.CheckColumnName(c.first);
+                if (error.empty() && (c.first == "seed" || c.first == "run"))
+                {
+                    error = "invalid column name '" + c.first + "': Network.run adds it itself";
+                }
+                if (!error.empty())
+                {
+                    throw py::value_error(error);
+                }
+                names.AddColumn(c.first, c.second);
+            }
+        }
         m_ran = true;
         Ipv4GlobalRoutingHelper::PopulateRoutingTables();
         Simulator::Stop(Seconds(stop));
