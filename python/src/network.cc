@@ -12,6 +12,7 @@
 #include "ns3/internet-module.h"
 #include "ns3/mobility-module.h"
 #include "ns3/point-to-point-module.h"
+#include "ns3/static-arp-helper.h"
 #include "ns3/tls-client-helper.h"
 #include "ns3/tls-context.h"
 #include "ns3/tls-cost-model.h"
@@ -94,6 +95,14 @@ class Network
             }
         }
         Assign(link);
+    }
+
+    /// Fills every ARP cache when the run starts (after the links of the topology exist):
+    /// no connection waits for address resolution on a CSMA LAN or a Wi-Fi cell.
+    void
+    StaticArp()
+    {
+        m_staticArp = true;
     }
 
     void
@@ -249,6 +258,10 @@ class Network
         }
         m_ran = true;
         Ipv4GlobalRoutingHelper::PopulateRoutingTables();
+        if (m_staticArp)
+        {
+            StaticArpHelper::Install(); // permanent entries, also after association
+        }
         Simulator::Stop(Seconds(stop));
         {
             py::gil_scoped_release release;
@@ -340,6 +353,7 @@ class Network
     uint32_t m_done{0};
     Time m_grace{Seconds(0)};
     bool m_ran{false};
+    bool m_staticArp{false};
 };
 
 } // namespace
@@ -362,6 +376,7 @@ BindNetwork(py::module_& m)
              py::arg("queue"),
              py::arg("loss"))
         .def("csma", &Network::Csma, py::arg("nodes"), py::arg("rate"), py::arg("delay"))
+        .def("static_arp", &Network::StaticArp)
         .def("wifi",
              &Network::Wifi,
              py::arg("stations"),
