@@ -465,7 +465,7 @@ Parameters()
          [](const C& c)
          {
              return c.tickPhase.IsStrictlyNegative() ? std::string("auto")
-                                             : TlsScenarioConfig::FormatTime(c.tickPhase);
+                                                     : TlsScenarioConfig::FormatTime(c.tickPhase);
          }},
         Count("initcwnd",
               "client's initial congestion window in segments (0: the TCP profile's, 10 for linux)",

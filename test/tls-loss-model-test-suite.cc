@@ -161,7 +161,8 @@ class TickPhaseTestCase : public TestCase
 
   private:
     /// One handshake with the first SYN (or SYN-ACK) dropped; its record.
-    static Ptr<TlsHandshakeRecord> Run(const std::string& drop, int rttMs, uint32_t run)
+    static Ptr<TlsHandshakeRecord>
+    Run(const std::string& drop, int rttMs, uint32_t run)
     {
         TlsScenarioConfig c;
         c.Set("hz", "250");
@@ -180,7 +181,8 @@ class TickPhaseTestCase : public TestCase
         return result.records[0];
     }
 
-    void DoRun() override
+    void
+    DoRun() override
     {
         std::set<int64_t> timeouts;
         std::set<uint32_t> synAcks;

@@ -450,7 +450,7 @@ TcpLinuxSocket::TimerDelay(Time delay) const
     // (calc_wheel_index(), calc_index()): level n holds delays below 63 << 3n jiffies with a
     // granularity of 8^n jiffies and rounds the expiry up to the next granule, so that a timer
     // never fires early. It fires at that tick.
-    const int64_t jiffy = 1000000000LL / m_hz; // ns
+    const int64_t jiffy = 1000000000LL / m_hz;                           // ns
     int64_t now = Simulator::Now().GetNanoSeconds() + TickOffset(jiffy); // on the host's ticks
     int64_t ticks = (std::max<int64_t>(delay.GetNanoSeconds(), 0) + jiffy - 1) / jiffy;
     int64_t expires = now / jiffy + ticks;
