@@ -7,7 +7,9 @@
  *      second (the physical limit for real crypto);
  *  (b) ns3tls: simulated handshakes per wall-clock second, 1 client x N sequential handshakes
  *      and K concurrent clients (dumbbell), and the ratio b/a (whole run: building the
- *      topology, simulating, tearing down; for K clients also Simulator::Run() alone);
+ *      topology, simulating, tearing down; for K clients also Simulator::Run() alone); and
+ *      OpenSSL's own time per handshake in the sequential run (--cpu=measured: the thread CPU
+ *      time of its steps) next to the raw loop's whole time per handshake;
  *  (c) start-up: wall time of the example program running one handshake, in raw handshakes;
  *  (d) wall time and peak RSS for K clients arriving as a Poisson process over K/1000 s
  *      (1 Gbit/s bottleneck), each K in its own process.
@@ -30,9 +32,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <fcntl.h>
-#include <csignal>
 #include <fstream>
 #include <openssl/ssl.h>
 #include <sched.h>
@@ -109,6 +111,7 @@ RawRate(const TlsConfig& config, double seconds)
 struct SimResult
 {
     double rate{0};    //!< ok handshakes per wall second
+    double cpuMs{0};   //!< mean client + server CPU time charged per ok handshake, ms
     double wall{0};    //!< seconds
     double runWall{0}; //!< seconds in Simulator::Run()
     size_t ok{0};      //!< handshakes ok
@@ -120,9 +123,11 @@ Simulate(const std::string& tls,
          const std::string& key,
          uint32_t clients,
          uint32_t handshakes,
-         bool poisson = false)
+         bool poisson = false,
+         const std::string& cpu = "model")
 {
     TlsScenarioConfig c;
+    c.Set("cpu", cpu);
     c.Set("tls", tls);
     c.Set("key", key);
     c.Set("clients", std::to_string(clients));
@@ -152,11 +157,14 @@ Simulate(const std::string& tls,
         std::fprintf(stderr, "error: %s\n", error.c_str());
         return r;
     }
+    double cpuMs = 0;
     for (const auto& rec : result.records)
     {
         r.ok += rec->ok;
+        cpuMs += rec->ok ? (rec->clientCpu + rec->serverCpu).GetSeconds() * 1000 : 0;
     }
     r.rate = r.ok / r.wall;
+    r.cpuMs = r.ok > 0 ? cpuMs / r.ok : 0;
     return r;
 }
 
@@ -264,8 +272,8 @@ StartupSeconds(const std::string& program, int n)
         int rc = posix_spawn(&pid, program.c_str(), &actions, nullptr, argv, environ);
         posix_spawn_file_actions_destroy(&actions);
         int status = 0;
-        if (rc != 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
-            WEXITSTATUS(status) != 0)
+        if (rc != 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status)
+            || WEXITSTATUS(status) != 0)
         {
             return -1;
         }
@@ -320,8 +328,8 @@ main(int argc, char* argv[])
     uint32_t concurrent = 1000;
     std::string scale = "100,1000,10000";
     double rawSeconds = 3;
-    std::string only;  // run only the cases whose name contains this
-    std::string child; // internal: "tls,key,clients", result written raw to stdout
+    std::string only;          // run only the cases whose name contains this
+    std::string child;         // internal: "tls,key,clients", result written raw to stdout
     unsigned neighbour = 1800; // seconds a neighbour may run at most; 0: none
     bool pin = true;
     int startupRuns = 9;
@@ -385,10 +393,11 @@ main(int argc, char* argv[])
                 TlsMemory::GetProcessAllocator().c_str(),
                 TlsMemory::GetAllocator().c_str());
     std::printf("| case | raw OpenSSL hs/s (a) | sim 1x%u sequential hs/s (b1) | b1/a | "
-                "sim %u concurrent hs/s (b2) | b2/a | b2/a Simulator::Run only |\n",
+                "sim %u concurrent hs/s (b2) | b2/a | b2/a Simulator::Run only | OpenSSL ms "
+                "per hs: raw / in the sequential sim |\n",
                 sequential,
                 concurrent);
-    std::printf("|---|---|---|---|---|---|---|\n");
+    std::printf("|---|---|---|---|---|---|---|---|\n");
     double rawP256 = 0;
     for (const auto& c : cases)
     {
@@ -404,18 +413,23 @@ main(int argc, char* argv[])
         double a = RawRate(config, rawSeconds);
         SimResult b1 = Simulate(c.tls, c.key, 1, sequential);
         SimResult b2 = Simulate(c.tls, c.key, concurrent, 1);
+        // OpenSSL's share of b1: its steps' thread CPU time, as --cpu=measured charges it
+        SimResult m
+            = Simulate(c.tls, c.key, 1, std::min<uint32_t>(sequential, 1000), false, "measured");
         if (std::string(c.key) == "p256")
         {
             rawP256 = a;
         }
-        std::printf("| %s | %.0f | %.0f | %.2f | %.0f | %.2f | %.2f |\n",
+        std::printf("| %s | %.0f | %.0f | %.2f | %.0f | %.2f | %.2f | %.3f / %.3f |\n",
                     c.name,
                     a,
                     b1.rate,
                     b1.rate / a,
                     b2.rate,
                     b2.rate / a,
-                    b2.ok / b2.runWall / a);
+                    b2.ok / b2.runWall / a,
+                    1000 / a,
+                    m.cpuMs);
         std::fflush(stdout);
     }
     if (startupRuns > 0)

@@ -442,6 +442,32 @@ Parameters()
               &C::hz,
               0,
               10000),
+        {"tick-phase",
+         "where the linux profile's timer ticks fall: auto (each host its own phase, from the "
+         "seed, run number and node id, as hosts booted at unrelated times) or a time, the "
+         "jiffies counter of every host at simulated time 0 (0ms: ticks at multiples of 1/hz)",
+         [](C& c, const std::string& v)
+         {
+             Time t;
+             if (v == "auto")
+             {
+                 c.tickPhase = NanoSeconds(-1);
+             }
+             else if (TlsScenarioConfig::ParseTime(v, t) && !t.IsStrictlyNegative())
+             {
+                 c.tickPhase = t;
+             }
+             else
+             {
+                 return Bad("tick-phase", v, "auto or a time with a unit, e.g. 0ms, 2ms");
+             }
+             return std::string();
+         },
+         [](const C& c)
+         {
+             return c.tickPhase.IsStrictlyNegative() ? std::string("auto")
+                                                     : TlsScenarioConfig::FormatTime(c.tickPhase);
+         }},
         Count("initcwnd",
               "client's initial congestion window in segments (0: the TCP profile's, 10 for linux)",
               &C::initcwnd,
@@ -758,6 +784,7 @@ TlsScenarioConfig::SetNs3Default(const std::string& path, const std::string& val
         {"ns3::TlsCpu::", "--server-cores / --client-speed / --server-speed"},
         {"ns3::TlsOperationCostModel::", "--cpu / --cost-table"},
         {"ns3::TcpLinuxSocket::Hz", "--hz"},
+        {"ns3::TcpLinuxSocket::TickPhase", "--tick-phase"},
     };
     for (const auto& [prefix, flag] : owned)
     {
@@ -983,6 +1010,7 @@ TlsScenarioConfig::GetParameterColumns() const
             {"queue", queue},
             {"tcp", tcp},
             {"hz", std::to_string(hz)},
+            {"tick_phase", tickPhase.IsStrictlyNegative() ? "auto" : FormatTime(tickPhase)},
             {"initcwnd", std::to_string(initcwnd)},
             {"server_initcwnd", std::to_string(serverInitcwnd)},
             {"mss", std::to_string(mss)},

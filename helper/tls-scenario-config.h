@@ -119,6 +119,7 @@ class TlsScenarioConfig
     std::string queue{"100p"};          //!< device queue size
     std::string tcp{"linux"};           //!< TCP profile
     uint32_t hz{250};                   //!< linux profile's timer ticks per second (0: exact)
+    Time tickPhase{NanoSeconds(-1)};    //!< hosts' jiffies at time 0 (< 0: each host its own)
     uint32_t initcwnd{0};               //!< client initial window, segments (0 = profile's)
     uint32_t serverInitcwnd{0};         //!< server initial window, segments (0 = profile's)
     uint32_t mss{0};                    //!< TCP SegmentSize, bytes (0 = profile's)

@@ -252,6 +252,7 @@ TlsScenario::Prepare(const TlsScenarioConfig& config,
     // defaults rather than per socket (name lookups per attribute per connection).
     TcpProfile::SetDefaults(config.tcp);
     Config::SetDefault("ns3::TcpLinuxSocket::Hz", UintegerValue(config.hz));
+    Config::SetDefault("ns3::TcpLinuxSocket::TickPhase", TimeValue(config.tickPhase));
     for (const auto& [path, value] : config.ns3Defaults)
     {
         // The user's explicit values win over the profile.

@@ -19,6 +19,9 @@
 #include "ns3/tls-scenario.h"
 #include "tls-test-compat.h"
 
+#include <cmath>
+#include <set>
+
 using namespace ns3;
 
 namespace
@@ -78,10 +81,11 @@ class SegmentDropTestCase : public TestCase
                         std::string tls = "1.3",
                         uint32_t retransmissions = 1,
                         std::string chain = "0",
-                        uint32_t hz = 0)
+                        uint32_t hz = 0,
+                        std::string tickPhase = "0ms")
         : TestCase("TLS " + tls + " " + key + " --" + flag + "=" + value + " at RTT "
-                   + std::to_string(rttMs) + " ms, Hz " + std::to_string(hz) + ": total ~ "
-                   + std::to_string(int(expectedMs)) + " ms")
+                   + std::to_string(rttMs) + " ms, Hz " + std::to_string(hz) + ", tick phase "
+                   + tickPhase + ": total ~ " + std::to_string(int(expectedMs)) + " ms")
         , m_flag(flag)
         , m_value(value)
         , m_rttMs(rttMs)
@@ -91,6 +95,7 @@ class SegmentDropTestCase : public TestCase
         , m_retransmissions(retransmissions)
         , m_chain(chain)
         , m_hz(hz)
+        , m_tickPhase(tickPhase)
     {
     }
 
@@ -100,6 +105,7 @@ class SegmentDropTestCase : public TestCase
     {
         TlsScenarioConfig c;
         c.Set("hz", std::to_string(m_hz));
+        c.Set("tick-phase", m_tickPhase); // expectations computed from this phase
         c.Set(m_flag, m_value);
         c.Set("key", m_key);
         c.Set("tls", m_tls);
@@ -131,6 +137,7 @@ class SegmentDropTestCase : public TestCase
     uint32_t m_retransmissions;
     std::string m_chain;
     uint32_t m_hz;
+    std::string m_tickPhase;
 };
 
 /**
@@ -212,6 +219,77 @@ class TimelineRetransmissionTestCase : public TestCase
 } // namespace
 
 /// The suite.
+/**
+ * With --tick-phase=auto every host's jiffies have their own phase (a hash of seed, run number
+ * and node id), as hosts that booted at unrelated times: a 1 s SYN timer armed on any tick fires
+ * on an 8-jiffy granule (level 1 of the timer wheel), so after (1000, 1032] ms at Hz 250,
+ * differently from run to run, and the same run twice gives the same time. The server's SYN-ACK
+ * timer and the client's repeated SYN then race both ways, as between two Linux hosts: some runs
+ * have one SYN-ACK retransmission, others two (then the flight starts from cwnd 1).
+ */
+class TickPhaseTestCase : public TestCase
+{
+  public:
+    TickPhaseTestCase()
+        : TestCase("--tick-phase=auto: each host's timers on its own jiffies, reproducibly")
+    {
+    }
+
+  private:
+    /// One handshake with the first SYN (or SYN-ACK) dropped; its record.
+    static Ptr<TlsHandshakeRecord>
+    Run(const std::string& drop, int rttMs, uint32_t run)
+    {
+        TlsScenarioConfig c;
+        c.Set("hz", "250");
+        c.Set("tick-phase", "auto");
+        c.Set(drop, "syn");
+        c.Set("key", "rsa2048");
+        c.Set("chain", "3"); // a 3-segment flight: cwnd 1 costs an RTT
+        c.Set("rtt", std::to_string(rttMs) + "ms");
+        c.Set("bandwidth", "1Gbps");
+        c.Set("cpu", "none");
+        c.Set("handshakes", "1");
+        c.Set("run", std::to_string(run));
+        TlsScenario::Result result;
+        std::string error = TlsScenario::Run(c, result);
+        NS_ABORT_MSG_IF(!error.empty() || result.records.size() != 1, error);
+        return result.records[0];
+    }
+
+    void
+    DoRun() override
+    {
+        std::set<int64_t> timeouts;
+        std::set<uint32_t> synAcks;
+        for (uint32_t run = 1; run <= 12; ++run)
+        {
+            // RTT 50 ms, lost SYN: total = SYN timeout + 2 RTT
+            Ptr<TlsHandshakeRecord> r = Run("drop-c2s", 50, run);
+            NS_TEST_ASSERT_MSG_EQ(r->ok, true, r->error);
+            double timeout = r->GetTotalMs() - 100;
+            NS_TEST_ASSERT_MSG_GT(timeout, 1000 - 0.01, "SYN timer before its 1 s");
+            NS_TEST_ASSERT_MSG_LT(timeout, 1032 + 0.01, "SYN timer after its 8-jiffy granule");
+            timeouts.insert(std::llround(timeout * 1000));
+            NS_TEST_ASSERT_MSG_EQ(Run("drop-c2s", 50, run)->GetTotalMs(),
+                                  r->GetTotalMs(),
+                                  "the same run, the same phases");
+            // RTT 30 ms, lost SYN-ACK: the server's timer and the repeated SYN race
+            Ptr<TlsHandshakeRecord> s = Run("drop-s2c", 30, run);
+            NS_TEST_ASSERT_MSG_EQ(s->ok, true, s->error);
+            uint32_t n = 0;
+            for (const auto& seg : s->segments)
+            {
+                n += !seg.fromClient && seg.name == "SYN-ACK";
+            }
+            synAcks.insert(n);
+        }
+        NS_TEST_ASSERT_MSG_GT(timeouts.size(), 6, "runs differ in their hosts' phases");
+        NS_TEST_ASSERT_MSG_EQ(synAcks.count(2), 1, "some runs: the repeated SYN came first");
+        NS_TEST_ASSERT_MSG_EQ(synAcks.count(3), 1, "some runs: the server's timer came first");
+    }
+};
+
 class TlsLossModelTestSuite : public TestSuite
 {
   public:
@@ -220,6 +298,7 @@ class TlsLossModelTestSuite : public TestSuite
     {
         AddTestCase(new GilbertElliottStatisticsTestCase(0.05, 3), QUICK);
         AddTestCase(new GilbertElliottStatisticsTestCase(0.2, 1.5), QUICK);
+        AddTestCase(new TickPhaseTestCase(), QUICK);
         AddTestCase(new TimelineRetransmissionTestCase("1.3", true), QUICK);
         AddTestCase(new TimelineRetransmissionTestCase("1.3", false), QUICK);
         AddTestCase(new TimelineRetransmissionTestCase("1.2", true), QUICK);
@@ -266,6 +345,12 @@ class TlsLossModelTestSuite : public TestSuite
         AddTestCase(
             new SegmentDropTestCase("drop-c2s", "syn", 50, 1016 + 100, "p256", "1.3", 1, "0", 250),
             QUICK);
+        // The same with the hosts' jiffies 2 ms (half a jiffy) ahead of simulated time: the SYN
+        // leaves at host time 1.002 s, still jiffy 250, so the timer fires at host jiffy 504 =
+        // 2.016 s, which is simulated time 2.014 s: 1014 ms after the SYN.
+        AddTestCase(new SegmentDropTestCase(
+                        "drop-c2s", "syn", 50, 1014 + 100, "p256", "1.3", 1, "0", 250, "2ms"),
+                    QUICK);
         // The server's flight leaves at 1.075 s (jiffy 268) with RTO = 250 ms = 62.5 -> 63
         // jiffies (rounded up), level 1: expiry 331 -> bucket 336 = 1.344 s, 269 ms later; the
         // resent flight arrives at 1.369 s.

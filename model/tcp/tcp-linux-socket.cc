@@ -9,6 +9,7 @@
 #include "ns3/node.h"
 #include "ns3/ns3-compat.h"
 #include "ns3/object-factory.h"
+#include "ns3/rng-seed-manager.h"
 #include "ns3/rtt-estimator.h"
 #include "ns3/simulator.h"
 #include "ns3/tcp-congestion-ops.h"
@@ -59,6 +60,16 @@ TcpLinuxSocket::GetTypeId()
                                           UintegerValue(250),
                                           MakeUintegerAccessor(&TcpLinuxSocket::m_hz),
                                           MakeUintegerChecker<uint32_t>(0, 10000))
+                            .AddAttribute("TickPhase",
+                                          "The host's jiffies counter at simulated time 0, as a "
+                                          "time (taken modulo 512 jiffies): where its ticks and "
+                                          "timer-wheel granules fall against the packets. "
+                                          "Negative: each node its own, from the seed, the run "
+                                          "number and the node id, as hosts booted at unrelated "
+                                          "times",
+                                          TimeValue(NanoSeconds(-1)),
+                                          MakeTimeAccessor(&TcpLinuxSocket::m_tickPhase),
+                                          MakeTimeChecker())
                             .AddAttribute("HashedDemux",
                                           "Deliver this connection's segments through the "
                                           "node's hash table (TcpLinuxDemux) instead of ns-3's "
@@ -76,6 +87,7 @@ TcpLinuxSocket::TcpLinuxSocket(const TcpLinuxSocket& sock)
     , m_tlp(sock.m_tlp)
     , m_rack(sock.m_rack)
     , m_hz(sock.m_hz)
+    , m_tickPhase(sock.m_tickPhase)
     , m_hashedDemux(sock.m_hashedDemux)
     , m_demux(sock.m_demux)
 {
@@ -438,8 +450,8 @@ TcpLinuxSocket::TimerDelay(Time delay) const
     // (calc_wheel_index(), calc_index()): level n holds delays below 63 << 3n jiffies with a
     // granularity of 8^n jiffies and rounds the expiry up to the next granule, so that a timer
     // never fires early. It fires at that tick.
-    const int64_t jiffy = 1000000000LL / m_hz; // ns
-    int64_t now = Simulator::Now().GetNanoSeconds();
+    const int64_t jiffy = 1000000000LL / m_hz;                           // ns
+    int64_t now = Simulator::Now().GetNanoSeconds() + TickOffset(jiffy); // on the host's ticks
     int64_t ticks = (std::max<int64_t>(delay.GetNanoSeconds(), 0) + jiffy - 1) / jiffy;
     int64_t expires = now / jiffy + ticks;
     int shift = 0;
@@ -449,6 +461,24 @@ TcpLinuxSocket::TimerDelay(Time delay) const
     }
     int64_t bucket = ((expires >> shift) + 1) << shift;
     return NanoSeconds(bucket * jiffy - now);
+}
+
+int64_t
+TcpLinuxSocket::TickOffset(int64_t jiffy) const
+{
+    const int64_t span = 512 * jiffy;
+    if (!m_tickPhase.IsStrictlyNegative())
+    {
+        return m_tickPhase.GetNanoSeconds() % span;
+    }
+    // splitmix64 of (seed, run, node id): a well-mixed, reproducible phase per host
+    uint64_t x = (uint64_t(RngSeedManager::GetSeed()) << 32) ^ RngSeedManager::GetRun();
+    x ^= uint64_t(m_node ? m_node->GetId() : 0) * 0x9E3779B97F4A7C15ULL;
+    x += 0x9E3779B97F4A7C15ULL;
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+    x ^= x >> 31;
+    return static_cast<int64_t>(x % uint64_t(span));
 }
 
 Time

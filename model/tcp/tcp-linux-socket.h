@@ -147,6 +147,19 @@ class TcpLinuxSocket : public TcpSocketBase
      */
     Time TimerDelay(Time delay) const;
 
+    /**
+     * @brief This host's jiffies phase: how far its tick counter is ahead of simulated time,
+     *        in ns, below 512 jiffies (the granule of the timer wheel's level 3).
+     *
+     * A real host's jiffies started at its boot, unrelated to when a connection starts, so the
+     * tick and the wheel's granules a timer lands on fall anywhere against the packets: with
+     * TickPhase < 0 each node gets its own phase, a hash of the run's seed, run number and the
+     * node's id (reproducible, and it draws no random number from ns-3's streams).
+     * @param jiffy one jiffy in ns
+     * @return the offset in ns, 0 <= offset < 512 jiffies
+     */
+    int64_t TickOffset(int64_t jiffy) const;
+
     /// @return how far in the future the RTO is: RTO after the first unacknowledged segment
     /// was (last) sent, or a whole RTO with nothing outstanding (tcp_rto_delta_us())
     Time RtoDelta() const;
@@ -186,6 +199,7 @@ class TcpLinuxSocket : public TcpSocketBase
     bool m_tlp{true};                               //!< TailLossProbe attribute
     bool m_rack{true};                              //!< Rack attribute
     uint32_t m_hz{250};                             //!< Hz attribute (0: exact timers)
+    Time m_tickPhase{NanoSeconds(-1)};              //!< TickPhase attribute (< 0: per node)
     bool m_probePending{false};                     //!< the armed retransmission timer is a probe
     bool m_tlpOutstanding{false};                   //!< a probe was sent (Linux: tlp_high_seq != 0)
     bool m_tlpRetransmitted{false};                 //!< that probe was a retransmission

@@ -201,6 +201,13 @@ def log_ticks(axis):
     axis.set_minor_formatter(NullFormatter())
 
 
+def _scale_label(text, log):
+    """An axis label that says when its axis is logarithmic: "... (ms, log scale)"."""
+    if not log:
+        return text
+    return text[:-1] + ", log scale)" if text.endswith(")") else text + " (log scale)"
+
+
 def _finish(fig, out):
     if out:
         save(fig, out)
@@ -265,8 +272,10 @@ def _panels(df, facets):
 
 
 def _faceted(df, used, facet, ax, draw, title=None, where=None, panel_size=(5.0, 4.2),
-             sharey=True, note=None, always=()):
-    """Draws one panel per facet combination with ``draw(ax, sub)``; returns the Figure."""
+             sharey=True, note=None, always=(), sharex=False):
+    """Draws one panel per facet combination with ``draw(ax, sub)``; returns the Figure.
+    ``sharex``/``sharey``: the panels share that axis (range and scale), which is then labelled
+    once per column (x, on the lowest panel) or row (y, on the first)."""
     facets = _facet_columns(df, used, facet, always)
     panels = _panels(df, facets)
     if len(panels) == 1:
@@ -276,24 +285,29 @@ def _faceted(df, used, facet, ax, draw, title=None, where=None, panel_size=(5.0,
         if head:
             ax.set_title(head)
         if ax.get_subplotspec() is not None and len(fig.axes) == 1:
-            _caption(fig, where, note)
+            _caption(fig, where, note() if callable(note) else note)
         return fig
     if ax is not None:
         raise ValueError(f"one panel per {', '.join(facets)}: do not pass ax (or select rows)")
     ncols = min(len(panels), 3 if len(panels) > 4 else len(panels))
     nrows = math.ceil(len(panels) / ncols)
     fig = _new_figure((panel_size[0] * ncols, panel_size[1] * nrows + 0.4))
-    axes = fig.subplots(nrows, ncols, sharey=sharey, squeeze=False).ravel()
+    axes = fig.subplots(nrows, ncols, sharex=sharex, sharey=sharey, squeeze=False).ravel()
     for i, (a, (text, sub)) in enumerate(zip(axes, panels)):
         draw(a, sub, legend=i == 0)
         a.set_title(text, fontsize="medium")
         if sharey and i % ncols:
             a.set_ylabel("")
+        if sharex:
+            if i + ncols < len(panels):  # a panel below shows the shared x-axis
+                a.set_xlabel("")
+            else:  # lowest panel of its column (also above an empty slot): ticks labelled
+                a.xaxis.set_tick_params(labelbottom=True)
     for a in axes[len(panels):]:
         a.set_visible(False)
     if title:
         fig.suptitle(title)
-    _caption(fig, where, note)
+    _caption(fig, where, note() if callable(note) else note)
     return fig
 
 
@@ -306,8 +320,10 @@ def ecdf(df, y="total_ms", hue="tls", col=None, ax=None, out=None, logx="auto", 
     """Empirical CDF of ``y`` per condition (one step line per ``hue`` combination).
 
     The denominator counts every handshake, failed ones included, so failures keep a curve below
-    1. ``col`` (or ``facet``) makes one panel per value of that column. ``logx``: True, False or
-    "auto" (log when the 99th percentile is more than 5x the median).
+    1. ``col`` (or ``facet``) makes one panel per value of that column; all panels share one
+    x-axis (range and scale), so that they compare by eye. ``logx``: True, False or "auto" (log
+    when the 99th percentile of all rows is more than 5x their median); a log axis says so in
+    its label.
     """
     _require(df, y)
     if logx == "auto":
@@ -333,7 +349,7 @@ def ecdf(df, y="total_ms", hue="tls", col=None, ax=None, out=None, logx="auto", 
         if logx:
             ax.set_xscale("log")
             log_ticks(ax.xaxis)
-        ax.set_xlabel(label(y))
+        ax.set_xlabel(_scale_label(label(y), logx))
         ax.set_ylabel("fraction of handshakes")
         ax.set_ylim(0, 1.02)
         ax.grid(True, alpha=0.3)
@@ -341,7 +357,7 @@ def ecdf(df, y="total_ms", hue="tls", col=None, ax=None, out=None, logx="auto", 
             ax.legend(title=_legend_title(hue), loc="lower right", fontsize="small")
 
     fig = _faceted(df, hues, facet, ax, draw, title=title, where=where,
-                   always=[col] if col else [])
+                   always=[col] if col else [], sharex=True)
     return _finish(fig, out)
 
 
@@ -354,8 +370,10 @@ def box(df, x="loss", y="total_ms", hue="tls", ax=None, out=None, logy="auto", t
     """Box plots of ``y`` for each value of ``x`` (default: loss, in value order), side by side
     per ``hue``, with every handshake as a dot beside its box.
 
-    Whiskers at the 5th/95th percentiles. A box whose handshakes all took the same time (a
-    deterministic, loss-free case) collapses to a line: it is labelled with that value and n.
+    Whiskers at the 5th/95th percentiles. A box whose quartiles are within 0.2 % of each
+    other (most handshakes took the same time, e.g. without loss) is flat, a line: its median is
+    written on it ("median" over "32.24 ms": 4 significant digits and the unit). The caption
+    gives the handshakes drawn per box (n).
     ``logy``: True, False or "auto" (log when the 99th percentile is more than 5x the median).
     """
     _require(df, x, y)
@@ -364,6 +382,8 @@ def box(df, x="loss", y="total_ms", hue="tls", ax=None, out=None, logy="auto", t
     hues = _hue_list(hue)
     colors = _hue_colors(df, hue)
     slot = {text: i for i, text in enumerate(colors)}  # same place beside x in every panel
+
+    counts = set()  # handshakes drawn per box, for the caption
 
     def draw(ax, sub, legend):
         xs = ordered(sub[x].tolist())
@@ -390,17 +410,19 @@ def box(df, x="loss", y="total_ms", hue="tls", ax=None, out=None, logy="auto", t
                 offs = [width * 0.32 * ((m * 0.618) % 1 - 0.5) for m in range(k)]
                 ax.scatter([pos + o for o in offs], vals, s=7, color=color, alpha=0.4,
                            linewidths=0, zorder=3)
+                counts.add(k)
                 lo, hi = _quantile(vals, 0.25), _quantile(vals, 0.75)
-                if hi - lo <= 0.002 * max(abs(hi), 1.0):  # collapsed: say so
-                    ax.annotate(f"n={k}\n\u2248{_quantile(vals, 0.5):.4g}", (pos, max(vals)),
-                                textcoords="offset points",
-                                xytext=(0, 6), ha="center", va="bottom", fontsize="x-small",
-                                color=color)
+                if hi - lo <= 0.002 * max(abs(hi), 1.0):  # flat: write its median on it
+                    ax.annotate(f"median\n{_sig4(_quantile(vals, 0.5))} {_unit(y)}".rstrip(),
+                                (pos, hi), textcoords="offset points", xytext=(0, 3),
+                                ha="center", va="bottom", fontsize="x-small", color=color,
+                                zorder=5, bbox={"facecolor": "white", "edgecolor": "none",
+                                                "alpha": 0.8, "pad": 0.3})
         ax.set_xticks(range(len(xs)))
         ax.set_xticklabels([value_text(x, v) for v in xs])
         ax.set_xlim(-0.6, len(xs) - 0.4)
         ax.set_xlabel(label(x))
-        ax.set_ylabel(label(y))
+        ax.set_ylabel(_scale_label(label(y), logy))
         if logy:
             ax.set_yscale("log")
             log_ticks(ax.yaxis)
@@ -411,8 +433,30 @@ def box(df, x="loss", y="total_ms", hue="tls", ax=None, out=None, logy="auto", t
                       loc="upper left")
 
     fig = _faceted(df, [x] + hues, facet, ax, draw, title=title, where=where,
-                   note="boxes: quartiles, whiskers 5th-95th percentile, dots: handshakes")
+                   note=lambda: "boxes: quartiles, whiskers 5th-95th percentile, dots: "
+                   "handshakes" + _counts_text(counts))
     return _finish(fig, out)
+
+
+def _counts_text(counts):
+    """" (n = 60 per box)", " (n = 40-60 per box)" or "" (no box)."""
+    if not counts:
+        return ""
+    lo, hi = min(counts), max(counts)
+    return f" (n = {lo} per box)" if lo == hi else f" (n = {lo}\u2013{hi} per box)"
+
+
+def _unit(col):
+    """The unit in a column's axis label ("ms" for total_ms), or ""."""
+    text = label(col)
+    return text[text.rfind("(") + 1:-1] if text.endswith(")") else ""
+
+
+def _sig4(v):
+    """``v`` to 4 significant digits, trailing zeros kept (102.0, 32.24, 1002)."""
+    if v == 0 or math.isnan(v):
+        return f"{v:g}"
+    return f"{v:.{max(0, 3 - math.floor(math.log10(abs(v))))}f}"
 
 
 # ----------------------------------------------------------------------------------------------
@@ -492,7 +536,7 @@ def line(df, x="rtt_ms", y="total_ms", hue="tls", ks=(2, 3), ax=None, out=None, 
                 ax.plot([0, xmax], [0, k * xmax], linestyle=style, color=grey, lw=1.3,
                         label=f"{k} \u00d7 RTT")
         ax.set_xlabel(label(x))
-        ax.set_ylabel(label(y))
+        ax.set_ylabel(_scale_label(label(y), logy))
         xs_all = ordered(sub[x].tolist())
         if x.startswith("loss"):
             ax.set_xticks([float(v) for v in xs_all])
@@ -604,6 +648,12 @@ def sequence(tl, conn=0, client=0, ax=None, out=None, title=None, start="connect
     segments, retransmitted segments in orange (marked \u21bb), lost ones ending in a red
     \u2715; each TLS flight (messages sent together and read together) is one arrow with its
     messages' names stacked, from the send time to the time the peer's TLS engine read it.
+    A flight the peer read only when a retransmitted segment arrived (e.g. the ClientHello
+    under ``drop_c2s="1"``) was lost, all of it or the part in the lost segment: its first
+    transmission ends in a red \u2715 short of the peer, and the retransmission (orange,
+    \u21bb, with the segment's size) goes from the segment's send time to the read. The
+    timeline has no row for the first transmission of a data segment, so the lost arrow starts
+    at the flight's send time (when TLS handed it to TCP).
     Times (ms since the client's Connect() call) are written at both ends.
 
     ``start``: "connect" (time 0 = Connect()) or "established" (time 0 = TCP established at
@@ -644,8 +694,13 @@ def sequence(tl, conn=0, client=0, ax=None, out=None, title=None, start="connect
             f" ({lost} SYN{'s' if lost != 1 else ''} lost)" if lost else "")
         tcp = tcp[tcp["time_ms"].astype(float).fillna(origin) >= origin]
 
-    events = []  # (sender, sent, recv, text, bytes, kind)
-    for row in tcp.itertuples(index=False):
+    flights = _flights(tls)
+    resent = _resent_flights(flights, tcp)
+
+    events = []  # (sender, sent, recv, text, first read, kind)
+    for i, row in enumerate(tcp.itertuples(index=False)):
+        if i in resent.values():
+            continue  # drawn as its flight's retransmission below
         sent = _num(row.time_ms) - origin
         recv = _num(row.recv_ms) - origin
         r = bool(getattr(row, "retransmission", 0))
@@ -654,20 +709,22 @@ def sequence(tl, conn=0, client=0, ax=None, out=None, title=None, start="connect
         if r:
             text = "\u21bb " + text + " (retransmission)"
         events.append((row.sender, sent, recv, text, 0, "retx" if r else "tcp"))
-    flights = []
-    for row in tls.itertuples(index=False):
-        key = (row.sender, _num(row.time_ms))
-        if flights and flights[-1][0] == key:
-            flights[-1][1].append((row.message, int(row.bytes), _num(row.recv_ms)))
-        else:
-            flights.append((key, [(row.message, int(row.bytes), _num(row.recv_ms))]))
-    for (sender, sent), msgs in flights:
+    for k, ((sender, sent), msgs) in enumerate(flights):
         reads = [r for _, _, r in msgs if not math.isnan(r)]
         text = _wrap(_collapse([m for m, _, _ in msgs]), 40)
-        total = sum(b for _, b, _ in msgs)
-        events.append((sender, sent - origin, (max(reads) if reads else math.nan) - origin,
-                       text + f" ({total} B)", min(reads) - origin if reads else math.nan,
-                       "tls"))
+        text += f" ({sum(b for _, b, _ in msgs)} B)"
+        read = (max(reads) if reads else math.nan) - origin
+        first = min(reads) - origin if reads else math.nan
+        if k not in resent:
+            events.append((sender, sent - origin, read, text, first, "tls"))
+            continue
+        # Lost: the first transmission (from the flight's send time, ending in a cross), then
+        # the retransmitted segment that let the peer read it, up to the read.
+        seg = tcp.iloc[resent[k]]
+        events.append((sender, sent - origin, math.nan, text, math.nan, "tls-lost"))
+        events.append((sender, _num(seg["time_ms"]) - origin, read,
+                       f"\u21bb {text}\nretransmission ({int(seg['bytes'])} B segment)",
+                       first, "retx"))
 
     times = [e[1] for e in events] + [e[2] for e in events]
     real = [t for t in times if not math.isnan(t)]
@@ -721,14 +778,19 @@ def sequence(tl, conn=0, client=0, ax=None, out=None, title=None, start="connect
             ls = "--"
         else:
             end_x, end_y, ls = x1, f(recv), "-"
-        ax.add_patch(FancyArrowPatch((x0, ys0), (end_x, end_y), arrowstyle="-|>",
-                                     mutation_scale=12, color=color, lw=1.3 if kind == "tls"
-                                     else 1.1, linestyle=ls, zorder=2))
-        if lost and kind != "tls":  # a TCP segment never received: lost
+        dropped = lost and kind != "tls"  # a segment never received, a flight resent
+        ax.add_patch(FancyArrowPatch((x0, ys0), (end_x, end_y),  # dropped: ends in the cross
+                                     arrowstyle="-" if dropped else "-|>", mutation_scale=12,
+                                     color=color, lw=1.3 if kind.startswith("tls") else 1.1,
+                                     linestyle=ls, zorder=2))
+        if dropped:
             ax.plot([end_x], [end_y], marker="x", color=LOST_COLOR, ms=8, mew=2, zorder=3)
         if lost:
             text = text + (" \u2014 lost" if kind != "tls" else " \u2014 not read")
-        labels.append(((ys0 + end_y) / 2, (x0 + end_x) / 2, text, color))
+        want = (ys0 + end_y) / 2
+        if dropped:  # under the cross, which it would hide
+            want = end_y + 0.5 * (text.count("\n") + 1) * line_h + 0.4
+        labels.append((want, (x0 + end_x) / 2, text, color))
         lane_times[sender].setdefault(round(sent, 3), sent)
         if not lost:
             other = "server" if sender == "client" else "client"
@@ -798,6 +860,41 @@ def sequence(tl, conn=0, client=0, ax=None, out=None, title=None, start="connect
             title += "\n" + tcp_note
     ax.set_title(title, fontsize="medium")
     return _finish(fig, out)
+
+
+def _flights(tls):
+    """[((sender, sent), [(message, bytes, read)])]: consecutive TLS messages of one sender
+    handed to TCP at the same time."""
+    flights = []
+    for row in tls.itertuples(index=False):
+        key = (row.sender, _num(row.time_ms))
+        if flights and flights[-1][0] == key:
+            flights[-1][1].append((row.message, int(row.bytes), _num(row.recv_ms)))
+        else:
+            flights.append((key, [(row.message, int(row.bytes), _num(row.recv_ms))]))
+    return flights
+
+
+def _resent_flights(flights, tcp, eps=1e-6):
+    """{flight index: row position in ``tcp``} of the flights whose first transmission was
+    lost: the peer's TLS engine read the flight the moment a retransmitted data segment of its
+    sender arrived (``recv_ms`` of the segment equals a message's ``recv_ms``), and the flight
+    was sent before that segment. Of several flights read at that moment (the later ones held
+    back behind the lost bytes), the earliest is the one the segment carried."""
+    out = {}
+    if "retransmission" not in tcp.columns:
+        return out
+    order = sorted(range(len(flights)), key=lambda k: flights[k][0][1])
+    for pos, row in enumerate(tcp.itertuples(index=False)):
+        arrived = _num(row.recv_ms)
+        if row.message != "segment" or not row.retransmission or math.isnan(arrived):
+            continue
+        read = [k for k in order if flights[k][0][0] == row.sender
+                and flights[k][0][1] <= _num(row.time_ms) + eps
+                and any(abs(r - arrived) < eps for _, _, r in flights[k][1])]
+        if read and read[0] not in out:  # another copy of it: drawn as a segment
+            out[read[0]] = pos
+    return out
 
 
 def _num(v):

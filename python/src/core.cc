@@ -422,9 +422,8 @@ PYBIND11_MODULE(_core, m)
         "allocators",
         []()
         {
-            return std::map<std::string, std::string>{
-                {"process", TlsMemory::GetProcessAllocator()},
-                {"openssl", TlsMemory::GetAllocator()}};
+            return std::map<std::string, std::string>{{"process", TlsMemory::GetProcessAllocator()},
+                                                      {"openssl", TlsMemory::GetAllocator()}};
         },
         "This process's allocators: {'process': malloc() and operator new, 'openssl': OpenSSL's "
         "own}, each 'mimalloc' or 'malloc' (speed only: no result depends on them)");

@@ -34,7 +34,7 @@ def test_ecdf(small_sweep, tmp_path, ext):
     assert len(ax.get_lines()) == 2
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["TLS 1.2 (n=16)",
                                                                   "TLS 1.3 (n=16)"]
-    assert ax.get_xlabel().endswith("(ms)")
+    assert ax.get_xlabel().endswith("(ms, log scale)" if ax.get_xscale() == "log" else "(ms)")
 
 
 def test_ecdf_conditions_and_panels(small_sweep, tmp_path):
@@ -106,13 +106,83 @@ def test_sequence_marks_lost_and_retransmitted_segments(tmp_path):
     texts = [t.get_text() for t in ax.texts]
     assert "SYN \u2014 lost" in texts and "SYN-ACK \u2014 lost" in texts
     assert "\u21bb SYN (retransmission)" in texts
-    assert any(t.startswith("\u21bb segment (") for t in texts)
+    # The ClientHello's first segment: lost; its copy: the ClientHello's retransmission.
+    hello = tl[tl["message"] == "ClientHello"].iloc[0]
+    assert f"ClientHello ({hello['bytes']} B) \u2014 lost" in texts
+    assert any(t.startswith(f"\u21bb ClientHello ({hello['bytes']} B)\nretransmission (")
+               for t in texts)
     # The 1 s timeouts are shortened and say so; every time label is still the real time.
     assert sum("without events (axis shortened)" in t for t in texts) >= 2
     assert "1000.0" in texts
     # Or start the picture when TCP is established.
     fig = P.sequence(tl, start="established")
     assert "TCP established at 2050.1 ms (1 SYN lost)" in fig.axes[0].get_title()
+
+
+def _lost_marks(ax):
+    return [(ln.get_xdata()[0], ln.get_ydata()[0]) for ln in ax.get_lines()
+            if ln.get_marker() == "x"]
+
+
+def test_sequence_marks_a_lost_client_hello():
+    # --drop-c2s=1: the ClientHello's segment is lost and sent again after the RTO.
+    tl = ns3tls.timeline(tls="1.3", rtt="50ms", handshakes=1, key="p256", cpu="none",
+                         drop_c2s="1", hz=0)
+    hello = tl[tl["message"] == "ClientHello"].iloc[0]
+    seg = tl[(tl["layer"] == "tcp") & (tl["message"] == "segment") & (tl["sender"] == "client")]
+    assert len(seg) == 1
+    assert seg["recv_ms"].iloc[0] == hello["recv_ms"]  # the server read it when the copy came
+    fig = P.sequence(tl)
+    ax = fig.axes[0]
+    texts = [t.get_text() for t in ax.texts]
+    size = int(hello["bytes"])
+    assert f"ClientHello ({size} B) \u2014 lost" in texts
+    assert (f"\u21bb ClientHello ({size} B)\nretransmission "
+            f"({int(seg['bytes'].iloc[0])} B segment)") in texts
+    assert f"ClientHello ({size} B)" not in texts  # no arrow as if it went through at once
+    assert "\u21bb segment (257 B) (retransmission)" not in texts  # the copy is drawn once
+    # One cross, short of the server's lane, at the first transmission.
+    marks = _lost_marks(ax)
+    assert len(marks) == 1 and 0 < marks[0][0] < 1
+    # Sent at its time, sent again at the segment's, read at the server then.
+    for t in (hello["time_ms"], seg["time_ms"].iloc[0], hello["recv_ms"]):
+        assert f"{t:.1f}" in texts
+    assert "lost" in [t.get_text() for t in ax.get_legend().get_texts()]
+
+
+def test_sequence_lost_flight_inference():
+    import math
+
+    import pandas as pd
+
+    def row(t, r, sender, message, size, layer="tls", retx=0):
+        return dict(conn=0, client=0, time_ms=t, recv_ms=r, sender=sender, message=message,
+                    bytes=size, layer=layer, retransmission=retx)
+
+    base = [row(0, 25, "client", "SYN", 0, "tcp"), row(25, 50, "server", "SYN-ACK", 0, "tcp"),
+            row(50, 75, "client", "ACK", 0, "tcp"), row(50, 75.4, "client", "ClientHello", 252),
+            row(75.6, 101.7, "server", "ServerHello", 1300)]
+    # The client's Finished (sent 101.8) and close notify (101.9): the segment that held the
+    # Finished was lost, its copy at 330 arrived at 355 and both were read then: the Finished
+    # was lost, the close notify (held back behind it) was not.
+    tl = pd.DataFrame(base + [row(101.8, 355.0, "client", "Finished", 52),
+                              row(101.9, 355.0, "client", "Alert(close notify)", 2),
+                              row(330.0, 355.0, "client", "segment", 57, "tcp", 1)])
+    assert P._resent_flights(P._flights(tl[tl["layer"] == "tls"]),
+                             tl[tl["layer"] == "tcp"]) == {2: 3}
+    texts = [t.get_text() for t in P.sequence(tl).axes[0].texts]
+    assert "Finished (52 B) \u2014 lost" in texts
+    assert "Alert(close notify) (2 B)" in texts
+    # A spurious copy (the Finished was read at 126.9, before the copy arrived) or a copy
+    # lost again marks nothing lost.
+    tl = pd.DataFrame(base + [row(101.8, 126.9, "client", "Finished", 52),
+                              row(330.0, 355.0, "client", "segment", 57, "tcp", 1),
+                              row(400.0, math.nan, "client", "segment", 57, "tcp", 1)])
+    ax = P.sequence(tl).axes[0]
+    texts = [t.get_text() for t in ax.texts]
+    assert "Finished (52 B)" in texts and "\u21bb segment (57 B) (retransmission)" in texts
+    assert "\u21bb segment (57 B) (retransmission) \u2014 lost" in texts
+    assert len(_lost_marks(ax)) == 1
 
 
 def test_sequence_title_names_the_key_exchange():
@@ -210,7 +280,52 @@ def test_collapsed_box_says_so():
                        "total_ms": [100.0] * 5 + [100, 150, 200, 250, 900]})
     fig = P.box(df, x="loss", hue=None, facet=None)
     notes = [t.get_text() for t in fig.axes[0].texts]
-    assert notes == ["n=5\n\u2248100"]
+    assert notes == ["median\n100.0 ms"]  # what the flat box's value is, with its unit
+    assert fig._supxlabel.get_text().endswith("dots: handshakes (n = 5 per box)")
+
+
+def test_flat_box_label_names_its_median_at_the_box():
+    import pandas as pd
+
+    # 1 % loss: 9 of 10 handshakes take 32.24 ms, one 250 ms: quartiles equal, box flat. The
+    # label sits on the box (not above the 250 ms dot) and gives the median with its unit.
+    df = pd.DataFrame({"loss": [0.0] * 4 + [0.01] * 10, "ok": 1,
+                       "total_ms": [21.99] * 4 + [32.24] * 9 + [250.0]})
+    fig = P.box(df, x="loss", hue=None, facet=None)
+    notes = fig.axes[0].texts
+    assert [t.get_text() for t in notes] == ["median\n21.99 ms", "median\n32.24 ms"]
+    assert [t.xy[1] for t in notes] == [pytest.approx(21.99), pytest.approx(32.24)]
+    assert not any("\u2248" in t.get_text() for t in notes)
+    assert fig._supxlabel.get_text().endswith("(n = 4\u201310 per box)")
+    assert P._sig4(102.0) == "102.0" and P._sig4(1002.4) == "1002" and P._sig4(0.5) == "0.5000"
+
+
+def test_ecdf_panels_share_the_x_axis(small_sweep):
+    # A panel per RTT x loss: loss-free panels span 20-160 ms, lossy ones seconds. One x range
+    # and one scale for all, said in the label.
+    fig = P.ecdf(small_sweep, hue="tls")
+    axes = [a for a in fig.axes if a.get_visible()]
+    assert len(axes) == 4
+    assert len({a.get_xlim() for a in axes}) == 1 and len({a.get_xscale() for a in axes}) == 1
+    lo, hi = axes[0].get_xlim()
+    assert lo <= small_sweep["total_ms"].min() and hi >= small_sweep["total_ms"].max()
+    log = axes[0].get_xscale() == "log"
+    assert log  # a long tail: 5 % loss costs retransmission timeouts
+    assert {a.get_xlabel() for a in axes} == {"connect \u2192 handshake complete (ms, log scale)"}
+    import pandas as pd
+
+    # Linear when no tail; five panels in 2 x 3: the one above the empty slot keeps its labels.
+    df = pd.DataFrame({"total_ms": [10.0 + i + 2 * k for k in range(5) for i in range(4)],
+                       "run": [k for k in range(5) for _ in range(4)], "tls": "1.3"})
+    fig = P.ecdf(df, hue="tls", facet="run")
+    axes = [a for a in fig.axes if a.get_visible()]
+    assert len(axes) == 5 and {a.get_xscale() for a in axes} == {"linear"}
+    assert len({a.get_xlim() for a in axes}) == 1
+    assert [bool(a.get_xlabel()) for a in axes] == [False, False, True, True, True]
+    fig.canvas.draw()
+    assert any(t.get_text() for t in axes[2].get_xticklabels())
+    assert not any(t.get_text() for t in axes[0].get_xticklabels())
+    assert axes[2].get_xlabel() == "connect \u2192 handshake complete (ms)"
 
 
 def test_cli_plot(small_sweep, tmp_path):
