@@ -19,8 +19,8 @@ parameters such as rtt, bandwidth, loss and clients do not apply here). The rows
 columns as ``ns3tls.run`` (from the C++ TlsTrackerHelper), then your ``columns``, then seed and
 run. Not exposed: IPv6, mobility beyond fixed positions, other ns-3 models, per-packet
 callbacks. ARP: on CSMA and Wi-Fi links each client's first connection resolves addresses
-first (``static_arp()`` fills the caches instead). The simulation runs in this process (ns-3 keeps process-wide state): one run per
-Network; run many from a sweep (one process per point).
+first (``static_arp()`` fills the caches instead). The simulation runs in this process (ns-3
+keeps process-wide state): one run per Network; run many from a sweep (one process per point).
 """
 
 from . import _core, _params
