@@ -354,8 +354,11 @@ def write_md(a, st, real_files, settings, sim, real_all):
 
     L.append("## Loss-free (median total_ms)\n")
     rtts0 = sorted(lossless["rtt_ms"].unique())
-    L.append("| config | " + " | ".join(f"RTT {r:g}: real / sim / diff" for r in rtts0) + " |")
-    L.append("|---" * (len(rtts0) + 1) + "|")
+    if not rtts0:
+        L.append("No loss-free cells in this real data.")
+    else:
+        L.append("| config | " + " | ".join(f"RTT {r:g}: real / sim / diff" for r in rtts0) + " |")
+        L.append("|---" * (len(rtts0) + 1) + "|")
     for cfg in [c for c in CONFIG_ORDER if c in set(lossless["config"])] + \
                sorted(set(lossless["config"]) - set(CONFIG_ORDER)):
         cells = []

@@ -17,7 +17,8 @@ differ where a mechanism (RTO, RACK, tail loss probe, SYN timer, delayed/quick A
 
 The simulator serves the real run's certificates (RESULTS_DIR/certs, kept by run-reference.py)
 when they are there, so that each flight has the same size. Standard library and the openssl
-CLI; the simulator is run once per pattern.
+CLI; the simulator is run --runs times per pattern (other timer-tick phases each time) and its
+median shown.
 """
 import argparse
 import collections
@@ -93,7 +94,9 @@ def drop_flags(pattern):
     return flags, approx
 
 
-def simulate(binary, row, flags, certs):
+def simulate(binary, row, flags, certs, runs):
+    """The simulator's median total_ms over `runs` replays (--run=1..runs): each run gives the
+    hosts other timer-tick phases (--tick-phase=auto), as each real handshake met its own."""
     tls = row["tls"]
     cmd = [binary, f"--tls={tls}", f"--key={row['key']}", f"--rtt={float(row['rtt_ms']):g}ms",
            f"--bandwidth={float(row['bandwidth_mbps']):g}Mbps", f"--queue={row['queue']}p",
@@ -108,10 +111,15 @@ def simulate(binary, row, flags, certs):
         cmd.append(f"--kx={row['kx']}")
         if row.get("cipher"):
             cmd.append(f"--ciphers={row['cipher']}")
-    with tempfile.NamedTemporaryFile(suffix=".csv") as tmp:
-        subprocess.run(cmd + [f"--csv={tmp.name}"], check=True, capture_output=True)
-        rows = list(csv.DictReader(open(tmp.name)))
-    return float(rows[0]["total_ms"]) if rows and rows[0]["ok"] == "1" else float("nan")
+    totals = []
+    for run in range(1, runs + 1):
+        with tempfile.NamedTemporaryFile(suffix=".csv") as tmp:
+            subprocess.run(cmd + [f"--run={run}", f"--csv={tmp.name}"], check=True,
+                           capture_output=True)
+            rows = list(csv.DictReader(open(tmp.name)))
+        totals.append(float(rows[0]["total_ms"]) if rows and rows[0]["ok"] == "1"
+                      else float("nan"))
+    return statistics.median(totals)
 
 
 def main():
@@ -119,6 +127,9 @@ def main():
     p.add_argument("results_dir")
     p.add_argument("--bin", default=os.path.join(ROOT, "build", "examples", "tls-handshake-example"))
     p.add_argument("--min", type=int, default=5, help="patterns seen fewer times are not shown")
+    p.add_argument("--runs", type=int, default=9,
+                   help="replays per pattern (--run=1..N, each with other timer-tick phases); "
+                        "the median is shown")
     p.add_argument("--no-acks", action="store_true",
                    help="group handshakes by their lost SYN / data packets only, ignoring lost pure ACKs "
                         "(which the simulator cannot drop): fewer, larger groups when flights are long, "
@@ -130,7 +141,8 @@ def main():
     rows = list(csv.DictReader(open(real_csv)))
     seeds = sorted({r["seed"] for r in rows}, key=int)
     base = min(int(s) for s in seeds)
-    print("| cell | lost packets | n | real median ms | simulated ms | sim - real |")
+    print(f"| cell | lost packets | n | real median ms | simulated ms (median of {a.runs} runs) | "
+          "sim - real |")
     print("|---|---|---|---|---|---|")
     for seed in seeds:
         log_path = os.path.join(a.results_dir, f"cell{int(seed) - base}.log.csv")
@@ -144,7 +156,7 @@ def main():
             if len(totals) < a.min:
                 continue
             flags, approx = drop_flags(pattern)
-            sim = simulate(a.bin, first, flags, os.path.join(a.results_dir, "certs"))
+            sim = simulate(a.bin, first, flags, os.path.join(a.results_dir, "certs"), a.runs)
             real = statistics.median(totals)
             print(f"| {name} | {pattern}{' ~' if approx else ''} | {len(totals)} | {real:.1f} | "
                   f"{sim:.1f} | {sim - real:+.1f} |")
