@@ -10,8 +10,15 @@
  * default to the crypto cost model and TCP profile of `./ns3tls run`. The Python equivalent is
  * python/examples/own_topology.py.
  *
+ * ARP: the cell resolves addresses (the WAN link, point-to-point, does not). A station's first
+ * connection waits for the station's ARP exchange for the access point (its gateway) before the
+ * SYN and the access point's for the station before the SYN-ACK (ns-3 does not learn the asker's
+ * address from a request), each after a random RequestJitter of 0..9 ms: one station
+ * (--stations=1), 55.3 ms to establish TCP instead of 40.1 ms. Later connections find the entries
+ * cached. --static-arp fills every ARP cache before the run (StaticArpHelper).
+ *
  *   ./build/examples/tls-wifi-example [--stations=3] [--distance=10] [--handshakes=5]
- *       [--manager=ns3::MinstrelHtWifiManager] [--csv=FILE] [--timeline=FILE]
+ *       [--manager=ns3::MinstrelHtWifiManager] [--csv=FILE] [--timeline=FILE] [--static-arp]
  */
 #include "ns3/core-module.h"
 #include "ns3/internet-module.h"
@@ -44,6 +51,12 @@ main(int argc, char* argv[])
     cmd.AddValue("wan-delay", "WAN link one-way delay", wanDelay);
     cmd.AddValue("csv", "write a row per handshake to this CSV file", csv);
     cmd.AddValue("timeline", "write a row per TLS message to this CSV file", timeline);
+    bool staticArp = false;
+    cmd.AddValue("static-arp",
+                 "fill every ARP cache before the run: no connection waits for ARP (by default "
+                 "each station's first one waits for two ARP exchanges in the cell, each after a "
+                 "0..9 ms RequestJitter)",
+                 staticArp);
     cmd.Parse(argc, argv);
 
     NodeContainer sta;
@@ -94,6 +107,10 @@ main(int argc, char* argv[])
     addresses.SetBase("10.0.0.0", "255.255.255.252");
     Ipv4InterfaceContainer wanIfaces = addresses.Assign(wanDevices);
     Ipv4GlobalRoutingHelper::PopulateRoutingTables();
+    if (staticArp)
+    {
+        StaticArpHelper::Install(); // permanent entries, no ARP on the wire
+    }
 
     TlsServerHelper serverHelper(443);
     serverHelper.SetAttribute("Credentials", StringValue("p256"));

@@ -372,7 +372,8 @@ Parameters()
          { return std::to_string(c.sessionTimeout.GetNanoSeconds() / 1000000000) + "s"; }},
         Count("early-data",
               "send the first N bytes of the request as 0-RTT data on resumed TLS 1.3 "
-              "connections (the request is then at least N bytes)",
+              "connections (the request is then at least N bytes); CSV column "
+              "early_data_bytes (early_data: 0-RTT accepted)",
               &C::earlyData,
               0,
               16384),

@@ -8,6 +8,7 @@
 #include "ns3/tls-client-application.h"
 #include "ns3/tls-server-application.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -110,7 +111,40 @@ TlsTrackerHelper::Install(ApplicationContainer apps)
 void
 TlsTrackerHelper::AddColumn(const std::string& name, const std::string& value)
 {
+    std::string error = CheckColumnName(name);
+    NS_ABORT_MSG_IF(!error.empty(), error);
     m_columns.emplace_back(name, value);
+}
+
+std::string
+TlsTrackerHelper::CheckColumnName(const std::string& name) const
+{
+    if (name.empty())
+    {
+        return "invalid column name '': empty";
+    }
+    auto record = TlsHandshakeRecord::GetColumnNames();
+    auto timeline = TlsHandshakeRecord::GetTimelineColumnNames();
+    const char* what = nullptr;
+    if (std::find(record.begin(), record.end(), name) != record.end())
+    {
+        what = "a column of the record";
+    }
+    else if (std::find(timeline.begin(), timeline.end(), name) != timeline.end())
+    {
+        what = "a column of the timeline";
+    }
+    else if (std::any_of(m_columns.begin(),
+                         m_columns.end(),
+                         [&](const auto& c) { return c.first == name; }))
+    {
+        what = "added already";
+    }
+    if (!what)
+    {
+        return "";
+    }
+    return "invalid column name '" + name + "': " + what + " (a row has one column of each name)";
 }
 
 const std::vector<std::pair<std::string, std::string>>&

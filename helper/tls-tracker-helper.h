@@ -55,10 +55,21 @@ class TlsTrackerHelper
     /**
      * @brief Adds a column carried by every row (after the record's columns), e.g. the
      * topology's name or a parameter of the user's program.
-     * @param name column name (CSV header)
+     * @param name column name (CSV header); aborts (NS_ABORT_MSG) if CheckColumnName() objects
      * @param value its value, written as given (quoted when needed)
      */
     void AddColumn(const std::string& name, const std::string& value);
+
+    /**
+     * @brief Whether AddColumn() accepts a name: a row has one column of each name, so a name
+     * of the record's or the timeline's columns (TlsHandshakeRecord::GetColumns(),
+     * GetTimelineColumns()) or of a column added before is refused. E.g. "early_data" is the
+     * record's "0-RTT accepted"; the bytes a client tries to send early (--early-data) are the
+     * scenario's column "early_data_bytes".
+     * @param name the column name
+     * @return empty if AddColumn() accepts it, else one line saying why not
+     */
+    std::string CheckColumnName(const std::string& name) const;
 
     /// @return the extra columns, in order
     const std::vector<std::pair<std::string, std::string>>& GetColumns() const;

@@ -140,6 +140,82 @@ class SegmentDropTestCase : public TestCase
     std::string m_tickPhase;
 };
 
+/**
+ * The timeline's TCP "segment" rows are exactly the data segments sent again. The client's
+ * second data transmission (its last flight: with --client-auth Certificate, CertificateVerify
+ * and Finished, else Finished; in TLS 1.3 with cpu none also its close_notify) is dropped: the
+ * only retransmission is that segment, once, from the client. The server's tickets, first sent
+ * after it read the client's close_notify with the repaired flight (its session had ended), are
+ * not retransmissions (they were recorded as such).
+ */
+class TimelineRetransmissionTestCase : public TestCase
+{
+  public:
+    TimelineRetransmissionTestCase(std::string tls, bool clientAuth)
+        : TestCase("TLS " + tls + (clientAuth ? " --client-auth" : "")
+                   + " --drop-c2s=2: one timeline segment row, the client's last flight")
+        , m_tls(tls)
+        , m_clientAuth(clientAuth)
+    {
+    }
+
+  private:
+    void
+    DoRun() override
+    {
+        TlsScenarioConfig c;
+        c.Set("tls", m_tls);
+        c.Set("client-auth", m_clientAuth ? "true" : "false");
+        c.Set("drop-c2s", "2");
+        c.Set("rtt", "50ms");
+        c.Set("bandwidth", "1Gbps");
+        c.Set("cpu", "none");
+        c.Set("hz", "0");
+        c.Set("handshakes", "2");
+        TlsScenario::Result result;
+        NS_TEST_ASSERT_MSG_EQ(TlsScenario::Run(c, result), "", "runs");
+        for (const auto& r : result.records)
+        {
+            NS_TEST_ASSERT_MSG_EQ(r->ok, true, r->error);
+            // The bytes the client handed to TCP: the ClientHello record (5-byte header +
+            // message), its last flight (to clientHandshakeBytes), then only close_notify (no
+            // request). TLS 1.3 completes the client as it writes its last flight, so with cpu
+            // none close_notify leaves in the same segment; TLS 1.2 completes it one RTT later
+            // (the server's Finished), so the segment holds the flight alone.
+            uint32_t clientHello = 0;
+            for (const auto& m : r->messages)
+            {
+                if (m.fromClient && m.name == "ClientHello")
+                {
+                    clientHello = 5 + m.bytes;
+                }
+            }
+            std::vector<const TcpSegmentTiming*> again;
+            for (const auto& s : r->segments)
+            {
+                if (s.name == "segment")
+                {
+                    again.push_back(&s);
+                }
+            }
+            NS_TEST_ASSERT_MSG_EQ(again.size(), 1, "segment rows (server rows: first sends)");
+            NS_TEST_ASSERT_MSG_EQ(again[0]->fromClient, true, "sent again by the client");
+            NS_TEST_ASSERT_MSG_EQ(again[0]->retransmission, true, "a retransmission");
+            NS_TEST_ASSERT_MSG_EQ(again[0]->seq, 1 + clientHello, "after the ClientHello");
+            uint64_t closeNotify = r->clientSent - r->clientHandshakeBytes;
+            NS_TEST_ASSERT_MSG_EQ(again[0]->bytes,
+                                  r->clientHandshakeBytes - clientHello
+                                      + (m_tls == "1.3" ? closeNotify : 0),
+                                  "the client's last flight (TLS 1.3: and close_notify)");
+            NS_TEST_ASSERT_MSG_EQ(again[0]->received.IsStrictlyPositive(), true, "received");
+            NS_TEST_ASSERT_MSG_EQ(r->serverRetransmissions, 0, "the server sent nothing again");
+        }
+    }
+
+    std::string m_tls;
+    bool m_clientAuth;
+};
+
 } // namespace
 
 /// The suite.
@@ -223,6 +299,9 @@ class TlsLossModelTestSuite : public TestSuite
         AddTestCase(new GilbertElliottStatisticsTestCase(0.05, 3), QUICK);
         AddTestCase(new GilbertElliottStatisticsTestCase(0.2, 1.5), QUICK);
         AddTestCase(new TickPhaseTestCase(), QUICK);
+        AddTestCase(new TimelineRetransmissionTestCase("1.3", true), QUICK);
+        AddTestCase(new TimelineRetransmissionTestCase("1.3", false), QUICK);
+        AddTestCase(new TimelineRetransmissionTestCase("1.2", true), QUICK);
         // TLS 1.3 = 2 RTT; a lost SYN adds the 1 s SYN RTO; a lost SYN-ACK likewise (the client
         // retransmits its SYN after 1 s and the server answers it).
         AddTestCase(new SegmentDropTestCase("drop-c2s", "syn", 50, 1000 + 100), QUICK);

@@ -141,6 +141,9 @@ class TlsHandshakeRecord : public SimpleRefCount<TlsHandshakeRecord>
     /// complete or failed, connection ended), then calls onServerFinal if set.
     bool serverFinal{false};
     Callback<void> onServerFinal; //!< not a column: see serverFinal
+    /// Not a column: the server accepted the connection; from then on its TlsConnection
+    /// records the server's segments (until it is detached), not the listener's trace.
+    bool serverAccepted{false};
 
     /// Marks the server side final and calls onServerFinal (once).
     void SetServerFinal();

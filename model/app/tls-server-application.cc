@@ -186,7 +186,11 @@ TlsServerApplication::OnTcpSegment(bool sent,
     {
         return; // accepted (its TlsConnection records it), or the listener itself
     }
-    if (Ptr<TlsHandshakeRecord> record = m_recordLookup.IsNull() ? nullptr : m_recordLookup(peer))
+    Ptr<TlsHandshakeRecord> record = m_recordLookup.IsNull() ? nullptr : m_recordLookup(peer);
+    // An accepted socket keeps the listener's traces: once its session ended (closing, e.g.
+    // the server's tickets sent after the client's close_notify), its TlsConnection still
+    // records its segments; recording them here too made first transmissions "segment" rows.
+    if (record && !record->serverAccepted)
     {
         uint32_t seq = header.GetSequenceNumber().GetValue();
         if (sent)
@@ -233,6 +237,7 @@ TlsServerApplication::OnAccept(Ptr<Socket> socket, const Address& from)
     listener.peerClosed = MakeCallback(&TlsServerApplication::OnPeerClosed, this, socket);
     listener.message = MakeCallback(&TlsServerApplication::OnMessage, this, socket);
     session.connection->SetListener(listener);
+    session.record->serverAccepted = true;
     session.connection->SetRecord(session.record);
     session.connection->Start();
 }

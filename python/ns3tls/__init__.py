@@ -46,7 +46,8 @@ def run(**params):
     """Runs one scenario and returns a pandas DataFrame with a row per handshake.
 
     Columns: the metrics of README.md "Output columns" (tcp_ms, tls_ms, total_ms, server_done_ms, ttfb_ms, ok,
-    error, resumed, early_data, bytes, retransmissions, ...) then the scenario's parameters.
+    error, resumed, early_data (0-RTT accepted), bytes, retransmissions, ...) then the scenario's
+    parameters (``early_data`` = bytes offered is the column ``early_data_bytes``).
     ``df.attrs["info"]`` holds the run's info (simulated and wall-clock seconds, ...).
     Raises ValueError (with the C++ message naming the flag) for a bad parameter.
     """

@@ -22,7 +22,11 @@ A sweep file (TOML):
   [[points]]                   # optional explicit points, on top of the grid's scalars
   tls = "1.3"
   resume = "ticket"
-  early_data = 1000
+  early_data = 1000           # its column: early_data_bytes (early_data: 0-RTT accepted)
+
+The results table has a column per swept parameter: its name, except early_data ->
+early_data_bytes and, for your function's or program's parameters, param_NAME where NAME is
+also a results or timeline column.
 
 Exit status: 0 on success, 2 for a bad argument or parameter (one line on stderr), 1 if any
 simulation failed.
@@ -142,7 +146,7 @@ def _scenario(ref, base):
 
 
 def cmd_sweep(argv):
-    from . import sweep
+    from . import _params, sweep
     from ._summary import format_table, summarize, varying
 
     p = argparse.ArgumentParser(prog="ns3tls sweep", description="Run a cached, parallel sweep "
@@ -190,8 +194,8 @@ def cmd_sweep(argv):
     except (ValueError, RuntimeError) as e:
         return _fail(e)
     st = df.attrs["sweep"]
-    by = varying(df, [k.replace("-", "_") for k in grid] +
-                 [k.replace("-", "_") for pt in points or [] for k in pt])
+    by = varying(df, [_params.column(k) for k in grid] +
+                 [_params.column(k) for pt in points or [] for k in pt])
     by = list(dict.fromkeys(by))
     print(format_table(summarize(df, by)))
     if st.get("rerun"):

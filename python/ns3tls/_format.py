@@ -17,18 +17,19 @@ _NUM_UNIT = re.compile(r"^\s*([-+]?\d*\.?\d+(?:[eE][-+]?\d+)?)\s*([A-Za-z%]*)\s*
 
 def parameter_columns(df):
     """The scenario parameters among df's columns (from the C++ parameter table and flag
-    names), replications (seed, run) excluded, in df's column order."""
+    names, as columns: ``early_data`` is ``early_data_bytes``, the record's ``early_data`` is a
+    result), replications (seed, run) excluded, in df's column order."""
     names = set()
     try:
         from . import _params
 
         core = _params.core()
         names |= {k for k, _ in core.parameter_columns({})}
-        names |= {n.replace("-", "_") for n in core.names()}
+        names |= {_params.column(n) for n in core.names()}
+        swept = (df.attrs.get("sweep") or {}).get("parameters") or []
+        names |= {_params.column(k) for k in swept}
     except ImportError:  # pragma: no cover - plotting a CSV without the compiled module
         names = set(df.columns)
-    swept = (df.attrs.get("sweep") or {}).get("parameters") or []
-    names |= {k.replace("-", "_") for k in swept}
     return [c for c in df.columns if c in names and c not in REPLICATION]
 
 

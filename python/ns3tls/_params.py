@@ -20,6 +20,17 @@ OUTPUT_PARAMS = ("csv", "timeline", "pcap", "keylog")
 INPUT_FILE_PARAMS = ("cert", "private-key", "ca-file", "cost-table")
 
 
+#: Parameters whose results column has another name, because the record has a column of that
+#: name that means something else: ``early_data`` (``--early-data``, the 0-RTT bytes the client
+#: tries to send) is the column ``early_data_bytes``; the record's ``early_data`` is "0-RTT
+#: accepted". The C++ parameter table (TlsScenarioConfig::GetParameterColumns) uses these names.
+COLUMN_NAMES = {"early_data": "early_data_bytes"}
+
+#: Prefix of the column of any other swept parameter (of your function or program) named like a
+#: results or timeline column (``group`` -> ``param_group``), so that both values stay.
+COLUMN_PREFIX = "param_"
+
+
 def core():
     """The compiled module (imported on first use, so that ``import ns3tls`` stays light)."""
     from . import _core  # noqa: PLC0415
@@ -35,6 +46,27 @@ def flag(name):
 def names():
     """Every parameter name, Python style (``early_data``), in the C++ order."""
     return [n.replace("-", "_") for n in core().names()]
+
+
+def reserved_columns():
+    """The results' and timeline's own column names (the C++ column tables)."""
+    c = core()
+    return {n for n, _, _ in c.columns()} | {n for n, _, _ in c.timeline_columns()}
+
+
+def column(name):
+    """The results column of parameter ``name`` (Python or flag spelling): its Python name
+    (``loss_c2s``), except ``early_data`` -> ``early_data_bytes`` (:data:`COLUMN_NAMES`) and
+    any other name of a results or timeline column -> ``param_`` + name, so that a parameter
+    never shares a column with a measured value."""
+    col = str(name).replace("-", "_")
+    if col in COLUMN_NAMES:
+        return COLUMN_NAMES[col]
+    try:
+        reserved = reserved_columns()
+    except ImportError:  # pragma: no cover - reading CSVs without the compiled module
+        return col
+    return COLUMN_PREFIX + col if col in reserved else col
 
 
 def help(name):  # noqa: A001 - mirrors the C++ API

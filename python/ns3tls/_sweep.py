@@ -163,7 +163,10 @@ def sweep(*args, grid=None, runs=_UNSET, scenario=None, program=None, points=Non
     Columns: those of :func:`ns3tls.run` (metrics, then the scenario's parameters, including
     seed and run) or of your function's/program's rows, every swept parameter that is not
     already a column (with the values as given; for your function also seed and run, for a
-    program run), and ``point`` (index of the point). A simulation that failed has one row
+    program run), and ``point`` (index of the point). A parameter's column is
+    ``_params.column(name)``: its Python name, but never a result's: ``early_data`` (bytes
+    offered) is ``early_data_bytes`` (``early_data`` is "0-RTT accepted"), another name of a
+    results or timeline column gets the prefix ``param_``. A simulation that failed has one row
     with ``ok=0`` and its ``error``. ``df.attrs["sweep"]`` has counts: tasks, points, cached,
     ran, failed, rerun (bad cache entries), wall_seconds, and the swept parameter names.
     """
@@ -371,7 +374,7 @@ def _assemble(tasks, extra, what):
         # Swept parameters that are not CSV columns, as given.
         by_index = {t.index: t for t, _ in items}
         for k in extra:
-            col = k.replace("-", "_")
+            col = _params.column(k)
             if col not in df.columns:
                 df[col] = [_jsonable(by_index[i].params.get(k)) for i in order]
         df["point"] = [by_index[i].point_index for i in order]
@@ -381,7 +384,7 @@ def _assemble(tasks, extra, what):
     for t in failures:
         row = dict(_params.core().parameter_columns(t.flags)) if t.flags is not None else {}
         for k in extra:
-            col = k.replace("-", "_")
+            col = _params.column(k)
             if col not in row:
                 row[col] = _jsonable(t.params.get(k))
         row = {k: (v if k in TEXT_COLUMNS else _number(v)) for k, v in row.items()}
@@ -400,7 +403,7 @@ def _assemble(tasks, extra, what):
 
 def _add_extra(df, t, extra):
     for k in extra:
-        col = k.replace("-", "_")
+        col = _params.column(k)
         if col not in df.columns:
             df[col] = _jsonable(t.params.get(k))
     df["point"] = t.point_index

@@ -18,8 +18,9 @@ request, timing, ``tcp`` and ``cpu`` parameters of :func:`ns3tls.run` (the scena
 parameters such as rtt, bandwidth, loss and clients do not apply here). The rows carry the same
 columns as ``ns3tls.run`` (from the C++ TlsTrackerHelper), then your ``columns``, then seed and
 run. Not exposed: IPv6, mobility beyond fixed positions, other ns-3 models, per-packet
-callbacks. The simulation runs in this process (ns-3 keeps process-wide state): one run per
-Network; run many from a sweep (one process per point).
+callbacks. ARP: on CSMA and Wi-Fi links each client's first connection resolves addresses
+first (``static_arp()`` fills the caches instead). The simulation runs in this process (ns-3
+keeps process-wide state): one run per Network; run many from a sweep (one process per point).
 """
 
 from . import _core, _params
@@ -52,6 +53,15 @@ class Network:
     def csma(self, nodes, rate="100Mbps", delay="1ms"):
         """A CSMA (Ethernet-like) LAN joining the nodes."""
         self._net.csma(list(nodes), str(rate), str(delay))
+
+    def static_arp(self):
+        """Fill every node's ARP cache when the run starts (ns-3 NeighborCacheHelper), so
+        that no connection waits for ARP. Without it, a client's first connection over a CSMA
+        LAN or a Wi-Fi cell waits for two ARP exchanges (the client's before its SYN, the
+        peer's before its SYN-ACK: ns-3 does not learn the asker's address from a request),
+        each after a 0..9 ms ArpL3Protocol::RequestJitter; point-to-point links have no
+        ARP."""
+        self._net.static_arp()
 
     def wifi(self, stations, ap, distance=10.0, manager="ns3::IdealWifiManager",
              standard="80211n"):

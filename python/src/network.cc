@@ -12,6 +12,7 @@
 #include "ns3/internet-module.h"
 #include "ns3/mobility-module.h"
 #include "ns3/point-to-point-module.h"
+#include "ns3/static-arp-helper.h"
 #include "ns3/tls-client-helper.h"
 #include "ns3/tls-context.h"
 #include "ns3/tls-cost-model.h"
@@ -94,6 +95,14 @@ class Network
             }
         }
         Assign(link);
+    }
+
+    /// Fills every ARP cache when the run starts (after the links of the topology exist):
+    /// no connection waits for address resolution on a CSMA LAN or a Wi-Fi cell.
+    void
+    StaticArp()
+    {
+        m_staticArp = true;
     }
 
     void
@@ -229,8 +238,30 @@ class Network
         {
             throw py::value_error("a Network runs once: make a new one");
         }
+        // Checked before the run: a column named like one of the record's would make two
+        // columns of one name (e.g. early_data: 0-RTT accepted); seed and run come last.
+        {
+            TlsTrackerHelper names;
+            for (const auto& c : columns)
+            {
+                std::string error = names.CheckColumnName(c.first);
+                if (error.empty() && (c.first == "seed" || c.first == "run"))
+                {
+                    error = "invalid column name '" + c.first + "': Network.run adds it itself";
+                }
+                if (!error.empty())
+                {
+                    throw py::value_error(error);
+                }
+                names.AddColumn(c.first, c.second);
+            }
+        }
         m_ran = true;
         Ipv4GlobalRoutingHelper::PopulateRoutingTables();
+        if (m_staticArp)
+        {
+            StaticArpHelper::Install(); // permanent entries, also after association
+        }
         Simulator::Stop(Seconds(stop));
         {
             py::gil_scoped_release release;
@@ -322,6 +353,7 @@ class Network
     uint32_t m_done{0};
     Time m_grace{Seconds(0)};
     bool m_ran{false};
+    bool m_staticArp{false};
 };
 
 } // namespace
@@ -344,6 +376,7 @@ BindNetwork(py::module_& m)
              py::arg("queue"),
              py::arg("loss"))
         .def("csma", &Network::Csma, py::arg("nodes"), py::arg("rate"), py::arg("delay"))
+        .def("static_arp", &Network::StaticArp)
         .def("wifi",
              &Network::Wifi,
              py::arg("stations"),
