@@ -7,7 +7,9 @@
  */
 #include "ns3/simulator.h"
 #include "ns3/test.h"
+#include "ns3/tls-clock.h"
 #include "ns3/tls-engine.h"
+#include "ns3/tls-openssl.h"
 #include "ns3/tls-random.h"
 #include "ns3/tls-scenario.h"
 #include "tls-test-compat.h"
@@ -297,6 +299,30 @@ class TlsTicketAgeTestCase : public TestCase
 };
 
 /**
+ * The bundled OpenSSL reads its clock through TlsClock (tools/openssl35.sh renames its time()
+ * and gettimeofday() calls), so a shifted session's age is exact however long the step takes;
+ * a system OpenSSL reads the wall clock.
+ */
+class TlsOpenSslClockHookTestCase : public TestCase
+{
+  public:
+    TlsOpenSslClockHookTestCase()
+        : TestCase("the bundled OpenSSL reads the simulated clock's time, a system one the wall")
+    {
+    }
+
+  private:
+    void
+    DoRun() override
+    {
+        NS_TEST_ASSERT_MSG_EQ(TlsClock::IsOpenSslClockHooked(),
+                              TlsOpenSsl::IsBundled(),
+                              "OpenSSL " << TlsOpenSsl::GetVersion()
+                                         << (TlsOpenSsl::IsBundled() ? " (bundled)" : " (system)"));
+    }
+};
+
+/**
  * A user's PEM chain (root CA file + leaf + key) that was valid 2015-2017 verifies when the
  * verification date is set inside its validity, fails outside it, and the date moves with the
  * simulation: a connection 10 simulated minutes later finds the leaf expired.
@@ -426,6 +452,7 @@ class TlsClockTestSuite : public TestSuite
                     QUICK);
         AddTestCase(new TlsSessionTimeoutTestCase("1.2", "ticket", "30s", "60s", true), QUICK);
         AddTestCase(new TlsPcapDeterminismTestCase("1.3", "ticket", 100), QUICK);
+        AddTestCase(new TlsOpenSslClockHookTestCase(), QUICK);
         AddTestCase(new TlsPcapDeterminismTestCase("1.2", "ticket", 0), QUICK);
         AddTestCase(new TlsTicketAgeTestCase(), QUICK);
         AddTestCase(new TlsVerifyDateTestCase(), QUICK);

@@ -12,7 +12,10 @@
 #     P-384 and P-521 code, 4-7x faster than the generic one) and `make install_dev` into the
 #     cache. Only static libraries (libssl.a, libcrypto.a) are installed: CMake links them into
 #     libns3tls under a private symbol version, so a process that also loads the system's
-#     libssl.so.3 (e.g. Python's ssl module) still sees each library's own symbols.
+#     libssl.so.3 (e.g. Python's ssl module) still sees each library's own symbols. Their calls
+#     of time() and gettimeofday() are renamed (objcopy --redefine-sym) to ns3tls_openssl_time()
+#     and ns3tls_openssl_gettimeofday(), which libns3tls defines (model/tls/tls-clock.cc): the
+#     clock OpenSSL compares session and ticket times with is then the simulation's.
 #
 # The marker file PREFIX/.ns3tls-built holds "config <CONFIG_REV>" and the Configure options. A
 # cached build with another CONFIG_REV (made by an older version of this script) is rebuilt;
@@ -33,8 +36,9 @@ CHECK=0
 [[ "${1:-}" == "--check" ]] && CHECK=1
 log() { printf '[openssl35] %s\n' "$*" >&2; }
 die() { printf 'openssl35: %s\n' "$*" >&2; exit 1; }
-# Bump when the Configure options below change: cached builds with another value are rebuilt.
-CONFIG_REV=2
+# Bump when the Configure options below (or the renamed symbols) change: cached builds with
+# another value are rebuilt.
+CONFIG_REV=3
 
 # 1. The system's headers already 3.5+?  (OPENSSL_VERSION_NUMBER 0xMNN00000L)
 sys_ver=$(printf '#include <openssl/opensslv.h>\nOPENSSL_VERSION_MAJOR OPENSSL_VERSION_MINOR\n' |
@@ -143,6 +147,12 @@ log "building OpenSSL $upver into $PREFIX (make -j$JOBS; takes a few minutes, on
     nice -n 10 make -j"$JOBS" build_libs >make.log 2>&1 &&
     make DESTDIR="$WORK/stage" install_dev >install.log 2>&1
 ) || { tail -20 "$WORK"/*.log >&2; die "OpenSSL build failed (logs in $WORK)"; }
+# OpenSSL's clock reads go to libns3tls's simulated clock (see the header of this script).
+for lib in "$WORK/stage$PREFIX/lib/libcrypto.a" "$WORK/stage$PREFIX/lib/libssl.a"; do
+    objcopy --redefine-sym time=ns3tls_openssl_time \
+            --redefine-sym gettimeofday=ns3tls_openssl_gettimeofday "$lib" ||
+        die "objcopy could not rename OpenSSL's clock calls in $lib"
+done
 printf 'config %s\nConfigure %s\n' "$CONFIG_REV" "${config[*]}" >"$WORK/stage$PREFIX/.ns3tls-built"
 # Replace an older build in one step: builds linking it never see it half-installed.
 rm -rf "$PREFIX.old"

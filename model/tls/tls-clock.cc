@@ -12,6 +12,7 @@
 #include <openssl/lhash.h>
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
+#include <sys/time.h>
 
 namespace
 {
@@ -67,6 +68,10 @@ namespace
 /// A shift is not made in the last GUARD_NS of a wall-clock second (see the class comment).
 const long GUARD_NS = 5000000;
 
+/// From a shift to the end of its step: the wall second the shift was computed for, which the
+/// bundled OpenSSL's clock reads return (ns3tls_openssl_time); -1 otherwise: the wall clock.
+thread_local int64_t t_openSslWall = -1;
+
 /// The SSL ex_data slot that holds a connection's TlsClock.
 int
 ExIndex()
@@ -75,10 +80,16 @@ ExIndex()
     return index;
 }
 
-/// time(NULL), read at least GUARD_NS before it next changes.
+/// time(NULL), read at least GUARD_NS before it next changes (with a hooked OpenSSL clock any
+/// second will do: OpenSSL reads this one until the step ends).
 int64_t
 StableWallSeconds()
 {
+    static const bool hooked = ns3::TlsClock::IsOpenSslClockHooked();
+    if (hooked)
+    {
+        return static_cast<int64_t>(std::time(nullptr));
+    }
     timespec ts;
     // time() reads the coarse real-time clock (its seconds); wait out the end of a second.
     clock_gettime(CLOCK_REALTIME_COARSE, &ts);
@@ -227,6 +238,18 @@ TlsClock::Now() const
     return m_epoch + Simulator::Now().GetNanoSeconds() / 1000000000;
 }
 
+bool
+TlsClock::IsOpenSslClockHooked()
+{
+    int64_t saved = t_openSslWall;
+    t_openSslWall = 86400; // 1970-01-02T00:00:00Z: no wall clock reads this
+    SSL_SESSION* session = SSL_SESSION_new();
+    bool hooked = session != nullptr && SessionTime(session) == 86400;
+    SSL_SESSION_free(session);
+    t_openSslWall = saved;
+    return hooked;
+}
+
 TlsClock*
 TlsClock::From(SSL* ssl)
 {
@@ -255,7 +278,9 @@ TlsClock::Shift(SSL_SESSION* session)
     }
     if (!m_haveOffset)
     {
-        m_offset = StableWallSeconds() - Now();
+        int64_t wall = StableWallSeconds();
+        t_openSslWall = wall; // a hooked OpenSSL reads this second until EndStep()
+        m_offset = wall - Now();
         m_haveOffset = true;
     }
     Shifted s{session, SessionTime(session), 0};
@@ -288,6 +313,7 @@ TlsClock::Unshift(SSL_SESSION* session)
 void
 TlsClock::EndStep()
 {
+    t_openSslWall = -1;
     if (!m_shifted.empty())
     {
         Unshift(SSL_get_session(m_ssl));
@@ -447,3 +473,32 @@ TlsClock::DecryptTicket(SSL* ssl,
 }
 
 } // namespace ns3
+
+/**
+ * The bundled OpenSSL's time(): tools/openssl35.sh renames the calls in libcrypto.a and
+ * libssl.a to this function. The frozen second while a session is shifted, else time().
+ */
+extern "C" time_t
+ns3tls_openssl_time(time_t* t)
+{
+    time_t now
+        = ns3::t_openSslWall >= 0 ? static_cast<time_t>(ns3::t_openSslWall) : std::time(nullptr);
+    if (t != nullptr)
+    {
+        *t = now;
+    }
+    return now;
+}
+
+/// The bundled OpenSSL's gettimeofday() (ossl_time_now()): the same, to the second.
+extern "C" int
+ns3tls_openssl_gettimeofday(struct timeval* tv, void* tz)
+{
+    if (ns3::t_openSslWall < 0)
+    {
+        return ::gettimeofday(tv, static_cast<struct timezone*>(tz));
+    }
+    tv->tv_sec = static_cast<time_t>(ns3::t_openSslWall);
+    tv->tv_usec = 0;
+    return 0;
+}

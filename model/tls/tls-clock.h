@@ -46,11 +46,15 @@ namespace ns3
  * as OpenSSL would. Certificates are verified at the simulated date (X509_VERIFY_PARAM_set_time)
  * before every step.
  *
- * Residual wall-clock dependency: time(NULL) has a resolution of one second; a shift is made
- * only outside the last 5 ms before a wall-clock second ends (it waits otherwise), so OpenSSL
- * reads the same wall second as long as fewer than 5 ms pass between the shift and OpenSSL's
- * comparison (microseconds in practice; a process descheduled for longer at that moment could
- * see an age one second off).
+ * The bundled OpenSSL (tools/openssl35.sh) has its time() and gettimeofday() calls renamed to
+ * ns3tls_openssl_time() and ns3tls_openssl_gettimeofday(), defined here: from a shift to the
+ * end of its step they return the wall second the shift was computed for, so OpenSSL computes
+ * exactly the simulated age however long the step takes (IsOpenSslClockHooked()). With a
+ * system OpenSSL a residual wall-clock dependency remains: time(NULL) has a resolution of one
+ * second; a shift is made only outside the last 5 ms before a wall-clock second ends (it waits
+ * otherwise), so OpenSSL reads the same wall second as long as fewer than 5 ms pass between the
+ * shift and OpenSSL's comparison (microseconds in practice; a process descheduled for longer at
+ * that moment, as on a loaded machine, sees an age one second off).
  */
 class TlsClock
 {
@@ -78,6 +82,13 @@ class TlsClock
      * @param server true for a server context
      */
     static void Install(SSL_CTX* ctx, bool server);
+
+    /**
+     * @brief Does OpenSSL read its clock through this class (the bundled OpenSSL, whose time()
+     *        and gettimeofday() tools/openssl35.sh renames), rather than the wall clock?
+     * @return true if a session OpenSSL creates (SSL_SESSION_new) takes the time this class gives
+     */
+    static bool IsOpenSslClockHooked();
 
     /**
      * @param ssl the connection (the clock is attached to it as ex_data)
