@@ -322,8 +322,13 @@ TlsHandshakeRecord::GetColumns()
          [](const R& r) -> TlsColumnValue { return int64_t(r.ok); }},
         {"error",
          K::TEXT,
-         "why the client handshake failed, empty if it completed",
-         [](const R& r) -> TlsColumnValue { return r.error; }},
+         "why the client handshake failed, empty if it completed; 'unfinished' if the "
+         "simulation ended while it was still running (a Simulator::Stop before its timeout)",
+         [](const R& r) -> TlsColumnValue
+         {
+             bool unfinished = !r.ok && r.error.empty() && !r.connectTime.IsStrictlyNegative();
+             return unfinished ? std::string("unfinished") : r.error;
+         }},
         {"post_error",
          K::TEXT,
          "what failed after a completed handshake (e.g. timeout: response), or 'server: "

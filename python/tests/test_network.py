@@ -91,3 +91,13 @@ def test_one_end_is_validated_alone():
     assert df["ok"].all(), df["error"].tolist()
     assert df["version"].tolist() == ["TLSv1.2"]
     assert df["group"].str.lower().tolist() == ["brainpoolp256r1"]
+
+
+def test_a_connection_the_stop_time_cuts_short_says_unfinished():
+    """A record whose connection was still running when the simulation stopped is not ok and
+    says why: error 'unfinished' (not an empty error next to ok = 0)."""
+    code = P2P.replace('net.run(topology="p2p")', 'net.run(stop=1.05, topology="p2p")')
+    df = _run(code)
+    assert len(df) >= 1
+    assert not df["ok"].any()
+    assert (df["error"] == "unfinished").all(), df["error"].tolist()
