@@ -20,7 +20,7 @@
  * fills every ARP cache before the run (StaticArpHelper) so that no connection waits, as on the
  * dumbbell.
  *
- *   ./build/examples/tls-csma-example [--clients=4] [--version=1.3] [--key=p256] [--csv=FILE]
+ *   ./build/examples/tls-csma-example [--clients=4] [--tls=1.3] [--key=p256] [--csv=FILE]
  *       [--timeline=FILE] [--pcap=PREFIX] [--keylog=FILE] [--static-arp]
  * The helpers default to the crypto cost model and TCP profile of `./ns3tls run`.
  */
@@ -65,11 +65,11 @@ int
 main(int argc, char* argv[])
 {
     uint32_t clients = 4;
-    std::string version = "1.3";
+    std::string version = "1.3"; // --tls, as ./ns3tls run names it (ns-3 owns --version)
     std::string key = "p256";
     CommandLine cmd(__FILE__);
     cmd.AddValue("clients", "number of client nodes on the LAN", clients);
-    cmd.AddValue("version", "TLS version (1.2 or 1.3)", version);
+    cmd.AddValue("tls", "TLS version (1.2 or 1.3)", version);
     cmd.AddValue("key", "server key type", key);
     std::string csv;
     std::string timeline;
@@ -86,6 +86,11 @@ main(int argc, char* argv[])
                  "RequestJitter)",
                  staticArp);
     cmd.Parse(argc, argv);
+    if (version != "1.2" && version != "1.3")
+    {
+        std::cerr << "error: invalid --tls='" << version << "' (expected 1.2 or 1.3)\n";
+        return 2;
+    }
 
     NodeContainer nodes;
     nodes.Create(clients + 1); // node 0 is the server

@@ -14,9 +14,11 @@ What is exposed: nodes with an IPv4 stack and ns-3's global routing; point-to-po
 (rate, delay, drop-tail queue, per-packet Bernoulli loss both ways), CSMA LANs, Wi-Fi
 infrastructure cells (YANS channel, stations on a circle of the given distance around the access
 point, any WifiRemoteStationManager); TLS servers and clients configured with the TLS,
-request, timing, ``tcp`` and ``cpu`` parameters of :func:`ns3tls.run` (the scenario's topology
-parameters such as rtt, bandwidth, loss and clients do not apply here). The rows carry the same
-columns as ``ns3tls.run`` (from the C++ TlsTrackerHelper), then your ``columns``, then seed and
+request, timing, ``tcp`` and ``cpu`` parameters of :func:`ns3tls.run` (its topology and run
+parameters - rtt, bandwidth, loss, clients, arrival, seed, ... - raise ValueError there, naming
+where to say them: the links, ``clients(start=)``, ``Network(seed=, run=, hz=, tick_phase=)``).
+The rows carry the record columns of ``ns3tls.run`` (from the C++ TlsTrackerHelper; not its
+parameter columns), then your ``columns`` (``run(tls="1.3", topology="wifi")``), then seed and
 run. Not exposed: IPv6, mobility beyond fixed positions, other ns-3 models, per-packet
 callbacks. ARP: on CSMA and Wi-Fi links each client's first connection resolves addresses
 first (``static_arp()`` fills the caches instead). The simulation runs in this process (ns-3
@@ -29,16 +31,51 @@ from ._frames import read_csv
 __all__ = ["Network"]
 
 
+# ns3tls.run's parameters that describe its own topology or run, not one end: where to say it
+# in a Network instead (a ValueError names it; silently ignoring them looked like they applied).
+_NOT_AN_END = {
+    "rtt": "the links' delays: p2p(delay=), csma(delay=)",
+    "bandwidth": "the links' rates: p2p(rate=), csma(rate=)",
+    "access_bandwidth": "the links' rates: p2p(rate=), csma(rate=)",
+    "access_delay": "the links' delays: p2p(delay=), csma(delay=)",
+    "queue": "p2p(queue=)",
+    "loss": "p2p(loss=)",
+    "loss_c2s": "p2p(loss=)",
+    "loss_s2c": "p2p(loss=)",
+    "loss_model": "p2p(loss=) (Bernoulli)",
+    "burst": "p2p(loss=) (Bernoulli)",
+    "drop_c2s": "./ns3tls run or ns3tls.run (chosen drops need its dumbbell)",
+    "drop_s2c": "./ns3tls run or ns3tls.run (chosen drops need its dumbbell)",
+    "clients": "the nodes you pass to clients()",
+    "arrival": "clients(start=) per group of clients",
+    "arrival_window": "clients(start=) per group of clients",
+    "hz": "Network(hz=)",
+    "tick_phase": "Network(tick_phase=)",
+    "seed": "Network(seed=)",
+    "run": "Network(run=)",
+    "csv": "the DataFrame Network.run() returns",
+    "timeline": "Network.timeline after run()",
+    "pcap": "./ns3tls run or ns3tls.run",
+}
+
+
 def _flags(params):
-    flags = _params.normalize(params)
-    return flags
+    for name in params:
+        where = _NOT_AN_END.get(str(name).replace("-", "_"))
+        if where:
+            raise ValueError(f"'{name}' does not apply to a server or clients of a Network: "
+                             f"use {where}")
+    return _params.normalize(params)
 
 
 class Network:
     """One simulation's topology and TLS applications (see the module docstring)."""
 
-    def __init__(self, seed=1, run=1):
+    def __init__(self, seed=1, run=1, hz=250, tick_phase="auto"):
+        """seed, run: ns-3's and OpenSSL's randomness; hz, tick_phase: the linux TCP profile's
+        timer ticks for every socket (as --hz and --tick-phase)."""
         self._net = _core.Network(int(seed), int(run))
+        self._net.ticks(str(hz), str(tick_phase))
         self.timeline = None  #: the per-message timeline of the last run (DataFrame)
         self.info = None
 

@@ -97,6 +97,25 @@ class Network
         Assign(link);
     }
 
+    /// The linux TCP profile's timer ticks for every socket of this network (--hz, --tick-phase):
+    /// process-wide attribute defaults (TcpLinuxSocket::Hz, ::TickPhase), as ./ns3tls run sets.
+    void
+    Ticks(const std::string& hz, const std::string& tickPhase)
+    {
+        TlsScenarioConfig config;
+        std::string error = config.Set("hz", hz);
+        if (error.empty())
+        {
+            error = config.Set("tick-phase", tickPhase);
+        }
+        if (!error.empty())
+        {
+            throw py::value_error(error);
+        }
+        Config::SetDefault("ns3::TcpLinuxSocket::Hz", UintegerValue(config.hz));
+        Config::SetDefault("ns3::TcpLinuxSocket::TickPhase", TimeValue(config.tickPhase));
+    }
+
     /// Fills every ARP cache when the run starts (after the links of the topology exist):
     /// no connection waits for address resolution on a CSMA LAN or a Wi-Fi cell.
     void
@@ -377,6 +396,7 @@ BindNetwork(py::module_& m)
              py::arg("loss"))
         .def("csma", &Network::Csma, py::arg("nodes"), py::arg("rate"), py::arg("delay"))
         .def("static_arp", &Network::StaticArp)
+        .def("ticks", &Network::Ticks, py::arg("hz"), py::arg("tick_phase"))
         .def("wifi",
              &Network::Wifi,
              py::arg("stations"),

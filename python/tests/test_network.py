@@ -70,6 +70,37 @@ def test_bad_parameters_raise_value_error():
         net.wifi([a], b, manager="ns3::NoSuchManager")
     with pytest.raises(ValueError, match="no server"):
         net.clients([a], b)
+    # the scenario's topology and run parameters say where they belong instead of being ignored
+    with pytest.raises(ValueError, match=r"'rtt' does not apply .* p2p\(delay=\)"):
+        net.clients([a], b, rtt="10ms")
+    with pytest.raises(ValueError, match=r"p2p\(loss=\)"):
+        net.server(b, loss=0.5)
+    with pytest.raises(ValueError, match=r"Network\(hz=\)"):
+        net.server(b, hz=1000)
+    with pytest.raises(ValueError, match="--tick-phase"):
+        Network(tick_phase="soon")
+
+
+LOSSY = """
+from ns3tls.network import Network
+net = Network(seed=4, hz=HZ, tick_phase="PHASE")
+client, server = net.nodes(2)
+net.p2p(client, server, rate="10Mbps", delay="25ms", loss=0.15)
+net.server(server, tls="1.3", cpu="none")
+net.clients([client], server, tls="1.3", cpu="none", handshakes=10)
+print(net.run().to_csv(index=False), end="")
+"""
+
+
+def test_network_hz_and_tick_phase_reach_the_sockets():
+    """Network(hz=, tick_phase=) set the linux profile's timer ticks, as --hz / --tick-phase:
+    with the same losses, exact timers (hz=0) and ticks at two phases give other times."""
+    runs = {(hz, phase): _run(LOSSY.replace("HZ", hz).replace("PHASE", phase))
+            for hz, phase in (("0", "0ms"), ("250", "0ms"), ("250", "2ms"))}
+    totals = {k: df["total_ms"].round(3).tolist() for k, df in runs.items()}
+    assert all(df["retransmissions"].sum() > 0 for df in runs.values())  # timers did fire
+    assert totals[("0", "0ms")] != totals[("250", "0ms")]
+    assert totals[("250", "0ms")] != totals[("250", "2ms")]
 
 
 # Each end of an own topology is validated on its own: a server offering only a TLS 1.2 curve
