@@ -199,7 +199,8 @@ def cmd_sweep(argv):
     by = list(dict.fromkeys(by))
     print(format_table(summarize(df, by)))
     if st.get("rerun"):
-        print(f"{st['rerun']} bad cache entries simulated again", file=sys.stderr)
+        n = st["rerun"]
+        print(f"{n} bad cache {'entry' if n == 1 else 'entries'} simulated again", file=sys.stderr)
     print(f"{st['tasks']} simulations ({st['points']} points): {st['cached']} cached, "
           f"{st['ran']} run, {st['failed']} failed, {st['wall_seconds']:.1f} s"
           + (f"; results in {out}" if out else ""))
