@@ -6,8 +6,11 @@ from ._format import ordered, sort_key, value_text, varying  # noqa: F401 - re-e
 
 def summarize(df, by, y="total_ms"):
     """A DataFrame with, per combination of the ``by`` columns (in value order: RTT 10, 50,
-    200 ms): handshakes, failed, median and p95 of ``y`` over the successful handshakes (ms).
-    The ``by`` columns keep their values; :func:`format_table` shows them as given."""
+    200 ms): handshakes, failed, median and p95 of ``y`` over the successful handshakes (ms;
+    quantiles interpolated linearly between the two nearest handshakes, numpy's default), and
+    the median ``ttfb_ms`` where the runs sent application data (0-RTT shows there, not in
+    ``total_ms``). The ``by`` columns keep their values; :func:`format_table` shows them as
+    given."""
     import pandas as pd
 
     by = [b for b in by if b in df.columns]
@@ -24,6 +27,10 @@ def summarize(df, by, y="total_ms"):
                     "failed": int((sub["ok"] != 1).sum()) if "ok" in sub else 0,
                     f"median_{y}": ok.quantile(0.5) if len(ok) else float("nan"),
                     f"p95_{y}": ok.quantile(0.95) if len(ok) else float("nan")})
+        if y != "ttfb_ms" and "ttfb_ms" in df and df["ttfb_ms"].notna().any():
+            ttfb = sub[sub["ok"] == 1]["ttfb_ms"].astype(float).dropna() if "ok" in sub \
+                else sub["ttfb_ms"].dropna()
+            row["median_ttfb_ms"] = ttfb.quantile(0.5) if len(ttfb) else float("nan")
         rows.append(row)
     table = pd.DataFrame(rows)
     table.attrs["by"] = by

@@ -430,3 +430,19 @@ def test_failed_handshakes_are_stated(small_sweep):
         "TLS 1.2 (n=16, all 16 failed)", "TLS 1.3 (n=16, 25 % failed)"]
     assert "TLS 1.2: all 16 failed" in [t.get_text() for t in a.texts]
     assert max(a.get_lines()[1].get_ydata()) == pytest.approx(12 / 16)
+
+
+def test_summary_shows_ttfb_where_requests_were_sent():
+    """0-RTT saves time to the first response byte, not handshake time: a summary of runs with
+    application data has a median_ttfb_ms column (runs without it have none)."""
+    import pandas as pd
+
+    from ns3tls._summary import summarize
+
+    df = pd.DataFrame({"early_data_bytes": [0, 0, 500, 500], "ok": [1, 1, 1, 1],
+                       "total_ms": [101.0, 101.2, 101.3, 101.1],
+                       "ttfb_ms": [153.3, 153.4, 102.9, 103.0]})
+    table = summarize(df, ["early_data_bytes"])
+    assert table["median_ttfb_ms"].round(2).tolist() == [153.35, 102.95]
+    assert "median_ttfb_ms" not in summarize(df.drop(columns="ttfb_ms"), ["early_data_bytes"])
+
