@@ -103,7 +103,8 @@ def value_text(col, v):
 
 #: Short parameter names for titles and legends.
 SHORT = {"tls": "TLS", "rtt": "RTT", "rtt_ms": "RTT", "loss": "loss", "bandwidth": "bandwidth",
-         "bandwidth_mbps": "bandwidth", "kx": "key exchange", "key": "key"}
+         "bandwidth_mbps": "bandwidth", "kx": "key exchange", "key": "key",
+         "early_data_bytes": "0-RTT bytes", "resumed": "resumed", "early_data": "0-RTT accepted"}
 
 
 def condition_text(col, v):

@@ -46,6 +46,12 @@ LABELS = {
     "server_bytes": "server bytes",
     "tls": "TLS version",
     "key": "server key",
+    "early_data_bytes": "0-RTT data offered (bytes)",
+    "request": "request (bytes)",
+    "response": "response (bytes)",
+    "resumed": "resumed (1) or full (0) handshake",
+    "early_data": "0-RTT accepted (1) or not (0)",
+    "retransmissions": "TCP retransmissions",
 }
 
 #: Numeric twins of text columns, used when a text column is put on a numeric axis.
@@ -105,6 +111,16 @@ def _require(df, *cols):
     for c in cols:
         if c and c not in df.columns:
             raise ValueError(f"no column '{c}' (columns: {', '.join(map(str, df.columns))})")
+
+
+def _require_values(df, y):
+    """A ValueError when the successful handshakes have no value of y (an empty figure)."""
+    import pandas as pd
+
+    ok = df[df["ok"] == 1] if "ok" in df.columns else df
+    if len(ok) and pd.to_numeric(ok[y], errors="coerce").notna().sum() == 0:
+        hint = " (ttfb_ms needs a response: response > 0)" if y == "ttfb_ms" else ""
+        raise ValueError(f"no values of '{y}' in these results{hint}")
 
 
 def _conditions(df, hue):
@@ -326,6 +342,7 @@ def ecdf(df, y="total_ms", hue="tls", col=None, ax=None, out=None, logx="auto", 
     its label.
     """
     _require(df, y)
+    _require_values(df, y)
     if logx == "auto":
         logx = _long_tail(_values(df[y]), 5)
     hues = _hue_list(hue)
@@ -377,6 +394,7 @@ def box(df, x="loss", y="total_ms", hue="tls", ax=None, out=None, logy="auto", t
     ``logy``: True, False or "auto" (log when the 99th percentile is more than 5x the median).
     """
     _require(df, x, y)
+    _require_values(df, y)
     if logy == "auto":
         logy = _long_tail(_values(df[y]), 5)
     hues = _hue_list(hue)
@@ -388,6 +406,7 @@ def box(df, x="loss", y="total_ms", hue="tls", ax=None, out=None, logy="auto", t
     def draw(ax, sub, legend):
         xs = ordered(sub[x].tolist())
         width = 0.8 / len(colors)
+        labelled = False  # a flat box's median label needs room above the data
         for text, part in _conditions(sub, hue):
             color = colors[text]
             i = slot[text]
@@ -413,6 +432,7 @@ def box(df, x="loss", y="total_ms", hue="tls", ax=None, out=None, logy="auto", t
                 counts.add(k)
                 lo, hi = _quantile(vals, 0.25), _quantile(vals, 0.75)
                 if hi - lo <= 0.002 * max(abs(hi), 1.0):  # flat: write its median on it
+                    labelled = True
                     ax.annotate(f"median\n{_sig4(_quantile(vals, 0.5))} {_unit(y)}".rstrip(),
                                 (pos, hi), textcoords="offset points", xytext=(0, 3),
                                 ha="center", va="bottom", fontsize="x-small", color=color,
@@ -427,10 +447,15 @@ def box(df, x="loss", y="total_ms", hue="tls", ax=None, out=None, logy="auto", t
             ax.set_yscale("log")
             log_ticks(ax.yaxis)
         ax.grid(True, axis="y", alpha=0.3)
+        if labelled:  # headroom, so that a label at the top stays inside the frame
+            bottom, top = ax.get_ylim()
+            if logy:
+                ax.set_ylim(bottom, top * (top / bottom) ** 0.15 if bottom > 0 else top)
+            else:
+                ax.set_ylim(bottom, top + 0.15 * (top - bottom))
         if hues and legend:
             handles = [Patch(facecolor=c, alpha=0.45, label=text) for text, c in colors.items()]
-            ax.legend(handles=handles, title=_legend_title(hue), fontsize="small",
-                      loc="upper left")
+            ax.legend(handles=handles, title=_legend_title(hue), fontsize="small", loc="best")
 
     fig = _faceted(df, [x] + hues, facet, ax, draw, title=title, where=where,
                    note=lambda: "boxes: quartiles, whiskers 5th-95th percentile, dots: "
@@ -501,6 +526,7 @@ def line(df, x="rtt_ms", y="total_ms", hue="tls", ks=(2, 3), ax=None, out=None, 
     """
     x = _numeric(df, x)
     _require(df, x, y)
+    _require_values(df, y)
     hues = _hue_list(hue)
     ref_styles = [(":", "0.35"), ("-.", "0.55"), ("--", "0.7"), ((0, (1, 4)), "0.5")]
     colors = _hue_colors(df, hue)

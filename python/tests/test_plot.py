@@ -446,3 +446,20 @@ def test_summary_shows_ttfb_where_requests_were_sent():
     assert table["median_ttfb_ms"].round(2).tolist() == [153.35, 102.95]
     assert "median_ttfb_ms" not in summarize(df.drop(columns="ttfb_ms"), ["early_data_bytes"])
 
+
+def test_a_metric_without_values_is_an_error_not_an_empty_figure(tmp_path):
+    """ttfb_ms exists only with a response: plotting it from runs without one raised nothing
+    and drew empty axes."""
+    import pandas as pd
+
+    from ns3tls import plot
+
+    df = pd.DataFrame({"tls": ["1.3"] * 4, "early_data_bytes": [0, 0, 500, 500], "ok": [1] * 4,
+                       "total_ms": [101.0, 101.2, 101.3, 101.1], "ttfb_ms": [float("nan")] * 4})
+    for draw in (lambda: plot.box(df, x="early_data_bytes", y="ttfb_ms"),
+                 lambda: plot.ecdf(df, y="ttfb_ms"),
+                 lambda: plot.line(df, x="early_data_bytes", y="ttfb_ms")):
+        with pytest.raises(ValueError, match="response > 0"):
+            draw()
+    plot.box(df, x="early_data_bytes", y="total_ms", out=str(tmp_path / "ok.png"))
+
