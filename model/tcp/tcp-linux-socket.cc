@@ -538,12 +538,7 @@ TcpLinuxSocket::ReceivedData(Ptr<Packet> packet, const TcpHeader& tcpHeader)
     }
     uint64_t armed = m_delAckEvent.GetUid();
     TcpSocketBase::ReceivedData(packet, tcpHeader);
-    if (m_hz > 0 && m_delAckEvent.GetUid() != armed && compat::IsPending(m_delAckEvent))
-    {
-        Time left = Simulator::GetDelayLeft(m_delAckEvent); // the delayed ACK, on jiffies
-        m_delAckEvent.Cancel();
-        m_delAckEvent = Simulator::Schedule(TimerDelay(left), &TcpLinuxSocket::DelAckTimeout, this);
-    }
+    OnTicks(m_delAckEvent, armed, &TcpLinuxSocket::DelAckTimeout); // the delayed ACK
 }
 
 void
@@ -570,10 +565,7 @@ TcpLinuxSocket::SendDataPacket(SequenceNumber32 seq, uint32_t maxSize, bool with
     {
         validation->CwndValidate(m_tcb, BytesInFlight());
     }
-    if (m_hz > 0 && m_retxEvent.GetUid() != armed && compat::IsPending(m_retxEvent))
-    {
-        ArmRetx(Simulator::GetDelayLeft(m_retxEvent)); // the RTO ns-3 armed, on jiffies
-    }
+    OnTicks(m_retxEvent, armed, &TcpLinuxSocket::ReTxTimeout); // the RTO ns-3 armed
     if (sent > 0)
     {
         RecordSent(seq, sent, !newData);
@@ -591,10 +583,7 @@ TcpLinuxSocket::NewAck(const SequenceNumber32& seq, bool resetRTO)
     uint64_t armed = m_retxEvent.GetUid();
     TcpSocketBase::NewAck(seq, resetRTO);
     m_probePending = false;
-    if (m_hz > 0 && m_retxEvent.GetUid() != armed && compat::IsPending(m_retxEvent))
-    {
-        ArmRetx(Simulator::GetDelayLeft(m_retxEvent));
-    }
+    OnTicks(m_retxEvent, armed, &TcpLinuxSocket::ReTxTimeout);
     if (resetRTO)
     {
         ArmProbe(true);
@@ -636,13 +625,10 @@ TcpLinuxSocket::SendEmptyPacket(uint8_t flags)
                                   this,
                                   flags);
     }
-    else if (m_hz > 0 && m_retxEvent.GetUid() != armed && compat::IsPending(m_retxEvent))
+    else
     {
-        // ns-3's SYN / FIN retransmission timer (it resends this same segment), on jiffies
-        Time left = Simulator::GetDelayLeft(m_retxEvent);
-        m_retxEvent.Cancel();
-        m_retxEvent
-            = Simulator::Schedule(TimerDelay(left), &TcpLinuxSocket::SendEmptyPacket, this, flags);
+        // ns-3's SYN / FIN retransmission timer (it resends this same segment)
+        OnTicks(m_retxEvent, armed, &TcpLinuxSocket::SendEmptyPacket, flags);
     }
 }
 

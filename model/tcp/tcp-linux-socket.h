@@ -5,6 +5,7 @@
 #define TCP_LINUX_SOCKET_H
 
 #include "ns3/ns3-compat.h"
+#include "ns3/simulator.h"
 #include "ns3/tcp-linux-demux.h"
 
 #include "ns3/tcp-socket-base.h"
@@ -167,6 +168,27 @@ class TcpLinuxSocket : public TcpSocketBase
     /// (Re)arms the retransmission timer (RTO or probe) to fire after TimerDelay(@p delay).
     /// @param delay the timeout
     void ArmRetx(Time delay);
+
+    /**
+     * If ns-3's own code (re)armed @p event since it had the uid @p armedUid, at the exact
+     * time, moves it to the tick Linux's timer wheel fires it on (TimerDelay): the same
+     * method, rescheduled. Nothing with Hz = 0.
+     * @param event the timer (retransmission, delayed ACK)
+     * @param armedUid its uid before the call that may have armed it
+     * @param method the timer's method, as it is to run
+     * @param args its arguments
+     */
+    template <typename MEM, typename... Ts>
+    void
+    OnTicks(EventId& event, uint64_t armedUid, MEM method, Ts... args)
+    {
+        if (m_hz > 0 && event.GetUid() != armedUid && compat::IsPending(event))
+        {
+            Time left = Simulator::GetDelayLeft(event);
+            event.Cancel();
+            event = Simulator::Schedule(TimerDelay(left), method, this, args...);
+        }
+    }
 
     /// Sends the tail loss probe (tcp_send_loss_probe()).
     void SendLossProbe();
