@@ -251,8 +251,7 @@ TlsScenario::Prepare(const TlsScenarioConfig& config,
     // Every TCP socket of the scenario uses the profile: set it once as the attribute
     // defaults rather than per socket (name lookups per attribute per connection).
     TcpProfile::SetDefaults(config.tcp);
-    Config::SetDefault("ns3::TcpLinuxSocket::Hz", UintegerValue(config.hz));
-    Config::SetDefault("ns3::TcpLinuxSocket::TickPhase", TimeValue(config.tickPhase));
+    SetTimerTicks(config);
     for (const auto& [path, value] : config.ns3Defaults)
     {
         // The user's explicit values win over the profile.
@@ -419,6 +418,13 @@ TlsScenario::ConfigureClient(TlsClientHelper& helper,
     helper.SetAttribute("SegmentSize", UintegerValue(config.mss));
     helper.SetAttribute("CostModel", PointerValue(cost));
     helper.SetTlsConfig(tls);
+}
+
+void
+TlsScenario::SetTimerTicks(const TlsScenarioConfig& config)
+{
+    Config::SetDefault("ns3::TcpLinuxSocket::Hz", UintegerValue(config.hz));
+    Config::SetDefault("ns3::TcpLinuxSocket::TickPhase", TimeValue(config.tickPhase));
 }
 
 Ptr<TlsCostModel>

@@ -112,6 +112,13 @@ class TlsScenario
     static Ptr<TlsCostModel> GetCostModel(const TlsScenarioConfig& config,
                                           const TlsConfig& client,
                                           const TlsConfig& server);
+    /**
+     * @brief Sets the linux TCP profile's timer ticks for every socket created afterwards:
+     * the attribute defaults TcpLinuxSocket::Hz and ::TickPhase (process-wide, as ns-3's
+     * Config::SetDefault is).
+     * @param config the parameters (--hz, --tick-phase)
+     */
+    static void SetTimerTicks(const TlsScenarioConfig& config);
 
   private:
     /**

@@ -97,8 +97,8 @@ class Network
         Assign(link);
     }
 
-    /// The linux TCP profile's timer ticks for every socket of this network (--hz, --tick-phase):
-    /// process-wide attribute defaults (TcpLinuxSocket::Hz, ::TickPhase), as ./ns3tls run sets.
+    /// The linux TCP profile's timer ticks for every socket of this network (--hz, --tick-phase),
+    /// set as ./ns3tls run sets them (TlsScenario::SetTimerTicks).
     void
     Ticks(const std::string& hz, const std::string& tickPhase)
     {
@@ -112,8 +112,7 @@ class Network
         {
             throw py::value_error(error);
         }
-        Config::SetDefault("ns3::TcpLinuxSocket::Hz", UintegerValue(config.hz));
-        Config::SetDefault("ns3::TcpLinuxSocket::TickPhase", TimeValue(config.tickPhase));
+        TlsScenario::SetTimerTicks(config);
     }
 
     /// Fills every ARP cache when the run starts (after the links of the topology exist):
