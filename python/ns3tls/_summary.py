@@ -21,15 +21,15 @@ def summarize(df, by, y="total_ms"):
                                                       else (g[0],))])
     for key, sub in groups:
         key = key if isinstance(key, tuple) else (key,)
-        ok = sub[sub["ok"] == 1][y].astype(float).dropna() if "ok" in sub else sub[y].dropna()
+        good = sub[sub["ok"] == 1] if "ok" in sub else sub  # the successful handshakes
+        ok = good[y].astype(float).dropna()
         row = dict(zip(by, key))
         row.update({"handshakes": len(sub),
                     "failed": int((sub["ok"] != 1).sum()) if "ok" in sub else 0,
                     f"median_{y}": ok.quantile(0.5) if len(ok) else float("nan"),
                     f"p95_{y}": ok.quantile(0.95) if len(ok) else float("nan")})
         if y != "ttfb_ms" and "ttfb_ms" in df and df["ttfb_ms"].notna().any():
-            ttfb = sub[sub["ok"] == 1]["ttfb_ms"].astype(float).dropna() if "ok" in sub \
-                else sub["ttfb_ms"].dropna()
+            ttfb = good["ttfb_ms"].astype(float).dropna()
             row["median_ttfb_ms"] = ttfb.quantile(0.5) if len(ttfb) else float("nan")
         rows.append(row)
     table = pd.DataFrame(rows)

@@ -115,10 +115,8 @@ def _require(df, *cols):
 
 def _require_values(df, y):
     """A ValueError when the successful handshakes have no value of y (an empty figure)."""
-    import pandas as pd
-
     ok = df[df["ok"] == 1] if "ok" in df.columns else df
-    if len(ok) and pd.to_numeric(ok[y], errors="coerce").notna().sum() == 0:
+    if len(ok) and not _values(ok[y]):
         hint = " (ttfb_ms needs a response: response > 0)" if y == "ttfb_ms" else ""
         raise ValueError(f"no values of '{y}' in these results{hint}")
 
