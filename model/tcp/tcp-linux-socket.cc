@@ -232,14 +232,21 @@ TcpLinuxSocket::RecordSent(SequenceNumber32 seq, uint32_t size, bool retransmiss
     {
         if (it->second.end > end)
         {
-            SentSegment rest = it->second;
-            m_sent.erase(it);
-            m_sent.emplace(end, rest);
+            TrimFront(it, end);
             break;
         }
         it = m_sent.erase(it);
     }
     m_sent.emplace(seq, SentSegment{end, Simulator::Now(), retransmission});
+}
+
+void
+TcpLinuxSocket::TrimFront(std::map<SequenceNumber32, SentSegment>::iterator it,
+                          SequenceNumber32 start)
+{
+    auto node = m_sent.extract(it);
+    node.key() = start;
+    m_sent.insert(std::move(node));
 }
 
 void
@@ -374,9 +381,7 @@ TcpLinuxSocket::ReceivedAck(Ptr<Packet> packet, const TcpHeader& tcpHeader)
         }
         if (it != m_sent.end() && it->first < ack)
         {
-            SentSegment rest = it->second; // partly acknowledged: keep the rest
-            m_sent.erase(it);
-            m_sent.emplace(ack, rest);
+            TrimFront(it, ack); // partly acknowledged: keep the rest
         }
         if (tcpHeader.HasOption(TcpOption::SACK))
         {

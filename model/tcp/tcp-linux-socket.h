@@ -202,6 +202,14 @@ class TcpLinuxSocket : public TcpSocketBase
     void RecordSent(SequenceNumber32 seq, uint32_t size, bool retransmission);
 
     /**
+     * The outstanding segment at @p it now starts at @p start: its front was sent again or
+     * acknowledged. Re-keyed, with its send time and marks.
+     * @param it the segment in m_sent
+     * @param start its new first sequence number
+     */
+    void TrimFront(std::map<SequenceNumber32, SentSegment>::iterator it, SequenceNumber32 start);
+
+    /**
      * RACK.xmit_ts / RACK.rtt update for a newly acknowledged or SACKed segment
      * (tcp_rack_advance()).
      * @param segment the segment
