@@ -13,7 +13,6 @@
 #include "ns3/tls-operation-cost-model.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <functional>
@@ -688,31 +687,6 @@ EcdsaGroup(const std::string& keyType)
     return it == curves.end() ? "" : it->second;
 }
 
-/// @return true if every entry of an OpenSSL signature algorithm list exists only in TLS 1.3
-///   (ML-DSA, draft-ietf-tls-mldsa; the brainpool "...tls13..." schemes, RFC 8734)
-bool
-OnlyTls13Sigalgs(const std::string& list)
-{
-    std::string item;
-    std::istringstream is(list);
-    bool any = false;
-    while (std::getline(is, item, ':'))
-    {
-        std::string lower = item;
-        std::transform(lower.begin(),
-                       lower.end(),
-                       lower.begin(),
-                       [](unsigned char c) { return std::tolower(c); });
-        if (lower.find("mldsa") == std::string::npos && lower.find("ml-dsa") == std::string::npos
-            && lower.find("tls13") == std::string::npos)
-        {
-            return false;
-        }
-        any = true;
-    }
-    return any;
-}
-
 } // namespace
 
 TlsScenarioConfig::TlsScenarioConfig()
@@ -921,7 +895,7 @@ TlsScenarioConfig::VersionProblem() const
         // No TLS 1.2 signature scheme: draft-ietf-tls-mldsa registers ML-DSA for TLS 1.3 only.
         return keyFlag + ": ML-DSA signatures need TLS 1.3 (" + use + ")";
     }
-    if (!sigalgs.empty() && OnlyTls13Sigalgs(sigalgs))
+    if (!sigalgs.empty() && TlsOpenSsl::OnlyTls13Sigalgs(sigalgs))
     {
         return "--sigalgs=" + sigalgs + ": these signature schemes need TLS 1.3 (" + use + ")";
     }

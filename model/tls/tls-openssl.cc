@@ -13,9 +13,23 @@
 #include <openssl/params.h>
 #include <openssl/provider.h>
 #include <openssl/ssl.h>
+#include <sstream>
 
 namespace ns3
 {
+
+namespace
+{
+
+/// @return a lower-case copy (OpenSSL compares group and algorithm names case-insensitively)
+std::string
+Lower(std::string s)
+{
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+    return s;
+}
+
+} // namespace
 
 std::string
 TlsOpenSsl::GetVersion()
@@ -48,9 +62,7 @@ TlsOpenSsl::PostQuantumError(const std::string& what, const std::string& value)
     {
         return "";
     }
-    std::string lower = value;
-    std::transform(
-        lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::string lower = Lower(value);
     const char* names[] = {"mlkem", "mldsa", "slhdsa", "ml-kem", "ml-dsa", "slh-dsa"};
     for (const char* n : names)
     {
@@ -65,14 +77,6 @@ TlsOpenSsl::PostQuantumError(const std::string& what, const std::string& value)
 
 namespace
 {
-
-/// @return a lower-case copy (OpenSSL compares group names case-insensitively)
-std::string
-Lower(std::string s)
-{
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-    return s;
-}
 
 /// OSSL_CALLBACK for the "TLS-GROUP" capability: one group per call.
 int
@@ -152,6 +156,25 @@ TlsOpenSsl::IsGroupUsable(const GroupInfo& info, bool tls13)
     }
     return tls13 || info.algorithm == "EC" || info.algorithm == "X25519"
            || info.algorithm == "X448";
+}
+
+bool
+TlsOpenSsl::OnlyTls13Sigalgs(const std::string& list)
+{
+    std::string item;
+    std::istringstream is(list);
+    bool any = false;
+    while (std::getline(is, item, ':'))
+    {
+        std::string lower = Lower(item);
+        if (lower.find("mldsa") == std::string::npos && lower.find("ml-dsa") == std::string::npos
+            && lower.find("tls13") == std::string::npos)
+        {
+            return false;
+        }
+        any = true;
+    }
+    return any;
 }
 
 } // namespace ns3

@@ -73,6 +73,14 @@ class TlsOpenSsl
      * @return true if usable
      */
     static bool IsGroupUsable(const GroupInfo& info, bool tls13);
+
+    /**
+     * @brief Whether every entry of an OpenSSL signature algorithm list exists only in TLS 1.3:
+     * ML-DSA (draft-ietf-tls-mldsa) and the brainpool "...tls13..." schemes (RFC 8734).
+     * @param list a colon-separated list (SSL_CTX_set1_sigalgs_list syntax), case-insensitive
+     * @return true if the list is non-empty and all its entries are TLS 1.3-only
+     */
+    static bool OnlyTls13Sigalgs(const std::string& list);
 };
 
 } // namespace ns3
