@@ -102,17 +102,7 @@ class Network
     void
     Ticks(const std::string& hz, const std::string& tickPhase)
     {
-        TlsScenarioConfig config;
-        std::string error = config.Set("hz", hz);
-        if (error.empty())
-        {
-            error = config.Set("tick-phase", tickPhase);
-        }
-        if (!error.empty())
-        {
-            throw py::value_error(error);
-        }
-        TlsScenario::SetTimerTicks(config);
+        TlsScenario::SetTimerTicks(MakeConfig({{"hz", hz}, {"tick-phase", tickPhase}}, false));
     }
 
     /// Fills every ARP cache when the run starts (after the links of the topology exist):
